@@ -1,0 +1,100 @@
+//! The round trip over the real recorded examples, and proof that it catches
+//! a dropped field, a changed value and a wrong type.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+use vb365_contract::examples::{Example, ExampleBody, load_dir};
+use vb365_contract::{Contract, Difference, Direction};
+use vb365_roundtrip::{Trip, TripError, round_trip};
+
+fn examples() -> Vec<Example> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi/examples");
+    load_dir(&dir).unwrap().into_iter().map(|e| e.unwrap()).collect()
+}
+
+fn contract() -> Contract {
+    Contract::from_json(vb365::OPENAPI_DOCUMENT).unwrap()
+}
+
+fn differences(contract: &Contract, example: &Example) -> Vec<Difference> {
+    let (original, trip) = match (&example.body, round_trip(example).unwrap()) {
+        (ExampleBody::Json(v), Trip::Json(t)) => (v.clone(), t),
+        (ExampleBody::Form(f), Trip::Form(t)) => (
+            contract.form_to_json(&example.name.operation, f).unwrap(),
+            contract.form_to_json(&example.name.operation, &t).unwrap(),
+        ),
+        (ExampleBody::Empty, Trip::Empty) => return vec![],
+        other => panic!("{}: mismatched trip {other:?}", example.path.display()),
+    };
+    contract.compare(&example.name.operation, example.name.direction, &original, &trip).unwrap()
+}
+
+#[test]
+fn every_recorded_example_survives_the_round_trip() {
+    let contract = contract();
+    let examples = examples();
+    assert!(examples.len() >= 10, "only {} examples", examples.len());
+    for example in &examples {
+        let failures: Vec<_> = differences(&contract, example).into_iter().filter(Difference::is_failure).collect();
+        assert!(failures.is_empty(), "{}: {failures:#?}", example.path.display());
+    }
+}
+
+#[test]
+fn the_v1_string_boolean_is_a_named_deviation() {
+    let contract = contract();
+    let v1 = examples().into_iter().find(|e| e.name.operation == "list_job_selected_mailboxes").unwrap();
+    let found = differences(&contract, &v1);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    for difference in found {
+        assert!(difference.pointer.ends_with("/isBackedUp"), "{difference}");
+        assert!(difference.deviation.as_deref().unwrap().contains("isBackedUp"));
+    }
+}
+
+fn trip_of(operation: &str, direction: Direction, body: Value) -> Result<Trip, TripError> {
+    let mut example = examples().into_iter().next().unwrap();
+    example.name.operation = operation.to_owned();
+    example.name.direction = direction;
+    example.body = ExampleBody::Json(body);
+    round_trip(&example)
+}
+
+#[test]
+fn a_field_the_type_does_not_know_is_reported_dropped() {
+    let body = json!([{"groupMember": {"login": "a", "type": "User", "nickname": "x"}}]);
+    let Trip::Json(back) = trip_of("list_backup_accounts", Direction::Response(200), body.clone()).unwrap() else {
+        panic!("json expected")
+    };
+    let found = contract().compare("list_backup_accounts", Direction::Response(200), &body, &back).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].pointer, "/0/groupMember/nickname");
+    assert!(found[0].is_failure());
+}
+
+#[test]
+fn a_wrong_type_fails_to_decode_at_its_pointer() {
+    let body = json!([{"groupMember": {"login": "a", "type": "User", "isCloud": "yes"}}]);
+    let err = trip_of("list_backup_accounts", Direction::Response(200), body).unwrap_err();
+    match err {
+        TripError::Decode { pointer, .. } => assert_eq!(pointer, "/0/groupMember/isCloud"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_enum_values_survive() {
+    let body = json!({"id": "fa3a2d17-d86d-4540-bf71-512750281e43", "type": "Vfuture", "state": "Paused"});
+    let Trip::Json(back) = trip_of("explore_tenant_organization", Direction::Response(200), body.clone()).unwrap()
+    else {
+        panic!("json expected")
+    };
+    assert_eq!(back, body);
+}
+
+#[test]
+fn unregistered_operations_say_where_to_register() {
+    let err = trip_of("no_such_operation", Direction::Request, json!({})).unwrap_err();
+    assert!(err.to_string().contains("xtask/roundtrip/src/lib.rs"), "{err}");
+}

@@ -1,0 +1,24 @@
+//! Project tasks, as plain Rust (`cargo xtask <task>`).
+//!
+//! - `validate [--json]`: checks `openapi/vb365.yaml` and every recorded
+//!   example (structure, JSON Schema, round trip through the Rust types).
+//! - `generate [--out FILE]`: prints the client `build.rs` generates, with
+//!   the same settings, for review.
+//!
+//! The checks also run inside `cargo test` (see `tests/`).
+#![forbid(unsafe_code)]
+
+pub mod roundtrip;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the folder above `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_default()
+}
+
+/// The OpenAPI document, relative to the workspace root.
+pub const DOCUMENT: &str = "openapi/vb365.yaml";
+/// The recorded examples, relative to the workspace root.
+pub const EXAMPLES: &str = "openapi/examples";
