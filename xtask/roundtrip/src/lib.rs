@@ -95,6 +95,10 @@ pub fn codec_for(operation: &str, direction: Direction) -> Option<Codec> {
         ("list_job_selected_mailboxes", _) => response(b::ListJobSelectedMailboxes::send, success),
         ("add_organization", _) => response(b::AddOrganization::send, success),
         ("explore_tenant_organization", _) => response(b::ExploreTenantOrganization::send, success),
+        ("list_organizations", _) => response(b::ListOrganizations::send, success),
+        ("get_organization", _) => response(b::GetOrganization::send, success),
+        ("get_restore_session", _) => response(b::GetRestoreSession::send, success),
+        ("stop_restore_session", _) => response(b::StopRestoreSession::send, success),
         _ => return None,
     };
     Some(codec)
