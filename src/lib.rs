@@ -6,15 +6,35 @@
 // extension of the OpenAPI document writes `vb365::LenientBoolean`).
 extern crate self as vb365;
 
+mod auth;
+mod backup_accounts;
+mod call;
+mod client;
+mod config;
+mod error;
+mod hooks;
 mod lenient_bool;
+mod mailboxes;
 mod open_enum;
+mod organizations;
+mod redact;
+mod restore_sessions;
 mod secret;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 
+pub use auth::Credentials;
+pub use client::{Client, ClientBuilder, ClientState, DEFAULT_PORT};
+pub use config::Config;
+pub use error::{Error, TransportKind};
 pub use lenient_bool::LenientBoolean;
+pub use mailboxes::{MAX_PAGE_SIZE, PageRequest};
 pub use secret::Secret;
 
 /// The client progenitor generates from `openapi/vb365.yaml`: one builder
 /// method per operation, with the request and response types in [`types`].
+/// Its requests go through the same hooks as [`Client`]'s (bearer token,
+/// renewal, limits); reach it with [`Client::api`].
 #[allow(missing_docs, missing_debug_implementations, unused_imports, clippy::all, clippy::pedantic)]
 pub mod api {
     include!(concat!(env!("OUT_DIR"), "/vb365.rs"));

@@ -1,0 +1,287 @@
+//! Logging in, and keeping the access token fresh.
+//!
+//! Tokens live in memory only. The token is renewed shortly before it
+//! expires and once after the server refuses it (401). Renewal is
+//! single-flight: callers that find the same stale token wait for one
+//! renewal and share its result. A refresh grant that fails falls back to
+//! logging in again when the client holds a password or an assertion.
+
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderValue;
+
+use crate::api::types::{GrantType, Token, TokenRequest};
+use crate::call::call;
+use crate::{Error, Secret, api};
+
+/// The operationId of the token request, which carries no bearer token.
+pub(crate) const CREATE_TOKEN: &str = "create_token";
+
+/// How to log in.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// A user name and password (the `password` grant).
+    Password {
+        /// The account, e.g. `administrator` or `admin@contoso.onmicrosoft.com`.
+        username: String,
+        /// Its password.
+        password: Secret,
+    },
+    /// An application ID and an assertion from Microsoft Azure (the
+    /// jwt-bearer grant), for tenants with modern app-only authentication.
+    Assertion {
+        /// The application (client) ID.
+        client_id: String,
+        /// The signed assertion.
+        assertion: Secret,
+    },
+    /// An access token obtained elsewhere, with its refresh token if known.
+    AccessToken {
+        /// The bearer token.
+        access_token: Secret,
+        /// Lets the client renew the token when it expires.
+        refresh_token: Option<Secret>,
+    },
+}
+
+impl Credentials {
+    /// Log in with a user name and password.
+    pub fn password(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Self::Password { username: username.into(), password: password.into() }
+    }
+
+    /// Log in with an application ID and an assertion from Microsoft Azure.
+    pub fn assertion(client_id: impl Into<String>, assertion: impl Into<Secret>) -> Self {
+        Self::Assertion { client_id: client_id.into(), assertion: assertion.into() }
+    }
+
+    /// Use an access token obtained elsewhere.
+    pub fn access_token(access_token: impl Into<Secret>) -> Self {
+        Self::AccessToken { access_token: access_token.into(), refresh_token: None }
+    }
+
+    /// Adds the refresh token that came with an access token.
+    pub fn with_refresh_token(self, refresh: impl Into<Secret>) -> Self {
+        match self {
+            Self::AccessToken { access_token, .. } => {
+                Self::AccessToken { access_token, refresh_token: Some(refresh.into()) }
+            }
+            other => other,
+        }
+    }
+
+    /// The token request these credentials make, if they make one.
+    fn grant(&self) -> Option<TokenRequest> {
+        let mut request = empty_request(GrantType::Password);
+        match self {
+            Self::Password { username, password } => {
+                request.username = Some(username.clone());
+                request.password = Some(password.clone());
+            }
+            Self::Assertion { client_id, assertion } => {
+                request.grant_type = GrantType::JwtBearer;
+                request.client_id = Some(client_id.clone());
+                request.assertion = Some(assertion.clone());
+            }
+            Self::AccessToken { .. } => return None,
+        }
+        Some(request)
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let empty = match self {
+            Self::Password { username, .. } if username.trim().is_empty() => Some("username"),
+            Self::Password { password, .. } if password.is_empty() => Some("password"),
+            Self::Assertion { client_id, .. } if client_id.trim().is_empty() => Some("client_id"),
+            Self::Assertion { assertion, .. } if assertion.is_empty() => Some("assertion"),
+            Self::AccessToken { access_token, .. } if access_token.is_empty() => Some("access_token"),
+            _ => None,
+        };
+        match empty {
+            Some(field) => Err(Error::invalid(CREATE_TOKEN, field, "is empty")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn empty_request(grant_type: GrantType) -> TokenRequest {
+    TokenRequest {
+        grant_type,
+        username: None,
+        password: None,
+        refresh_token: None,
+        client_id: None,
+        assertion: None,
+        disable_antiforgery_token: Some(true),
+    }
+}
+
+/// The token in use.
+#[derive(Clone)]
+struct Current {
+    /// `Bearer <access token>`, marked sensitive.
+    header: HeaderValue,
+    refresh_token: Option<Secret>,
+    /// When to renew, if the server said how long the token lives.
+    renew_at: Option<Instant>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Kept only when they can log in again (a password or an assertion).
+    credentials: Option<Credentials>,
+    current: Option<Current>,
+}
+
+/// The login state of a client and its clones.
+#[derive(Default)]
+pub(crate) struct Auth {
+    state: RwLock<State>,
+    renewing: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth").field("logged_in", &self.is_logged_in()).finish_non_exhaustive()
+    }
+}
+
+impl Auth {
+    pub(crate) fn is_logged_in(&self) -> bool {
+        self.read(|s| s.current.is_some())
+    }
+
+    pub(crate) fn logout(&self) {
+        self.write(|s| *s = State::default());
+    }
+
+    /// Logs in, replacing any earlier login.
+    pub(crate) async fn login(&self, api: &api::Client, credentials: Credentials) -> Result<(), Error> {
+        credentials.check()?;
+        let _renewing = self.renewing.lock().await;
+        let grant = credentials.grant();
+        let current = match (&credentials, grant) {
+            (_, Some(grant)) => request_token(api, grant).await?,
+            (Credentials::AccessToken { access_token, refresh_token }, None) => Current {
+                header: bearer(access_token, CREATE_TOKEN)?,
+                refresh_token: refresh_token.clone(),
+                renew_at: None,
+            },
+            (_, None) => return Err(Error::invalid(CREATE_TOKEN, "credentials", "cannot be used to log in")),
+        };
+        let keep = credentials.grant().is_some().then_some(credentials);
+        self.write(|s| {
+            s.credentials = keep;
+            s.current = Some(current);
+        });
+        Ok(())
+    }
+
+    /// The `Authorization` header for the next request, renewed first when
+    /// the token is about to expire.
+    pub(crate) async fn header(&self, api: &api::Client, operation: &'static str) -> Result<HeaderValue, Error> {
+        let current = self.read(|s| s.current.clone());
+        match current {
+            None => Err(Error::Auth {
+                operation,
+                status: None,
+                reason: String::from("not logged in; call Client::login first"),
+            }),
+            Some(c) if c.renew_at.is_some_and(|at| Instant::now() >= at) => {
+                self.renew_if_current(api, &c.header, operation).await
+            }
+            Some(c) => Ok(c.header),
+        }
+    }
+
+    /// Renews the token if `used` is still the current one; if another call
+    /// renewed it meanwhile, returns that token instead of renewing again.
+    pub(crate) async fn renew_if_current(
+        &self,
+        api: &api::Client,
+        used: &HeaderValue,
+        operation: &'static str,
+    ) -> Result<HeaderValue, Error> {
+        let _renewing = self.renewing.lock().await;
+        let (current, credentials) = self.read(|s| (s.current.clone(), s.credentials.clone()));
+        let refresh_token = match current {
+            Some(c) if c.header != used => return Ok(c.header),
+            Some(c) => c.refresh_token,
+            None => None,
+        };
+        let login = credentials.as_ref().and_then(Credentials::grant);
+        let renewed = match (refresh_token, login) {
+            (Some(refresh), login) => {
+                let mut grant = empty_request(GrantType::RefreshToken);
+                grant.refresh_token = Some(refresh);
+                match (request_token(api, grant).await, login) {
+                    (Ok(token), _) => Ok(token),
+                    (Err(e), None) => Err(e),
+                    (Err(e), Some(login)) => {
+                        tracing::debug!(error = %e, "refresh grant failed; logging in again");
+                        request_token(api, login).await
+                    }
+                }
+            }
+            (None, Some(login)) => request_token(api, login).await,
+            (None, None) => Err(Error::Auth {
+                operation: CREATE_TOKEN,
+                status: None,
+                reason: String::from(
+                    "the token expired or was refused, and there is no refresh token or password to get another",
+                ),
+            }),
+        };
+        match renewed {
+            Ok(current) => {
+                let header = current.header.clone();
+                self.write(|s| s.current = Some(current));
+                Ok(header)
+            }
+            Err(e) => Err(Error::Auth {
+                operation,
+                status: e.status(),
+                reason: format!("could not renew the access token: {e}"),
+            }),
+        }
+    }
+
+    fn read<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        f(&self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    fn write<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+/// Sends a token request; a refusal is an authentication error.
+async fn request_token(api: &api::Client, grant: TokenRequest) -> Result<Current, Error> {
+    let margin = api.inner.config.token_refresh_margin;
+    let token: Token =
+        call(&api.inner, CREATE_TOKEN, api.create_token().body(grant).send()).await.map_err(|e| match e {
+            Error::Api { status, message, .. } => Error::Auth {
+                operation: CREATE_TOKEN,
+                status: Some(status),
+                reason: format!("the server refused the credentials ({status}): {message}"),
+            },
+            other => other,
+        })?;
+    let renew_at = u64::try_from(token.expires_in).ok().filter(|s| *s > 0).map(|seconds| {
+        let lifetime = Duration::from_secs(seconds);
+        Instant::now() + lifetime - margin.min(lifetime / 10)
+    });
+    Ok(Current { header: bearer(&token.access_token, CREATE_TOKEN)?, refresh_token: token.refresh_token, renew_at })
+}
+
+fn bearer(token: &Secret, operation: &'static str) -> Result<HeaderValue, Error> {
+    let mut header = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| Error::Auth {
+        operation,
+        status: None,
+        reason: String::from("the access token has characters an HTTP header cannot carry"),
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}

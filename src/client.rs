@@ -1,0 +1,282 @@
+//! The client and how to build one.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::auth::Auth;
+use crate::{Config, Credentials, Error, api};
+
+/// The port the REST API listens on unless configured otherwise.
+pub const DEFAULT_PORT: u16 = 4443;
+
+/// A client for one Veeam Backup for Microsoft 365 server.
+///
+/// Cheap to clone (one reference count); clones share the login and the
+/// connection pool, so one client can serve many tasks.
+///
+/// Each operation is a method taking and returning plain types from
+/// [`crate::types`]. The generated client underneath is at [`Client::api`].
+#[derive(Clone)]
+pub struct Client {
+    api: Arc<api::Client>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url())
+            .field("logged_in", &self.is_logged_in())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opaque state a [`Client`] shares with its clones and with the generated
+/// client: settings, the login, counters.
+pub struct ClientState {
+    pub(crate) config: Config,
+    pub(crate) auth: Auth,
+    requests: AtomicU64,
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientState").field("config", &self.config).field("auth", &self.auth).finish_non_exhaustive()
+    }
+}
+
+impl ClientState {
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Client {
+    /// Starts building a client for the server at `url`, e.g.
+    /// `https://vbo.example.com` (port 4443 is added when none is given).
+    pub fn builder(url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            url: url.into(),
+            root_certificates: Vec::new(),
+            accept_invalid_certs: false,
+            config: Config::default(),
+        }
+    }
+
+    /// The generated client, for what the methods here do not cover. Its
+    /// calls get the same bearer token, renewal and limits.
+    pub fn api(&self) -> &api::Client {
+        &self.api
+    }
+
+    /// The server's base URL, e.g. `https://vbo.example.com:4443`.
+    pub fn base_url(&self) -> &str {
+        self.api.baseurl()
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &Config {
+        &self.state().config
+    }
+
+    /// Logs in, replacing any earlier login. Password and assertion
+    /// credentials are kept in memory to log in again if a refresh fails.
+    pub async fn login(&self, credentials: Credentials) -> Result<(), Error> {
+        self.state().auth.login(&self.api, credentials).await
+    }
+
+    /// Forgets the token and the credentials.
+    pub fn logout(&self) {
+        self.state().auth.logout();
+    }
+
+    /// Whether the client holds a token.
+    pub fn is_logged_in(&self) -> bool {
+        self.state().auth.is_logged_in()
+    }
+
+    /// How many requests this client and its clones have put on the wire
+    /// (token requests, renewals and repeats included).
+    pub fn requests_sent(&self) -> u64 {
+        self.state().requests.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn state(&self) -> &ClientState {
+        &self.api.inner
+    }
+}
+
+use progenitor_client::ClientInfo as _;
+
+/// Builds a [`Client`]. TLS certificates are verified unless
+/// [`ClientBuilder::danger_accept_invalid_certs`] says otherwise.
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    url: String,
+    root_certificates: Vec<Vec<u8>>,
+    accept_invalid_certs: bool,
+    config: Config,
+}
+
+impl ClientBuilder {
+    /// Trusts the PEM certificate(s) in `pem` as roots in addition to the
+    /// system's, for a server with a self-signed certificate or a private CA.
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Accepts any certificate, valid or not. Anyone on the network path can
+    /// then read the password and the tokens: prefer
+    /// [`ClientBuilder::add_root_certificate`].
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.accept_invalid_certs = accept;
+        self
+    }
+
+    /// How long to wait for a connection. Default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take in all. Default 60 s.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.config.request_timeout = timeout;
+        self
+    }
+
+    /// Refuses response bodies larger than this. Default 64 MiB.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.config.max_response_bytes = limit;
+        self
+    }
+
+    /// Renews the token this long before it expires. Default 60 s.
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.config.token_refresh_margin = margin;
+        self
+    }
+
+    /// Replaces every setting at once.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = normalize_url(&self.url)?;
+        let config = self.config;
+        if config.connect_timeout.is_zero() || config.request_timeout.is_zero() {
+            return Err(Error::Config { setting: "timeouts", problem: String::from("must be longer than zero") });
+        }
+        let mut certificates = Vec::new();
+        for pem in &self.root_certificates {
+            let bad = |problem: String| Error::Config { setting: "add_root_certificate", problem };
+            let found = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| bad(format!("cannot read the PEM certificates: {e}")))?;
+            if found.is_empty() {
+                return Err(bad(String::from("was given no PEM certificate (-----BEGIN CERTIFICATE-----)")));
+            }
+            certificates.extend(found);
+        }
+        install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("vb365/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_certs_merge(certificates)
+            .tls_danger_accept_invalid_certs(self.accept_invalid_certs)
+            .build()
+            .map_err(|e| Error::Config { setting: "TLS", problem: format!("cannot be set up: {e}") })?;
+        let state = ClientState { config, auth: Auth::default(), requests: AtomicU64::new(0) };
+        Ok(Client { api: Arc::new(api::Client::new_with_client(&base_url, http, Arc::new(state))) })
+    }
+}
+
+/// reqwest is built without a default crypto provider (ring builds in half
+/// the time of aws-lc-rs); install ring unless the program chose one.
+fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing a race to another thread installing one is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+/// Checks a server URL and gives it the default port when it has none.
+fn normalize_url(input: &str) -> Result<String, Error> {
+    let shown = without_userinfo(input);
+    let bad = |problem: &str| Error::Config { setting: "server URL", problem: format!("`{shown}` {problem}") };
+    let mut url = reqwest::Url::parse(input.trim()).map_err(|e| bad(&format!("is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("must start with https:// (or http://)"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not carry credentials; use Client::login"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not have a query or fragment"));
+    }
+    if url.port().is_none() && !has_explicit_port(input) {
+        url.set_port(Some(DEFAULT_PORT)).map_err(|()| bad("cannot take a port"))?;
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The URL with any `user:password@` masked, for messages.
+fn without_userinfo(input: &str) -> String {
+    let Some((scheme, rest)) = input.split_once("://") else { return input.to_owned() };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://[redacted]@{}", &rest[at + 1..]),
+        None => input.to_owned(),
+    }
+}
+
+/// Whether the authority of `input` names a port (`url` hides a port equal
+/// to the scheme's default, so `https://host:443` would look portless).
+fn has_explicit_port(input: &str) -> bool {
+    let after_scheme = input.trim().split_once("://").map_or("", |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    match host_port.rsplit_once(':') {
+        Some((host, port)) => !port.is_empty() && (!host.starts_with('[') || host.ends_with(']')),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_get_the_default_port() {
+        assert_eq!(normalize_url("https://vbo.example.com").unwrap(), "https://vbo.example.com:4443");
+        assert_eq!(normalize_url("https://vbo.example.com/").unwrap(), "https://vbo.example.com:4443");
+        // An explicit 443 stays 443 (the URL type writes it implicitly).
+        assert_eq!(normalize_url("https://vbo.example.com:443").unwrap(), "https://vbo.example.com");
+        assert_eq!(normalize_url("http://127.0.0.1:8080/api/").unwrap(), "http://127.0.0.1:8080/api");
+        assert_eq!(normalize_url("https://[::1]").unwrap(), "https://[::1]:4443");
+        assert_eq!(normalize_url("https://[::1]:9000").unwrap(), "https://[::1]:9000");
+    }
+
+    #[test]
+    fn bad_urls_are_refused_with_a_reason() {
+        for (url, reason) in [
+            ("ftp://vbo.example.com", "https://"),
+            ("vbo.example.com", "not a URL"),
+            ("https://admin:pw@vbo.example.com", "credentials"),
+            ("https://vbo.example.com/?x=1", "query"),
+        ] {
+            let err = normalize_url(url).unwrap_err().to_string();
+            assert!(err.contains(reason), "{url}: {err}");
+            assert!(!err.contains("pw"), "{err}");
+        }
+    }
+}

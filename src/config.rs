@@ -1,0 +1,34 @@
+//! Every setting of the client in one place.
+
+use std::time::Duration;
+
+/// How the client talks to the server: timeouts, limits, token refresh.
+///
+/// Set through [`crate::ClientBuilder`]; read back with
+/// [`crate::Client::config`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    /// How long to wait for a connection (TCP and TLS). Default 10 s.
+    pub connect_timeout: Duration,
+    /// How long one attempt may take, from sending the request to reading
+    /// the whole response. Default 60 s.
+    pub request_timeout: Duration,
+    /// Response bodies larger than this are refused instead of being read
+    /// into memory. Default 64 MiB (a 10,000-mailbox page is a few MB).
+    pub max_response_bytes: usize,
+    /// Refresh the access token this long before it expires (at most a
+    /// tenth of its lifetime). Default 60 s.
+    pub token_refresh_margin: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            max_response_bytes: 64 * 1024 * 1024,
+            token_refresh_margin: Duration::from_secs(60),
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! What can go wrong, said so that the caller knows what to do next.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// Everything a call can fail with.
+///
+/// Every message names the operation (the operationId of the OpenAPI
+/// document, e.g. `list_backup_accounts`). None contains a password, token or
+/// assertion: response snippets have the document's `format: password`
+/// properties redacted, and the token operation never quotes its body.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status.
+    #[error("{operation}: the server refused the request with {status}: {message}")]
+    Api {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The server's `message`, or a short snippet of a body that is not
+        /// the documented `{"message": ...}` (an HTML page from a proxy, say).
+        message: String,
+        /// The `Retry-After` the server asked for, if any.
+        retry_after: Option<Duration>,
+    },
+
+    /// Logging in or refreshing the token failed, or the server rejected
+    /// the token (401) even after a refresh.
+    #[error("{operation}: authentication failed: {reason}")]
+    Auth {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status, when the server answered.
+        status: Option<StatusCode>,
+        /// What went wrong, with the server's message if it sent one.
+        reason: String,
+    },
+
+    /// The request did not get a complete answer: connecting, TLS, a
+    /// timeout, or a connection dropped mid-way.
+    #[error("{operation}: {kind} error: {detail}{}", reached_note(*may_have_reached_server))]
+    Transport {
+        /// The operation.
+        operation: &'static str,
+        /// What kind of failure.
+        kind: TransportKind,
+        /// The underlying error, shortened.
+        detail: String,
+        /// Whether the request may have reached the server (and been acted
+        /// on) before the failure. Adding an organization or starting a
+        /// restore session is never repeated automatically for this reason.
+        may_have_reached_server: bool,
+        /// The underlying error.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+
+    /// The server's answer does not have the documented shape.
+    #[error("{operation}: cannot read the response at {path}: {message}; the body starts: {snippet}")]
+    Decode {
+        /// The operation.
+        operation: &'static str,
+        /// JSON pointer to the value that does not fit (empty for the whole body).
+        path: String,
+        /// Why it does not fit.
+        message: String,
+        /// The start of the body, secrets redacted.
+        snippet: String,
+    },
+
+    /// The response body is larger than the configured limit; it was not
+    /// read any further.
+    #[error("{operation}: the response body exceeds the {limit}-byte limit (see ClientBuilder::max_response_bytes)")]
+    ResponseTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// The caller's input was refused before anything was sent.
+    #[error("{operation}: invalid input: `{field}` {problem}")]
+    InvalidInput {
+        /// The operation.
+        operation: &'static str,
+        /// The field (as the API names it) to change.
+        field: String,
+        /// What to change.
+        problem: String,
+    },
+
+    /// The client was configured with something it cannot use.
+    #[error("client configuration: {setting} {problem}")]
+    Config {
+        /// The setting.
+        setting: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+fn reached_note(reached: bool) -> &'static str {
+    if reached { " (the request may have reached the server; it was not repeated)" } else { "" }
+}
+
+/// The kind of a [`Error::Transport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// Could not connect (refused, unreachable, DNS).
+    Connect,
+    /// The TLS handshake failed (an untrusted or invalid certificate, say).
+    Tls,
+    /// No complete answer within the configured timeout.
+    Timeout,
+    /// The connection failed after the request was sent.
+    Connection,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Connect => "connect",
+            Self::Tls => "TLS",
+            Self::Timeout => "timeout",
+            Self::Connection => "connection",
+        })
+    }
+}
+
+impl Error {
+    /// The operation that failed (`None` for configuration errors).
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Self::Api { operation, .. }
+            | Self::Auth { operation, .. }
+            | Self::Transport { operation, .. }
+            | Self::Decode { operation, .. }
+            | Self::ResponseTooLarge { operation, .. }
+            | Self::InvalidInput { operation, .. } => Some(operation),
+            Self::Config { .. } => None,
+        }
+    }
+
+    /// The HTTP status of the server's answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            Self::Auth { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// Whether the request may have reached the server before it failed.
+    pub fn may_have_reached_server(&self) -> bool {
+        match self {
+            Self::Api { .. } | Self::Auth { status: Some(_), .. } | Self::Decode { .. } => true,
+            Self::Transport { may_have_reached_server, .. } => *may_have_reached_server,
+            Self::ResponseTooLarge { .. } => true,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn transport(operation: &'static str, error: reqwest::Error) -> Self {
+        let kind = if error.is_timeout() {
+            TransportKind::Timeout
+        } else if is_tls(&error) {
+            TransportKind::Tls
+        } else if error.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Connection
+        };
+        Self::Transport {
+            operation,
+            kind,
+            detail: root_cause(&error),
+            may_have_reached_server: false,
+            source: Some(error),
+        }
+    }
+
+    pub(crate) fn invalid(operation: &'static str, field: &str, problem: impl Into<String>) -> Self {
+        Self::InvalidInput { operation, field: field.to_owned(), problem: problem.into() }
+    }
+
+    /// The same error, noting that the request may have reached the server.
+    pub(crate) fn reached_server(mut self) -> Self {
+        if let Self::Transport { may_have_reached_server, kind, .. } = &mut self {
+            *may_have_reached_server = *kind != TransportKind::Connect && *kind != TransportKind::Tls;
+        }
+        self
+    }
+}
+
+fn is_tls(error: &reqwest::Error) -> bool {
+    chain_contains::<rustls::Error>(error)
+}
+
+/// Whether an error of type `T` is somewhere in the chain. `io::Error`
+/// hides the error it wraps from `source()`, so it is unwrapped with
+/// `get_ref()`.
+pub(crate) fn chain_contains<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut pending: Vec<&(dyn std::error::Error + 'static)> = vec![error];
+    while let Some(e) = pending.pop() {
+        if e.is::<T>() {
+            return true;
+        }
+        if let Some(inner) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            pending.push(inner);
+        }
+        pending.extend(e.source());
+    }
+    false
+}
+
+/// The innermost message of an error chain, which says what actually
+/// happened ("connection refused", "invalid peer certificate: UnknownIssuer").
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        last = e.to_string();
+        source = e.source();
+    }
+    last
+}

@@ -1,0 +1,113 @@
+//! Short, secret-free quotes of response bodies for error messages.
+
+use serde_json::Value;
+
+use crate::api::SECRET_PROPERTIES;
+use crate::auth::CREATE_TOKEN;
+
+/// How much of a body an error message quotes.
+const SNIPPET_CHARS: usize = 200;
+
+/// The server's `message` if the body is the documented `{"message": ...}`,
+/// else a snippet of the body.
+pub(crate) fn message_of(operation: &str, body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => match map.get("message").and_then(Value::as_str) {
+            Some(message) => message.to_owned(),
+            None => snippet(operation, body),
+        },
+        _ => snippet(operation, body),
+    }
+}
+
+/// The start of a body with the values of every `format: password`
+/// property of the document replaced by `[redacted]`, whitespace collapsed.
+/// Token responses are never quoted.
+pub(crate) fn snippet(operation: &str, body: &[u8]) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return String::from("(empty body)");
+    }
+    if operation == CREATE_TOKEN {
+        return String::from("(not quoted: a token response carries secrets)");
+    }
+    let head = String::from_utf8_lossy(&body[..body.len().min(8 * SNIPPET_CHARS)]);
+    let text = redact(&head);
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() > SNIPPET_CHARS {
+        collapsed.chars().take(SNIPPET_CHARS).chain("...".chars()).collect()
+    } else {
+        collapsed
+    }
+}
+
+/// Replaces the string value after every secret key (`"password": "..."`),
+/// also in truncated or otherwise broken JSON.
+fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('"') {
+        out.push_str(&rest[..start]);
+        let (token, after) = string_token(&rest[start..]);
+        out.push_str(token);
+        rest = after;
+        let key = token.trim_matches('"');
+        if !SECRET_PROPERTIES.iter().any(|s| s.eq_ignore_ascii_case(key)) {
+            continue;
+        }
+        let trimmed = rest.trim_start();
+        let Some(after_colon) = trimmed.strip_prefix(':') else { continue };
+        let value = after_colon.trim_start();
+        if value.starts_with('"') {
+            out.push_str(": \"[redacted]\"");
+            rest = string_token(value).1;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Splits a leading JSON string (quotes included, possibly unterminated) from the rest.
+fn string_token(text: &str) -> (&str, &str) {
+    let mut escaped = false;
+    for (i, ch) in text.char_indices().skip(1) {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return text.split_at(i + 1),
+            _ => {}
+        }
+    }
+    (text, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_values_are_redacted() {
+        let body = br#"{"account": "admin@abc", "password" : "hunter2", "x": {"Password":"p\"w"}}"#;
+        let text = snippet("add_organization", body);
+        assert_eq!(text, r#"{"account": "admin@abc", "password": "[redacted]", "x": {"Password": "[redacted]"}}"#);
+    }
+
+    #[test]
+    fn truncated_secrets_are_redacted_too() {
+        let text = snippet("add_organization", br#"{"password": "hunter"#);
+        assert!(!text.contains("hunter"), "{text}");
+    }
+
+    #[test]
+    fn token_responses_are_never_quoted() {
+        assert!(!snippet(CREATE_TOKEN, br#"{"access_token": "AT-1"#).contains("AT-1"));
+    }
+
+    #[test]
+    fn messages_come_from_the_documented_body() {
+        assert_eq!(message_of("x", br#"{"message": "No such organization."}"#), "No such organization.");
+        assert_eq!(message_of("x", b"  "), "(empty body)");
+        assert_eq!(message_of("x", b"<html><body>Bad gateway</body></html>"), "<html><body>Bad gateway</body></html>");
+        let long = "x".repeat(500);
+        assert_eq!(message_of("x", long.as_bytes()).chars().count(), SNIPPET_CHARS + 3);
+    }
+}

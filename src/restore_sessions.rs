@@ -1,0 +1,40 @@
+//! Restore sessions for tenant organizations: start, read, stop.
+
+use uuid::Uuid;
+
+use crate::call::call;
+use crate::types::{ExploreOptions, RestoreSession};
+use crate::{Client, Error};
+
+impl Client {
+    /// Starts a restore session over the backups made before
+    /// `options.date_time` (`POST /v6/Organization/Explore`, operation
+    /// `explore_tenant_organization`).
+    ///
+    /// Log in with the credentials that added the organization, or with an
+    /// assertion for tenants with modern app-only authentication. The
+    /// server limits how many sessions run at once: call
+    /// [`Client::stop_restore_session`] when done. Never repeated
+    /// automatically: a repeat could start a second session.
+    pub async fn start_restore_session(&self, options: ExploreOptions) -> Result<RestoreSession, Error> {
+        let request = self.api().explore_tenant_organization().body(options);
+        call(self.state(), "explore_tenant_organization", request.send()).await
+    }
+
+    /// A restore session (`GET /v6/RestoreSessions/{restoreSessionId}`).
+    pub async fn get_restore_session(&self, restore_session_id: Uuid) -> Result<RestoreSession, Error> {
+        let request = self.api().get_restore_session().restore_session_id(restore_session_id);
+        call(self.state(), "get_restore_session", request.send()).await
+    }
+
+    /// Stops a restore session
+    /// (`POST /v6/RestoreSessions/{restoreSessionId}/Stop`). Any 2xx answer
+    /// counts as stopped.
+    pub async fn stop_restore_session(&self, restore_session_id: Uuid) -> Result<(), Error> {
+        let request = self.api().stop_restore_session().restore_session_id(restore_session_id);
+        match call(self.state(), "stop_restore_session", request.send()).await {
+            Err(Error::Api { status, .. }) if status.is_success() => Ok(()),
+            other => other,
+        }
+    }
+}
