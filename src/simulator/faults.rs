@@ -1,0 +1,115 @@
+//! Misbehaviour on request, for tests of retries, timeouts and decoding.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// What the simulator does wrong, how often, and to which operation.
+///
+/// ```
+/// use vb365::simulator::Fault;
+///
+/// let fault = Fault::status(503).times(2);                 // the next two requests get 503
+/// let fault = Fault::status(429).retry_after(1);            // one 429 with `Retry-After: 1`
+/// let fault = Fault::drop_connection().on("add_organization");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub(crate) kind: FaultKind,
+    pub(crate) times: usize,
+    pub(crate) operation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FaultKind {
+    Status { status: u16, retry_after: Option<u64> },
+    MalformedBody,
+    DropConnection,
+    Stall,
+}
+
+impl Fault {
+    /// Answers with this status and a `{"message"}` body.
+    pub fn status(status: u16) -> Self {
+        Self::new(FaultKind::Status { status, retry_after: None })
+    }
+
+    /// Answers `200` with a JSON body cut off in the middle.
+    pub fn malformed_body() -> Self {
+        Self::new(FaultKind::MalformedBody)
+    }
+
+    /// Closes the connection without answering.
+    pub fn drop_connection() -> Self {
+        Self::new(FaultKind::DropConnection)
+    }
+
+    /// Never answers (until the client gives up).
+    pub fn stall() -> Self {
+        Self::new(FaultKind::Stall)
+    }
+
+    /// Adds `Retry-After: <seconds>` to a status fault.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        if let FaultKind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(seconds);
+        }
+        self
+    }
+
+    /// Applies to the next `n` matching requests (default 1).
+    pub fn times(mut self, n: usize) -> Self {
+        self.times = n;
+        self
+    }
+
+    /// Applies only to requests for this operation (an operationId).
+    pub fn on(mut self, operation: &str) -> Self {
+        self.operation = Some(operation.to_owned());
+        self
+    }
+
+    fn new(kind: FaultKind) -> Self {
+        Self { kind, times: 1, operation: None }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    pub(crate) latency: Duration,
+    pub(crate) queue: VecDeque<Fault>,
+}
+
+impl Faults {
+    /// The fault for a request to `operation`, used up once.
+    pub(crate) fn take(&mut self, operation: Option<&str>) -> Option<FaultKind> {
+        let index = self
+            .queue
+            .iter()
+            .position(|f| f.times > 0 && f.operation.as_deref().is_none_or(|o| Some(o) == operation))?;
+        let fault = &mut self.queue[index];
+        fault.times -= 1;
+        let kind = fault.kind.clone();
+        if fault.times == 0 {
+            self.queue.remove(index);
+        }
+        Some(kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_are_used_up_in_order_and_by_operation() {
+        let mut faults = Faults::default();
+        faults.queue.push_back(Fault::status(503).times(2).on("add_organization"));
+        faults.queue.push_back(Fault::malformed_body());
+        assert_eq!(faults.take(Some("list_organizations")), Some(FaultKind::MalformedBody));
+        assert_eq!(faults.take(Some("list_organizations")), None);
+        let status = FaultKind::Status { status: 503, retry_after: None };
+        assert_eq!(faults.take(Some("add_organization")), Some(status.clone()));
+        assert_eq!(faults.take(Some("add_organization")), Some(status));
+        assert_eq!(faults.take(Some("add_organization")), None);
+    }
+}

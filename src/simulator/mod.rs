@@ -1,0 +1,202 @@
+//! An in-process stand-in for a Veeam Backup for Microsoft 365 server, for
+//! tests and demonstrations (cargo feature `simulator`).
+//!
+//! It listens on 127.0.0.1 on a free port and speaks the operations of the
+//! OpenAPI document with state: tokens for the password, refresh and
+//! jwt-bearer grants; organizations that are added and listed; backup
+//! accounts that are replaced and read (passwords are never sent back);
+//! restore sessions that are started, read and stopped; and a job's
+//! selected mailboxes, paged. It starts from the recorded examples.
+//!
+//! Every request body is checked against the document's schemas; a body
+//! that does not conform gets `400` with a `{"message"}` naming the field.
+//! A missing, unknown or expired bearer token gets `401`.
+//!
+//! For tests it can misbehave on purpose: see [`Fault`] and
+//! [`Simulator::set_latency`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use vb365::simulator::Simulator;
+//!
+//! let simulator = Simulator::start().await?;
+//! let client = vb365::Client::builder(simulator.url()).build()?;
+//! client.login(simulator.credentials()).await?;
+//! let organizations = client.list_organizations().await?;
+//! # Ok(()) }
+//! ```
+
+mod faults;
+mod handlers;
+mod seed;
+mod server;
+mod state;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use uuid::Uuid;
+
+pub use faults::Fault;
+pub use state::RecordedRequest;
+
+use crate::{Credentials, Secret};
+
+/// How a [`Simulator`] starts.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SimulatorConfig {
+    /// User name of the password grant. Default `administrator`.
+    pub username: String,
+    /// Its password. Default `simulated-password`.
+    pub password: Secret,
+    /// Application ID of the jwt-bearer grant.
+    pub client_id: String,
+    /// The assertion the jwt-bearer grant accepts.
+    pub assertion: Secret,
+    /// How long access tokens live. Default 60 minutes, like the server.
+    pub token_lifetime: Duration,
+    /// How many mailboxes the seeded backup job selects. Default 250.
+    pub mailbox_count: usize,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        Self {
+            username: String::from("administrator"),
+            password: Secret::from("simulated-password"),
+            client_id: String::from("7c1f6a52-3e0a-4d8e-9b7a-5f7e1c2d3b4a"),
+            assertion: Secret::from("simulated-assertion"),
+            token_lifetime: Duration::from_secs(3600),
+            mailbox_count: 250,
+        }
+    }
+}
+
+/// A running simulator. It stops when dropped.
+#[derive(Debug)]
+pub struct Simulator {
+    url: String,
+    shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// What the server task and the test share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: SimulatorConfig,
+    pub(crate) contract: vb365_contract::Contract,
+    pub(crate) world: Mutex<state::World>,
+    pub(crate) faults: Mutex<faults::Faults>,
+}
+
+impl Shared {
+    pub(crate) fn world(&self) -> MutexGuard<'_, state::World> {
+        self.world.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn faults(&self) -> MutexGuard<'_, faults::Faults> {
+        self.faults.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Simulator {
+    /// Starts a simulator with the default settings.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(SimulatorConfig::default()).await
+    }
+
+    /// Starts a simulator with `config`.
+    pub async fn start_with(config: SimulatorConfig) -> std::io::Result<Self> {
+        let contract = vb365_contract::Contract::from_json(crate::OPENAPI_DOCUMENT)
+            .map_err(|e| std::io::Error::other(format!("the embedded document: {e}")))?;
+        let world = seed::world(&config).map_err(std::io::Error::other)?;
+        let shared = Arc::new(Shared {
+            config,
+            contract,
+            world: Mutex::new(world),
+            faults: Mutex::new(faults::Faults::default()),
+        });
+        let (url, server) = server::serve(Arc::clone(&shared)).await?;
+        Ok(Self { url, shared, server })
+    }
+
+    /// The base URL, `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Credentials the password grant accepts.
+    pub fn credentials(&self) -> Credentials {
+        Credentials::password(self.shared.config.username.clone(), self.shared.config.password.clone())
+    }
+
+    /// Credentials the jwt-bearer grant accepts.
+    pub fn assertion_credentials(&self) -> Credentials {
+        Credentials::assertion(self.shared.config.client_id.clone(), self.shared.config.assertion.clone())
+    }
+
+    /// The user name of the password grant.
+    pub fn username(&self) -> &str {
+        &self.shared.config.username
+    }
+
+    /// The ID of the seeded organization whose backup accounts are recorded.
+    pub fn organization_id(&self) -> Uuid {
+        seed::ORGANIZATION_ID
+    }
+
+    /// The ID of the seeded backup job whose mailboxes are recorded.
+    pub fn job_id(&self) -> Uuid {
+        seed::JOB_ID
+    }
+
+    /// How long access tokens issued from now on live.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.shared.world().tokens.lifetime = lifetime;
+    }
+
+    /// Forgets every access token, as if they had expired; refresh tokens
+    /// keep working.
+    pub fn revoke_access_tokens(&self) {
+        self.shared.world().tokens.access.clear();
+    }
+
+    /// Forgets every access and refresh token; only a new login works.
+    pub fn revoke_all_tokens(&self) {
+        let mut world = self.shared.world();
+        world.tokens.access.clear();
+        world.tokens.refresh.clear();
+    }
+
+    /// Answers every request only after `latency`.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.faults().latency = latency;
+    }
+
+    /// Misbehaves on the next matching requests (see [`Fault`]).
+    pub fn inject(&self, fault: Fault) {
+        self.shared.faults().queue.push_back(fault);
+    }
+
+    /// Every request so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.world().requests.clone()
+    }
+
+    /// How many requests for `operation` (an operationId) arrived so far.
+    pub fn count(&self, operation: &str) -> usize {
+        self.shared.world().requests.iter().filter(|r| r.operation.as_deref() == Some(operation)).count()
+    }
+
+    /// Forgets the requests recorded so far.
+    pub fn clear_requests(&self) {
+        self.shared.world().requests.clear();
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
