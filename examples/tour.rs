@@ -1,0 +1,296 @@
+//! A tour of every operation.
+//!
+//! ```sh
+//! cargo run --example tour --features simulator
+//! ```
+//!
+//! starts the embedded simulator and runs every step. Against a real server,
+//! only the steps that read run, unless `--allow-changes` lets the tour start
+//! (and stop) a restore session:
+//!
+//! ```sh
+//! VB365_PASSWORD=... cargo run --example tour --features simulator -- \
+//!     --url https://vbo.example.com --user administrator \
+//!     [--ca-cert server.pem | --insecure] [--job <job id>] [--allow-changes]
+//! ```
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use uuid::Uuid;
+use vb365::simulator::Simulator;
+use vb365::types::{
+    BackupAccount, ExchangeOnlineSettings, ExploreOptions, GroupMember, GroupMemberType, OrganizationCreate,
+    OrganizationRegion, OrganizationType, RestoreSessionType, SharePointOnlineSettings,
+};
+use vb365::{Client, Credentials, Error, PageRequest, Secret};
+
+const USAGE: &str = "usage: tour [--url URL --user NAME [--ca-cert FILE | --insecure] [--job ID] [--allow-changes]]
+  without --url: runs every step against the embedded simulator
+  with --url: the password comes from VB365_PASSWORD; only reading steps run unless --allow-changes";
+
+struct Options {
+    url: Option<String>,
+    user: Option<String>,
+    ca_cert: Option<String>,
+    insecure: bool,
+    job: Option<Uuid>,
+    allow_changes: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let mut args = std::env::args().skip(1);
+    let mut options =
+        Options { url: None, user: None, ca_cert: None, insecure: false, job: None, allow_changes: false };
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--url" => options.url = Some(value()?),
+            "--user" => options.user = Some(value()?),
+            "--ca-cert" => options.ca_cert = Some(value()?),
+            "--job" => options.job = Some(value()?.parse().map_err(|e| format!("--job: {e}"))?),
+            "--insecure" => options.insecure = true,
+            "--allow-changes" => options.allow_changes = true,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if options.url.is_some() != options.user.is_some() {
+        return Err(String::from("--url and --user go together"));
+    }
+    Ok(options)
+}
+
+/// Prints one step as it finishes: number, name, result, time.
+struct Steps {
+    count: usize,
+    started: Instant,
+}
+
+impl Steps {
+    async fn run<T, F>(&mut self, name: &str, step: F, describe: impl FnOnce(&T) -> String) -> Result<T, Error>
+    where
+        F: std::future::Future<Output = Result<T, Error>>,
+    {
+        self.count += 1;
+        let started = Instant::now();
+        let result = step.await;
+        let took = started.elapsed();
+        match &result {
+            Ok(value) => println!("{:>3}. {name:<34} {:<64} {:>8}", self.count, clip(&describe(value), 64), ms(took)),
+            Err(e) => println!("{:>3}. {name:<34} FAILED: {e}", self.count),
+        }
+        result
+    }
+
+    fn skip(&mut self, name: &str, why: &str) {
+        println!("  -  {name:<34} skipped: {why}");
+    }
+}
+
+fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    text.chars().take(width - 3).chain("...".chars()).collect()
+}
+
+fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value.as_ref().map_or_else(|| String::from("?"), ToString::to_string)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let options = match options() {
+        Ok(o) => o,
+        Err(problem) => {
+            if !problem.is_empty() {
+                eprintln!("{problem}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match tour(options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\ntour failed: {e}");
+            let mut source = std::error::Error::source(e.as_ref());
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
+    let simulator = match &options.url {
+        Some(_) => None,
+        None => Some(Simulator::start().await?),
+    };
+    let (url, credentials, changes) = match (&simulator, &options.url, &options.user) {
+        (Some(sim), _, _) => (sim.url().to_owned(), sim.credentials(), true),
+        (None, Some(url), Some(user)) => {
+            let password =
+                std::env::var("VB365_PASSWORD").map_err(|_| "set VB365_PASSWORD to the password of --user")?;
+            (url.clone(), Credentials::password(user.clone(), Secret::from(password)), options.allow_changes)
+        }
+        _ => unreachable!("options() pairs --url with --user"),
+    };
+    let mut builder = Client::builder(&url).danger_accept_invalid_certs(options.insecure);
+    if let Some(file) = &options.ca_cert {
+        builder = builder.add_root_certificate(std::fs::read(file).map_err(|e| format!("--ca-cert {file}: {e}"))?);
+    }
+    let client = builder.build()?;
+    let target = if simulator.is_some() { "the embedded simulator" } else { "a real server" };
+    println!("vb365 tour against {target} at {}\n", client.base_url());
+
+    let mut steps = Steps { count: 0, started: Instant::now() };
+    steps.run("log in", client.login(credentials), |()| String::from("token received")).await?;
+
+    if changes && simulator.is_some() {
+        let added = steps.run("add an organization", client.add_organization(new_organization()), |o| {
+            format!("{} ({})", o.name.as_deref().unwrap_or("?"), o.id)
+        });
+        added.await?;
+    } else {
+        steps.skip("add an organization", "changes a real server (the tour has no real credentials to add)");
+    }
+
+    let organizations = steps
+        .run("list organizations", client.list_organizations(), |list| {
+            let names: Vec<&str> = list.iter().filter_map(|o| o.name.as_deref()).collect();
+            format!("{}: {}", list.len(), names.join(", "))
+        })
+        .await?;
+    let Some(first) = organizations.first() else {
+        println!("\nthe server has no organizations; nothing more to show");
+        return Ok(());
+    };
+    let organization_id = simulator.as_ref().map_or(first.id, Simulator::organization_id);
+    steps
+        .run("get an organization", client.get_organization(organization_id), |o| {
+            format!("{} backed up: {}", o.name.as_deref().unwrap_or("?"), o.is_backedup.unwrap_or(false))
+        })
+        .await?;
+
+    if changes && simulator.is_some() {
+        let set = client.set_backup_accounts(organization_id, backup_accounts());
+        steps.run("set backup accounts", set, |()| String::from("2 accounts")).await?;
+    } else {
+        steps.skip("set backup accounts", "replaces a real server's pool");
+    }
+    steps
+        .run("list backup accounts", client.list_backup_accounts(organization_id), |accounts| {
+            let logins: Vec<&str> = accounts.iter().map(|a| a.group_member.login.as_str()).collect();
+            format!("{}: {}", accounts.len(), logins.join(", "))
+        })
+        .await?;
+
+    match simulator.as_ref().map(Simulator::job_id).or(options.job) {
+        Some(job) => {
+            let page = client.list_job_selected_mailboxes(job, PageRequest::first(2));
+            let first_page = steps.run("read one page of mailboxes", page, |p| {
+                let names: Vec<&str> = p.results.iter().filter_map(|m| m.name.as_deref()).collect();
+                format!("offset {} limit {}: {}", p.offset, p.limit, names.join(", "))
+            });
+            first_page.await?;
+            let walk = async {
+                let all: Vec<_> = client.job_selected_mailboxes(job, 100).try_collect().await?;
+                let backed_up = all.iter().filter(|m| m.is_backed_up.is_some_and(bool::from)).count();
+                Ok::<_, Error>((all.len(), backed_up))
+            };
+            steps
+                .run("walk every mailbox (pages of 100)", walk, |(n, b)| format!("{n} mailboxes, {b} backed up"))
+                .await?;
+        }
+        None => steps.skip("walk the mailboxes of a job", "give --job <id>"),
+    }
+
+    if changes {
+        let options = ExploreOptions {
+            date_time: chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()),
+            type_: RestoreSessionType::Vex,
+            show_deleted: Some(true),
+            show_all_versions: Some(false),
+        };
+        let session = steps
+            .run("start a restore session", client.start_restore_session(options), |s| {
+                format!("{} ({})", s.name.as_deref().unwrap_or("?"), shown(&s.state))
+            })
+            .await?;
+        steps
+            .run("read the restore session", client.get_restore_session(session.id), |s| {
+                format!("state {}, result {}", shown(&s.state), shown(&s.result))
+            })
+            .await?;
+        steps
+            .run("stop the restore session", client.stop_restore_session(session.id), |()| String::from("stopped"))
+            .await?;
+        steps
+            .run("read it again", client.get_restore_session(session.id), |s| format!("state {}", shown(&s.state)))
+            .await?;
+    } else {
+        steps.skip("start, read and stop a restore session", "pass --allow-changes");
+    }
+
+    let server = simulator.as_ref().map(|s| format!(" (the simulator saw {})", s.requests().len())).unwrap_or_default();
+    println!(
+        "\ndone: {} steps in {}, {} requests sent{server}",
+        steps.count,
+        ms(steps.started.elapsed()),
+        client.requests_sent()
+    );
+    Ok(())
+}
+
+fn new_organization() -> OrganizationCreate {
+    let account = || Some(String::from("admin@fabrikam.onmicrosoft.com"));
+    let password = || Some(Secret::from("tour-password"));
+    OrganizationCreate {
+        type_: OrganizationType::Office365,
+        region: OrganizationRegion::Worldwide,
+        is_exchange_online: true,
+        is_share_point_online: true,
+        is_teams_online: Some(false),
+        is_teams_chats_online: Some(false),
+        exchange_online_settings: Some(ExchangeOnlineSettings {
+            account: account(),
+            password: password(),
+            grant_admin_access: Some(true),
+            use_mfa: Some(false),
+            use_custom_veeam_aad_application: Some(false),
+        }),
+        share_point_online_settings: Some(SharePointOnlineSettings {
+            account: account(),
+            password: password(),
+            grant_admin_access: Some(true),
+            use_mfa: Some(false),
+            use_custom_veeam_aad_application: Some(false),
+        }),
+    }
+}
+
+fn backup_accounts() -> Vec<BackupAccount> {
+    ["backup1@contoso.onmicrosoft.com", "backup2@contoso.onmicrosoft.com"]
+        .into_iter()
+        .map(|login| BackupAccount {
+            group_member: GroupMember {
+                group_id: Some(String::from("6e570850-9ce9-40ed-b81d-41772dabcead")),
+                name: Some(String::from("backup account")),
+                login: String::from(login),
+                type_: GroupMemberType::User,
+                is_cloud: Some(true),
+                links: None,
+            },
+            password: Some(Secret::from("tour-password")),
+        })
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! Helpers shared by the integration tests: a scripted loopback server that
+//! records every request, and the recorded examples.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
+use serde_json::Value;
+
+/// A request as the scripted server received it.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub authorization: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Captured {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("a JSON request body")
+    }
+
+    pub fn is_token_request(&self) -> bool {
+        self.path.eq_ignore_ascii_case("/v6/token")
+    }
+}
+
+/// What the scripted server answers.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self { status, content_type: "application/json; charset=utf-8", body: body.into() }
+    }
+
+    pub fn html(status: u16, body: &str) -> Self {
+        Self { status, content_type: "text/html", body: body.as_bytes().to_vec() }
+    }
+
+    pub fn empty(status: u16) -> Self {
+        Self { status, content_type: "text/plain", body: Vec::new() }
+    }
+
+    /// The constructed token response example.
+    pub fn token() -> Self {
+        Self::json(200, example_text("create_token.response.200.constructed.json"))
+    }
+}
+
+type Respond = dyn Fn(&Captured) -> Reply + Send + Sync;
+
+/// A loopback server that answers every request with `respond` and keeps
+/// what it received.
+pub struct TestServer {
+    pub url: String,
+    captured: Arc<Mutex<Vec<Captured>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    pub async fn start(respond: impl Fn(&Captured) -> Reply + Send + Sync + 'static) -> Self {
+        let captured = Arc::new(Mutex::new(Vec::new()));
+        let respond: Arc<Respond> = Arc::new(respond);
+        let log = Arc::clone(&captured);
+        let router = Router::new().fallback(move |request: Request| {
+            let (log, respond) = (Arc::clone(&log), Arc::clone(&respond));
+            async move {
+                let (parts, body) = request.into_parts();
+                let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default().to_vec();
+                let header =
+                    |name: http::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let request = Captured {
+                    method: parts.method.to_string(),
+                    path: parts.uri.path().to_owned(),
+                    query: parts.uri.query().map(str::to_owned),
+                    authorization: header(http::header::AUTHORIZATION),
+                    content_type: header(http::header::CONTENT_TYPE),
+                    body,
+                };
+                let reply = respond(&request);
+                log.lock().unwrap().push(request);
+                let mut response = Response::new(Body::from(reply.body));
+                *response.status_mut() = http::StatusCode::from_u16(reply.status).unwrap();
+                response
+                    .headers_mut()
+                    .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(reply.content_type));
+                response
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        Self { url, captured, task }
+    }
+
+    /// Answers token requests with the constructed token example and every
+    /// other request with `reply`.
+    pub async fn answering(reply: Reply) -> Self {
+        Self::start(move |r| if r.is_token_request() { Reply::token() } else { reply.clone() }).await
+    }
+
+    pub fn captured(&self) -> Vec<Captured> {
+        self.captured.lock().unwrap().clone()
+    }
+
+    /// The captured requests other than token requests.
+    pub fn calls(&self) -> Vec<Captured> {
+        self.captured().into_iter().filter(|r| !r.is_token_request()).collect()
+    }
+
+    /// A client for this server, logged in with the example credentials.
+    pub async fn client(&self) -> vb365::Client {
+        let client = vb365::Client::builder(&self.url).build().unwrap();
+        client.login(vb365::Credentials::password("administrator@abc.onmicrosoft.com", "XXXXXXXX")).await.unwrap();
+        client
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn examples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi/examples")
+}
+
+/// A recorded example's text, as archived.
+pub fn example_text(name: &str) -> String {
+    std::fs::read_to_string(examples_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A recorded JSON example as a value (archived no-break spaces read as spaces).
+pub fn example_json(name: &str) -> Value {
+    vb365_contract::examples::parse_json(&example_text(name)).unwrap().0
+}
+
+/// A recorded JSON example as compact bytes, the way a server sends it.
+pub fn example_bytes(name: &str) -> Vec<u8> {
+    serde_json::to_vec(&example_json(name)).unwrap()
+}

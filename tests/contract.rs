@@ -1,0 +1,292 @@
+//! Contract tests: for every operation and recorded example, the request the
+//! client sends matches the recorded request (method, documented path,
+//! bearer header, body), and the recorded response decodes to the values it
+//! carries.
+#![cfg(feature = "simulator")]
+
+mod common;
+
+use common::{Captured, Reply, TestServer, example_bytes, example_json, example_text, examples_dir};
+use uuid::Uuid;
+use vb365::types::{
+    BackupAccount, ExploreOptions, GroupMemberType, OrganizationCreate, OrganizationType, RestoreSessionResult,
+    RestoreSessionState, RestoreSessionType,
+};
+use vb365::{Credentials, Error, PageRequest};
+use vb365_contract::{Contract, examples::parse_form};
+
+const ORGANIZATION: &str = "6f9b3da3-204d-4a4b-b466-55586e0233fc";
+const JOB: &str = "00b96531-1a68-4c90-a398-91141ffedb3b";
+const SESSION: &str = "fa3a2d17-d86d-4540-bf71-512750281e43";
+const BEARER: &str = "Bearer AT-XXXXXXXX";
+
+/// Marks an example as exercised by the test that names it; see
+/// `every_recorded_example_is_exercised_here`.
+fn use_example(name: &'static str) -> &'static str {
+    name
+}
+
+/// A server that answers each operation with its recorded success response.
+async fn replay() -> TestServer {
+    let contract = Contract::from_json(vb365::OPENAPI_DOCUMENT).unwrap();
+    TestServer::start(move |request| {
+        let Some((operation, _)) = contract.find_operation(&request.method, &request.path) else {
+            return Reply::json(404, r#"{"message": "no such operation"}"#);
+        };
+        let response = std::fs::read_dir(examples_dir())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|name| name.starts_with(&format!("{}.response.200.", operation.id)))
+            .unwrap();
+        if response.ends_with(".empty") { Reply::empty(200) } else { Reply::json(200, example_bytes(&response)) }
+    })
+    .await
+}
+
+fn one_call(server: &TestServer) -> Captured {
+    let calls = server.calls();
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    calls.into_iter().next().unwrap()
+}
+
+fn assert_request(request: &Captured, method: &str, path: &str, query: Option<&str>) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path, "the client sends the documented casing");
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.authorization.as_deref(), Some(BEARER));
+}
+
+fn form_fields(request: &Captured) -> Vec<(String, String)> {
+    let mut fields = parse_form(std::str::from_utf8(&request.body).unwrap());
+    fields.sort();
+    fields
+}
+
+fn recorded_form(name: &'static str) -> Vec<(String, String)> {
+    let mut fields = parse_form(example_text(name).trim());
+    fields.sort();
+    fields
+}
+
+#[tokio::test]
+async fn create_token_with_a_password_sends_the_recorded_form() {
+    let server = replay().await;
+    let client = vb365::Client::builder(&server.url).build().unwrap();
+    client.login(Credentials::password("administrator@abc.onmicrosoft.com", "XXXXXXXX")).await.unwrap();
+    let token = &server.captured()[0];
+    assert_eq!((token.method.as_str(), token.path.as_str()), ("POST", "/v6/token"));
+    assert_eq!(token.authorization, None, "the token request carries no bearer token");
+    assert_eq!(token.content_type.as_deref(), Some("application/x-www-form-urlencoded"));
+    assert_eq!(form_fields(token), recorded_form(use_example("create_token.request.password.constructed.form")));
+    // The recorded token response decodes: its access token is what the next call carries.
+    use_example("create_token.response.200.constructed.json");
+    client.list_organizations().await.unwrap();
+    assert_eq!(one_call(&server).authorization.as_deref(), Some(BEARER));
+}
+
+#[tokio::test]
+async fn create_token_with_an_assertion_sends_the_recorded_form() {
+    let server = replay().await;
+    let client = vb365::Client::builder(&server.url).build().unwrap();
+    client.login(Credentials::assertion("0d8a2f43-9c1e-4b0c-a5e2-6f1d2b3c4d5e", "eyXXXXXXXX")).await.unwrap();
+    assert_eq!(
+        form_fields(&server.captured()[0]),
+        recorded_form(use_example("create_token.request.assertion.constructed.form"))
+    );
+}
+
+#[tokio::test]
+async fn create_token_with_a_refresh_token_sends_the_recorded_form() {
+    let refused_once = std::sync::atomic::AtomicBool::new(false);
+    let server = TestServer::start(move |r| {
+        if r.is_token_request() {
+            Reply::token()
+        } else if !refused_once.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            Reply::json(401, r#"{"message": "Authorization has been denied for this request."}"#)
+        } else {
+            Reply::json(200, "[]")
+        }
+    })
+    .await;
+    let client = vb365::Client::builder(&server.url).build().unwrap();
+    client.login(Credentials::access_token("AT-OLD").with_refresh_token("RT-XXXXXXXX")).await.unwrap();
+    client.list_organizations().await.unwrap();
+    let captured = server.captured();
+    let token = captured.iter().find(|r| r.is_token_request()).unwrap();
+    assert_eq!(form_fields(token), recorded_form(use_example("create_token.request.refresh.constructed.form")));
+    assert_eq!(captured.last().unwrap().authorization.as_deref(), Some(BEARER));
+}
+
+#[tokio::test]
+async fn list_backup_accounts_matches_page_000() {
+    let server = replay().await;
+    let client = server.client().await;
+    let accounts = client.list_backup_accounts(ORGANIZATION.parse().unwrap()).await.unwrap();
+    use_example("list_backup_accounts.response.200.json");
+    assert_request(&one_call(&server), "GET", &format!("/v6/Organizations/{ORGANIZATION}/BackupAccounts"), None);
+    assert!(one_call(&server).body.is_empty());
+    let logins: Vec<&str> = accounts.iter().map(|a| a.group_member.login.as_str()).collect();
+    assert_eq!(
+        logins,
+        ["account1", "account2", "account3", "account4"]
+            .map(|a| format!("{a}@office365.onmicrosoft.com"))
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+    for account in &accounts {
+        assert_eq!(account.group_member.type_, GroupMemberType::User);
+        assert_eq!(account.group_member.is_cloud, Some(true));
+        assert_eq!(
+            account.group_member.group_id.as_deref(),
+            Some("6e570850-9ce9-40ed-b81d-41772dabcead00000000-0000-0000-0000-000000000000")
+        );
+        assert!(account.password.is_none());
+        let links = account.group_member.links.as_ref().unwrap();
+        assert_eq!(links.0["organization"].href, format!("/v6/organizations/{ORGANIZATION}"));
+    }
+}
+
+#[tokio::test]
+async fn set_backup_accounts_matches_page_001() {
+    let server = replay().await;
+    let client = server.client().await;
+    let recorded = example_json(use_example("set_backup_accounts.request.json"));
+    let accounts: Vec<BackupAccount> = serde_json::from_value(recorded.clone()).unwrap();
+    client.set_backup_accounts(ORGANIZATION.parse().unwrap(), accounts).await.unwrap();
+    use_example("set_backup_accounts.response.200.json");
+    let request = one_call(&server);
+    assert_request(&request, "PUT", &format!("/v6/Organizations/{ORGANIZATION}/BackupAccounts"), None);
+    assert_eq!(request.content_type.as_deref(), Some("application/json"));
+    assert_eq!(request.json(), recorded);
+}
+
+#[tokio::test]
+async fn list_job_selected_mailboxes_matches_page_002() {
+    let server = replay().await;
+    let client = server.client().await;
+    let page = client.list_job_selected_mailboxes(JOB.parse().unwrap(), PageRequest::first(30)).await.unwrap();
+    use_example("list_job_selected_mailboxes.response.200.json");
+    assert_request(&one_call(&server), "GET", &format!("/v1/Jobs/{JOB}/SelectedMailboxes"), Some("limit=30&offset=0"));
+    assert_eq!((page.offset, page.limit), (0, 30));
+    let names: Vec<_> = page.results.iter().map(|m| m.name.as_deref().unwrap()).collect();
+    assert_eq!(names, ["Peter Parker", "Paul Graham"]);
+    assert_eq!(page.results[0].email.as_deref(), Some("petep@eastsupport.onmicrosoft.com"));
+    assert_eq!(page.results[0].id, "479ae6aa-610b-4652-8966-5db06021903c".parse::<Uuid>().unwrap());
+    assert!(page.results.iter().all(|m| m.is_backed_up.is_some_and(bool::from)), "\"true\" reads as true");
+    let self_link = &page.links.as_ref().unwrap().self_.as_ref().unwrap().href;
+    assert!(self_link.ends_with("SelectedMailboxes?offset=0&limit=30"));
+}
+
+#[tokio::test]
+async fn add_organization_matches_page_003() {
+    let server = replay().await;
+    let client = server.client().await;
+    let recorded = example_json(use_example("add_organization.request.json"));
+    let organization: OrganizationCreate = serde_json::from_value(recorded.clone()).unwrap();
+    let added = client.add_organization(organization).await.unwrap();
+    use_example("add_organization.response.200.json");
+    let request = one_call(&server);
+    assert_request(&request, "POST", "/v6/Organizations", None);
+    assert_eq!(request.json(), recorded);
+    assert_eq!(added.id, "7f9a9b85-50e7-4f61-8f76-6a9517b8677d".parse::<Uuid>().unwrap());
+    assert_eq!(added.name.as_deref(), Some("abc.onmicrosoft.com"));
+    assert_eq!(added.type_, Some(OrganizationType::Office365));
+    assert_eq!(
+        (added.is_teams_online, added.is_teams_chats_online, added.is_backedup),
+        (Some(true), Some(false), Some(false))
+    );
+    let exchange = added.exchange_online_settings.unwrap();
+    assert_eq!(exchange.account.as_deref(), Some("administrator@abc.onmicrosoft.com"));
+    assert_eq!(added.links.unwrap().0.len(), 6);
+}
+
+#[tokio::test]
+async fn explore_tenant_organization_matches_page_004() {
+    let server = replay().await;
+    let client = server.client().await;
+    let recorded = example_json(use_example("explore_tenant_organization.request.json"));
+    let options: ExploreOptions = serde_json::from_value(recorded.clone()).unwrap();
+    let session = client.start_restore_session(options).await.unwrap();
+    use_example("explore_tenant_organization.response.200.json");
+    let request = one_call(&server);
+    assert_request(&request, "POST", "/v6/Organization/Explore", None);
+    assert_eq!(request.json(), recorded);
+    assert_eq!(session.id, SESSION.parse::<Uuid>().unwrap());
+    assert_eq!(session.type_, Some(RestoreSessionType::Vex));
+    assert_eq!(session.state, Some(RestoreSessionState::Working));
+    assert_eq!(session.result, Some(RestoreSessionResult::Success));
+    assert_eq!(session.creation_time.unwrap().to_rfc3339(), "2022-01-21T22:53:13.968593400+00:00");
+    assert_eq!(session.end_time.unwrap().timestamp(), 253_402_300_799, "the still-running end time");
+    assert_eq!(session.client_host.as_deref(), Some("EPSILON (via: 127.0.0.1)"));
+}
+
+#[tokio::test]
+async fn list_organizations_asks_for_the_extended_view() {
+    let server = replay().await;
+    let client = server.client().await;
+    let organizations = client.list_organizations().await.unwrap();
+    use_example("list_organizations.response.200.constructed.json");
+    assert_request(&one_call(&server), "GET", "/v6/Organizations", Some("extendedView=true"));
+    assert_eq!(organizations.len(), 2);
+    assert_eq!(organizations[0].id, ORGANIZATION.parse::<Uuid>().unwrap());
+    assert!(organizations[0].exchange_online_settings.is_none(), "null reads as absent");
+    assert_eq!(organizations[1].is_teams_online, Some(true));
+}
+
+#[tokio::test]
+async fn get_organization_reads_nullable_fields() {
+    let server = replay().await;
+    let client = server.client().await;
+    let organization = client.get_organization(ORGANIZATION.parse().unwrap()).await.unwrap();
+    use_example("get_organization.response.200.constructed.json");
+    assert_request(&one_call(&server), "GET", &format!("/v6/Organizations/{ORGANIZATION}"), None);
+    assert_eq!(organization.is_teams_online, None);
+    assert_eq!(organization.last_backuptime.unwrap().to_rfc3339(), "2022-01-22T02:00:09.913700400+00:00");
+}
+
+#[tokio::test]
+async fn get_and_stop_restore_session() {
+    let server = replay().await;
+    let client = server.client().await;
+    let session = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap();
+    use_example("get_restore_session.response.200.constructed.json");
+    assert_eq!(session.state, Some(RestoreSessionState::Stopped));
+    client.stop_restore_session(SESSION.parse().unwrap()).await.unwrap();
+    use_example("stop_restore_session.response.200.constructed.empty");
+    let calls = server.calls();
+    assert_request(&calls[0], "GET", &format!("/v6/RestoreSessions/{SESSION}"), None);
+    assert_request(&calls[1], "POST", &format!("/v6/RestoreSessions/{SESSION}/Stop"), None);
+    assert!(calls[1].body.is_empty());
+}
+
+#[tokio::test]
+async fn the_recorded_error_body_becomes_the_error_message() {
+    let name = use_example("list_backup_accounts.response.404.constructed.json");
+    let server = TestServer::answering(Reply::json(404, example_bytes(name))).await;
+    let client = server.client().await;
+    let err = client.list_backup_accounts(ORGANIZATION.parse().unwrap()).await.unwrap_err();
+    match &err {
+        Error::Api { operation, status, message, .. } => {
+            assert_eq!((*operation, status.as_u16()), ("list_backup_accounts", 404));
+            assert_eq!(message, &example_json(name)["message"].as_str().unwrap());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// A new example file without a contract test fails here.
+#[test]
+fn every_recorded_example_is_exercised_here() {
+    let source = include_str!("contract.rs");
+    let files: Vec<String> = std::fs::read_dir(examples_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "README.md")
+        .collect();
+    for file in files {
+        assert!(source.contains(&format!("use_example(\"{file}\")")), "no contract test uses {file}");
+    }
+}

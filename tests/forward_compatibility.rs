@@ -1,0 +1,93 @@
+//! What a newer (or sloppier) server sends does not break a call: unknown
+//! enum values keep their raw value, unknown fields are ignored, the v1
+//! string booleans read as booleans, and an optional field in the wrong
+//! shape is dropped instead of failing the call.
+#![cfg(feature = "simulator")]
+
+mod common;
+
+use common::{Reply, TestServer};
+use serde_json::json;
+use uuid::Uuid;
+use vb365::PageRequest;
+use vb365::types::{OrganizationRegion, RestoreSessionResult, RestoreSessionState, RestoreSessionType};
+
+const SESSION: &str = "fa3a2d17-d86d-4540-bf71-512750281e43";
+
+async fn answering(body: serde_json::Value) -> (TestServer, vb365::Client) {
+    let server = TestServer::answering(Reply::json(200, body.to_string())).await;
+    let client = server.client().await;
+    (server, client)
+}
+
+#[tokio::test]
+async fn unknown_enum_values_keep_their_raw_value() {
+    let (_server, client) =
+        answering(json!({"id": SESSION, "type": "Vcopilot", "state": "Paused", "result": "PartiallyFailed"})).await;
+    let session = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap();
+    assert_eq!(session.type_, Some(RestoreSessionType::Unrecognized("Vcopilot".into())));
+    assert_eq!(session.state, Some(RestoreSessionState::Unrecognized("Paused".into())));
+    assert_eq!(session.result.as_ref().map(RestoreSessionResult::as_str), Some("PartiallyFailed"));
+    assert!(session.type_.unwrap().is_unrecognized());
+}
+
+#[tokio::test]
+async fn unknown_fields_are_ignored() {
+    let (_server, client) = answering(json!([{
+        "id": "6f9b3da3-204d-4a4b-b466-55586e0233fc",
+        "region": "Mars",
+        "isBackupCopyEnabled": true,
+        "exchangeOnlineSettings": {"account": "a@b", "certificateThumbprint": "ab12"},
+        "_links": {"self": {"href": "/x", "method": "GET"}},
+    }]))
+    .await;
+    let organizations = client.list_organizations().await.unwrap();
+    assert_eq!(organizations[0].region, Some(OrganizationRegion::Unrecognized("Mars".into())));
+    assert_eq!(organizations[0].exchange_online_settings.as_ref().unwrap().account.as_deref(), Some("a@b"));
+}
+
+#[tokio::test]
+async fn v1_string_booleans_read_as_booleans() {
+    let mailbox = |id: u128, flag: serde_json::Value| json!({"id": Uuid::from_u128(id), "isBackedUp": flag});
+    let (_server, client) = answering(json!({
+        "offset": 0, "limit": 4,
+        "results": [mailbox(1, json!("true")), mailbox(2, json!("false")), mailbox(3, json!(true)), mailbox(4, json!("True"))],
+    }))
+    .await;
+    let page = client.list_job_selected_mailboxes(Uuid::nil(), PageRequest::first(4)).await.unwrap();
+    let flags: Vec<bool> = page.results.iter().map(|m| m.is_backed_up.unwrap().into()).collect();
+    assert_eq!(flags, [true, false, true, true]);
+}
+
+#[tokio::test]
+async fn nulls_in_optional_fields_read_as_absent() {
+    let (_server, client) = answering(json!({
+        "id": "6f9b3da3-204d-4a4b-b466-55586e0233fc", "isTeamsOnline": null, "exchangeOnlineSettings": null,
+        "name": null, "_actions": null,
+    }))
+    .await;
+    let organization = client.get_organization(Uuid::nil()).await.unwrap();
+    assert_eq!((organization.is_teams_online, organization.name), (None, None));
+}
+
+#[tokio::test]
+async fn an_optional_field_in_the_wrong_shape_does_not_fail_the_call() {
+    let (_server, client) = answering(json!({
+        "id": SESSION,
+        "name": "Exchange restore",
+        "creationTime": "22.01.2022 14:56",
+        "endTime": 7,
+        "_links": ["not", "a", "map"],
+    }))
+    .await;
+    let session = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap();
+    assert_eq!(session.name.as_deref(), Some("Exchange restore"));
+    assert_eq!((session.creation_time, session.end_time, session.links), (None, None, None));
+}
+
+#[tokio::test]
+async fn a_required_field_in_the_wrong_shape_still_fails_with_its_path() {
+    let (_server, client) = answering(json!({"id": "not-a-uuid", "name": "x"})).await;
+    let err = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap_err();
+    assert!(matches!(&err, vb365::Error::Decode { path, .. } if path == "/id"), "{err:?}");
+}

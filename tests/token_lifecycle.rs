@@ -1,0 +1,143 @@
+//! The token lifecycle against the simulator: renewal before expiry, one
+//! renewal and one repeat after a 401, a single shared renewal for many
+//! concurrent calls, and logging in again when the refresh grant fails.
+#![cfg(feature = "simulator")]
+
+use std::time::Duration;
+
+use vb365::simulator::{Simulator, SimulatorConfig};
+use vb365::{Client, Credentials, Error};
+
+async fn simulator(token_lifetime: Duration) -> Simulator {
+    let mut config = SimulatorConfig::default();
+    config.token_lifetime = token_lifetime;
+    Simulator::start_with(config).await.unwrap()
+}
+
+async fn logged_in(simulator: &Simulator) -> Client {
+    let client = Client::builder(simulator.url()).build().unwrap();
+    client.login(simulator.credentials()).await.unwrap();
+    client
+}
+
+/// The grant types of the token requests the simulator saw, in order.
+fn grants(simulator: &Simulator) -> Vec<String> {
+    simulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation.as_deref() == Some("create_token"))
+        .map(|r| r.body.unwrap()["grant_type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_expiring_token_is_renewed_once_before_the_call() {
+    let simulator = simulator(Duration::from_secs(1)).await;
+    let client = logged_in(&simulator).await;
+    // Renewal is due at 90% of the lifetime; the server expires it at 100%.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client.list_organizations().await.unwrap();
+    assert_eq!(grants(&simulator), ["password", "refresh_token"]);
+    assert_eq!(simulator.count("list_organizations"), 1, "renewed before the call, so no 401 and no repeat");
+}
+
+#[tokio::test]
+async fn a_401_leads_to_one_renewal_and_one_repeat() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = logged_in(&simulator).await;
+    simulator.revoke_access_tokens();
+    let organizations = client.list_organizations().await.unwrap();
+    assert!(!organizations.is_empty());
+    assert_eq!(grants(&simulator), ["password", "refresh_token"]);
+    assert_eq!(simulator.count("list_organizations"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_concurrent_calls_across_an_expiry_share_one_renewal() {
+    let simulator = simulator(Duration::from_secs(1)).await;
+    let client = logged_in(&simulator).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_backup_accounts(vb365_simulator_org()).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(grants(&simulator), ["password", "refresh_token"], "exactly one token request for the expiry");
+    assert_eq!(simulator.count("list_backup_accounts"), 100);
+}
+
+fn vb365_simulator_org() -> uuid::Uuid {
+    "6f9b3da3-204d-4a4b-b466-55586e0233fc".parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_failed_refresh_falls_back_to_the_password() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = logged_in(&simulator).await;
+    simulator.revoke_all_tokens();
+    client.list_organizations().await.unwrap();
+    assert_eq!(grants(&simulator), ["password", "refresh_token", "password"]);
+    assert_eq!(simulator.count("list_organizations"), 2);
+}
+
+#[tokio::test]
+async fn the_assertion_grant_logs_in_and_renews() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = Client::builder(simulator.url()).build().unwrap();
+    client.login(simulator.assertion_credentials()).await.unwrap();
+    simulator.revoke_all_tokens();
+    client.list_organizations().await.unwrap();
+    assert_eq!(
+        grants(&simulator),
+        ["urn:ietf:params:oauth:grant-type:jwt-bearer", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"]
+    );
+}
+
+#[tokio::test]
+async fn a_token_from_elsewhere_without_a_refresh_token_fails_with_an_auth_error() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = Client::builder(simulator.url()).build().unwrap();
+    client.login(Credentials::access_token("not-a-token-the-server-issued")).await.unwrap();
+    let err = client.list_organizations().await.unwrap_err();
+    assert!(matches!(err, Error::Auth { operation: "list_organizations", .. }), "{err:?}");
+    assert!(err.to_string().contains("no refresh token or password"), "{err}");
+    assert_eq!(simulator.count("list_organizations"), 1, "no repeat without a new token");
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_an_auth_error_naming_the_token_operation() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = Client::builder(simulator.url()).build().unwrap();
+    let err = client.login(Credentials::password(simulator.username(), "wrong")).await.unwrap_err();
+    match &err {
+        Error::Auth { operation, status, .. } => {
+            assert_eq!(*operation, "create_token");
+            assert_eq!(status.map(|s| s.as_u16()), Some(400));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(!client.is_logged_in());
+}
+
+#[tokio::test]
+async fn calls_before_login_fail_without_a_request() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = Client::builder(simulator.url()).build().unwrap();
+    let err = client.list_organizations().await.unwrap_err();
+    assert!(err.to_string().contains("not logged in"), "{err}");
+    assert!(simulator.requests().is_empty());
+}
+
+#[tokio::test]
+async fn logout_forgets_the_token() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = logged_in(&simulator).await;
+    assert!(client.is_logged_in());
+    client.logout();
+    assert!(!client.is_logged_in());
+    assert!(client.list_organizations().await.is_err());
+}
