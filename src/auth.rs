@@ -179,20 +179,29 @@ impl Auth {
         Ok(())
     }
 
+    /// The current `Authorization` header when it needs no renewal: the
+    /// common case, answered without awaiting anything.
+    pub(crate) fn fresh_header(&self) -> Option<HeaderValue> {
+        self.read(|s| {
+            let current = s.current.as_ref()?;
+            let due = current.renew_at.is_some_and(|at| Instant::now() >= at);
+            (!due).then(|| current.header.clone())
+        })
+    }
+
     /// The `Authorization` header for the next request, renewed first when
     /// the token is about to expire.
     pub(crate) async fn header(&self, api: &api::Client, operation: &'static str) -> Result<HeaderValue, Error> {
-        let current = self.read(|s| s.current.clone());
+        // Only the header and the deadline: the rest of the token stays put.
+        let current = self.read(|s| s.current.as_ref().map(|c| (c.header.clone(), c.renew_at)));
         match current {
             None => Err(Error::Auth {
                 operation,
                 status: None,
                 reason: String::from("not logged in; call Client::login first"),
             }),
-            Some(c) if c.renew_at.is_some_and(|at| Instant::now() >= at) => {
-                self.renew_if_current(api, &c.header, operation).await
-            }
-            Some(c) => Ok(c.header),
+            Some((header, Some(at))) if Instant::now() >= at => self.renew_if_current(api, &header, operation).await,
+            Some((header, _)) => Ok(header),
         }
     }
 
@@ -261,7 +270,7 @@ impl Auth {
 async fn request_token(api: &api::Client, grant: TokenRequest) -> Result<Current, Error> {
     let margin = api.inner.config.token_refresh_margin;
     let token: Token =
-        call(&api.inner, CREATE_TOKEN, api.create_token().body(grant).send()).await.map_err(|e| match e {
+        call(&api.inner, CREATE_TOKEN, Box::pin(api.create_token().body(grant).send())).await.map_err(|e| match e {
             Error::Api { status, message, .. } => Error::Auth {
                 operation: CREATE_TOKEN,
                 status: Some(status),

@@ -14,7 +14,7 @@ impl Client {
     /// (`GET /v6/Organizations/{organizationId}/BackupAccounts`).
     pub async fn list_backup_accounts(&self, organization_id: Uuid) -> Result<Vec<BackupAccount>, Error> {
         let request = self.api().list_backup_accounts().organization_id(organization_id);
-        call(self.state(), "list_backup_accounts", request.send()).await
+        call(self.state(), "list_backup_accounts", Box::pin(request.send())).await
     }
 
     /// Replaces the backup accounts of an organization with `accounts`
@@ -34,6 +34,6 @@ impl Client {
             }
         }
         let request = self.api().set_backup_accounts().organization_id(organization_id).body(accounts);
-        call(self.state(), OPERATION, request.send()).await.map(drop)
+        call(self.state(), OPERATION, Box::pin(request.send())).await.map(drop)
     }
 }

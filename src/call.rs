@@ -7,27 +7,26 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{Error as ApiError, ResponseValue};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::api::types::ExceptionInfo;
-use crate::{ClientState, Error, redact};
+use crate::{ClientState, Error, decode, redact};
 
-/// At most this many malformed optional fields are dropped from one response.
-const MAX_DROPPED_FIELDS: usize = 16;
-
+/// Kept small: the task-local is swapped in and out on every poll.
 #[derive(Default)]
 struct Context {
     status: Option<StatusCode>,
     retry_after: Option<Duration>,
-    stashed: Option<Error>,
+    stashed: Option<Box<Error>>,
     attempts: u32,
+    not_repeated: bool,
 }
 
 tokio::task_local! {
@@ -42,13 +41,19 @@ fn with_context(f: impl FnOnce(&mut Context)) {
 /// the generated client makes of it.
 pub(crate) fn stash(error: Error) {
     with_context(|c| {
-        c.stashed.get_or_insert(error);
+        c.stashed.get_or_insert_with(|| Box::new(error));
     });
 }
 
 /// Records an attempt (one request on the wire).
 pub(crate) fn record_attempt() {
     with_context(|c| c.attempts += 1);
+}
+
+/// Records that a transient failure was not repeated because the
+/// operation must not be done twice.
+pub(crate) fn record_not_repeated() {
+    with_context(|c| c.not_repeated = true);
 }
 
 /// Records the status and `Retry-After` of the response the call ends with.
@@ -62,10 +67,13 @@ pub(crate) fn record_response(status: StatusCode, retry_after: Option<Duration>)
 /// Runs one generated `send()` inside a span named `vb365.call` with the
 /// fields `operation`, `method`, `path`, `status`, `attempts` and
 /// `duration_ms`, and maps its result.
-pub(crate) async fn call<T, F>(state: &ClientState, operation: &'static str, send: F) -> Result<T, Error>
+///
+/// Callers pass the `send()` future boxed (`Box::pin(request.send())`): it is
+/// large, and a box keeps the facade's futures small and cheap to move.
+pub(crate) async fn call<T, F>(state: &ClientState, operation: &'static str, send: Pin<Box<F>>) -> Result<T, Error>
 where
     T: DeserializeOwned,
-    F: Future<Output = Result<ResponseValue<T>, ApiError<ExceptionInfo>>>,
+    F: Future<Output = Result<ResponseValue<T>, ApiError<ExceptionInfo>>> + ?Sized,
 {
     let span = tracing::info_span!(
         "vb365.call",
@@ -87,8 +95,10 @@ where
     let result = match result {
         Ok(value) => Ok(value.into_inner()),
         Err(e) => match context.stashed {
-            Some(stashed) => Err(stashed),
-            None => map_error(state, operation, e, context.status, context.retry_after).await,
+            Some(stashed) => Err(*stashed),
+            None => map_error(state, operation, e, context.status, context.retry_after)
+                .await
+                .map_err(|e| e.with_attempts(context.attempts, context.not_repeated)),
         },
     };
     if let Some(status) = context.status {
@@ -117,7 +127,7 @@ async fn map_error<T: DeserializeOwned>(
                 reason: format!("the server refused the access token, also after renewing it: {message}"),
             }
         } else {
-            Error::Api { operation, status, message, retry_after }
+            Error::Api { operation, status, message, retry_after, attempts: 1, not_repeated: false }
         }
     };
     match error {
@@ -127,7 +137,7 @@ async fn map_error<T: DeserializeOwned>(
         }
         ApiError::InvalidResponsePayload(bytes, _) => match status {
             Some(status) if !status.is_success() => Err(refused(status, redact::message_of(operation, &bytes))),
-            _ => decode_leniently(operation, &bytes),
+            _ => decode::leniently(operation, &bytes),
         },
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
@@ -147,99 +157,5 @@ fn from_reqwest(operation: &'static str, error: reqwest::Error, limit: usize) ->
     if crate::error::chain_contains::<http_body_util::LengthLimitError>(&error) {
         return Error::ResponseTooLarge { operation, limit };
     }
-    let reached = !error.is_connect();
-    let error = Error::transport(operation, error);
-    if reached { error.reached_server() } else { error }
-}
-
-/// Decodes a success body that the generated type refused. A newer or
-/// sloppier server may send a field in a shape the document does not allow;
-/// when that field is optional it is dropped (with a warning naming it, not
-/// its value) so the caller still gets everything else. A required field
-/// that does not fit fails the call with its JSON pointer.
-fn decode_leniently<T: DeserializeOwned>(operation: &'static str, bytes: &[u8]) -> Result<T, Error> {
-    let fail = |path: String, message: String| Error::Decode {
-        operation,
-        path,
-        message,
-        snippet: redact::snippet(operation, bytes),
-    };
-    let mut value: Value = serde_json::from_slice(bytes).map_err(|e| fail(String::new(), e.to_string()))?;
-    let mut first_error = None;
-    let mut dropped = Vec::new();
-    loop {
-        match serde_path_to_error::deserialize::<_, T>(&value) {
-            Ok(decoded) => {
-                for field in dropped {
-                    tracing::warn!(operation, field = %field, "ignored a response field that does not have the documented shape");
-                }
-                return Ok(decoded);
-            }
-            Err(e) => {
-                let pointer = pointer_of(e.path());
-                let (path, message) =
-                    first_error.get_or_insert_with(|| (pointer.clone(), e.inner().to_string())).clone();
-                let removable = dropped.len() < MAX_DROPPED_FIELDS && !dropped.contains(&pointer);
-                if !removable || !remove_at(&mut value, &pointer) {
-                    return Err(fail(path, message));
-                }
-                dropped.push(pointer);
-            }
-        }
-    }
-}
-
-/// Removes the object member at `pointer`; false if it is not one.
-fn remove_at(value: &mut Value, pointer: &str) -> bool {
-    let Some((parent, key)) = pointer.rsplit_once('/') else { return false };
-    let key = key.replace("~1", "/").replace("~0", "~");
-    match value.pointer_mut(parent) {
-        Some(Value::Object(map)) => map.remove(&key).is_some(),
-        _ => false,
-    }
-}
-
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .map(|segment| match segment {
-            Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
-            Segment::Enum { variant } => format!("/{variant}"),
-            Segment::Unknown => String::from("/?"),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::types::{BackupAccount, RestoreSession};
-
-    #[test]
-    fn a_malformed_optional_field_is_dropped() {
-        let body = br#"{"id": "fa3a2d17-d86d-4540-bf71-512750281e43", "creationTime": "yesterday", "name": "kept"}"#;
-        let session: RestoreSession = decode_leniently("get_restore_session", body).unwrap();
-        assert_eq!(session.name.as_deref(), Some("kept"));
-        assert!(session.creation_time.is_none());
-    }
-
-    #[test]
-    fn a_malformed_required_field_fails_with_its_pointer() {
-        let body = br#"[{"groupMember": {"login": "a", "type": 7}, "password": "hunter2"}]"#;
-        let err = decode_leniently::<Vec<BackupAccount>>("list_backup_accounts", body).unwrap_err();
-        match &err {
-            Error::Decode { path, .. } => assert_eq!(path, "/0/groupMember/type"),
-            other => panic!("unexpected {other:?}"),
-        }
-        let text = err.to_string();
-        assert!(text.starts_with("list_backup_accounts: cannot read the response at /0/groupMember/type"), "{text}");
-        assert!(!text.contains("hunter2"), "{text}");
-    }
-
-    #[test]
-    fn a_body_that_is_not_json_fails_at_the_top() {
-        let err = decode_leniently::<RestoreSession>("get_restore_session", b"{\"id\": \"fa3a").unwrap_err();
-        assert!(matches!(err, Error::Decode { ref path, .. } if path.is_empty()), "{err:?}");
-    }
+    Error::transport(operation, error)
 }

@@ -147,6 +147,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried (see [`crate::RetryConfig`]);
+    /// `RetryConfig::disabled()` turns retries off.
+    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+        self.config.retry = retry;
+        self
+    }
+
     /// Refuses response bodies larger than this. Default 64 MiB.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.config.max_response_bytes = limit;

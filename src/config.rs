@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-/// How the client talks to the server: timeouts, limits, token refresh.
+use crate::RetryConfig;
+
+/// How the client talks to the server: timeouts, retries, limits, token
+/// refresh.
 ///
 /// Set through [`crate::ClientBuilder`]; read back with
 /// [`crate::Client::config`].
@@ -12,8 +15,10 @@ pub struct Config {
     /// How long to wait for a connection (TCP and TLS). Default 10 s.
     pub connect_timeout: Duration,
     /// How long one attempt may take, from sending the request to reading
-    /// the whole response. Default 60 s.
+    /// the whole response. Default 60 s. Each retry gets the full time again.
     pub request_timeout: Duration,
+    /// Which failures are retried, how often and how long to wait between.
+    pub retry: RetryConfig,
     /// Response bodies larger than this are refused instead of being read
     /// into memory. Default 64 MiB (a 10,000-mailbox page is a few MB).
     pub max_response_bytes: usize,
@@ -27,6 +32,7 @@ impl Default for Config {
         Self {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            retry: RetryConfig::default(),
             max_response_bytes: 64 * 1024 * 1024,
             token_refresh_margin: Duration::from_secs(60),
         }

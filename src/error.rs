@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 #[non_exhaustive]
 pub enum Error {
     /// The server answered with an error status.
-    #[error("{operation}: the server refused the request with {status}: {message}")]
+    #[error("{operation}: the server refused the request with {status}: {message}{}", retry_note(*attempts, *not_repeated))]
     Api {
         /// The operation.
         operation: &'static str,
@@ -26,6 +26,13 @@ pub enum Error {
         message: String,
         /// The `Retry-After` the server asked for, if any.
         retry_after: Option<Duration>,
+        /// How many requests were sent for this call.
+        attempts: u32,
+        /// Set when the failure was transient but the operation is never
+        /// repeated automatically (adding an organization, starting a
+        /// restore session): the request reached the server, which may have
+        /// acted on it.
+        not_repeated: bool,
     },
 
     /// Logging in or refreshing the token failed, or the server rejected
@@ -42,7 +49,7 @@ pub enum Error {
 
     /// The request did not get a complete answer: connecting, TLS, a
     /// timeout, or a connection dropped mid-way.
-    #[error("{operation}: {kind} error: {detail}{}", reached_note(*may_have_reached_server))]
+    #[error("{operation}: {kind} error: {detail}{}", retry_note(*attempts, *not_repeated))]
     Transport {
         /// The operation.
         operation: &'static str,
@@ -51,9 +58,14 @@ pub enum Error {
         /// The underlying error, shortened.
         detail: String,
         /// Whether the request may have reached the server (and been acted
-        /// on) before the failure. Adding an organization or starting a
-        /// restore session is never repeated automatically for this reason.
+        /// on) before the failure: false only when no connection was made.
         may_have_reached_server: bool,
+        /// How many requests were sent for this call.
+        attempts: u32,
+        /// Set when the operation is never repeated automatically (adding an
+        /// organization, starting a restore session) and the request may
+        /// have reached the server.
+        not_repeated: bool,
         /// The underlying error.
         #[source]
         source: Option<reqwest::Error>,
@@ -103,8 +115,16 @@ pub enum Error {
     },
 }
 
-fn reached_note(reached: bool) -> &'static str {
-    if reached { " (the request may have reached the server; it was not repeated)" } else { "" }
+fn retry_note(attempts: u32, not_repeated: bool) -> String {
+    if not_repeated {
+        String::from(
+            " (not repeated automatically: the request may have reached the server, and a repeat could do it twice)",
+        )
+    } else if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
 }
 
 /// The kind of a [`Error::Transport`].
@@ -179,7 +199,9 @@ impl Error {
             operation,
             kind,
             detail: root_cause(&error),
-            may_have_reached_server: false,
+            may_have_reached_server: !error.is_connect() && kind != TransportKind::Tls,
+            attempts: 1,
+            not_repeated: false,
             source: Some(error),
         }
     }
@@ -188,10 +210,29 @@ impl Error {
         Self::InvalidInput { operation, field: field.to_owned(), problem: problem.into() }
     }
 
-    /// The same error, noting that the request may have reached the server.
-    pub(crate) fn reached_server(mut self) -> Self {
-        if let Self::Transport { may_have_reached_server, kind, .. } = &mut self {
-            *may_have_reached_server = *kind != TransportKind::Connect && *kind != TransportKind::Tls;
+    /// How many requests were sent for the failed call (0 when the input
+    /// or the configuration was refused before sending).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Api { attempts, .. } | Self::Transport { attempts, .. } => *attempts,
+            Self::Auth { status: Some(_), .. } | Self::Decode { .. } | Self::ResponseTooLarge { .. } => 1,
+            _ => 0,
+        }
+    }
+
+    /// Adds what the retry loop knows: the attempts made, and whether a
+    /// transient failure was left unrepeated on purpose.
+    pub(crate) fn with_attempts(mut self, made: u32, left_unrepeated: bool) -> Self {
+        match &mut self {
+            Self::Api { attempts, not_repeated, .. } => {
+                *attempts = made.max(1);
+                *not_repeated = left_unrepeated;
+            }
+            Self::Transport { attempts, not_repeated, may_have_reached_server, .. } => {
+                *attempts = made.max(1);
+                *not_repeated = left_unrepeated && *may_have_reached_server;
+            }
+            _ => {}
         }
         self
     }

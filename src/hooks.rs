@@ -1,6 +1,7 @@
 //! What the generated client does around every request: add the bearer
-//! token, renew it and repeat once after a 401, count attempts, and cap the
-//! size of the response body. These run for calls through [`crate::Client`]
+//! token, renew it and repeat once after a 401, retry transient failures
+//! (see [`RetryConfig`]), count attempts, and cap the size of the response
+//! body. These run for calls through [`crate::Client`]
 //! and through the generated [`crate::api::Client`] alike.
 
 use std::sync::Arc;
@@ -11,8 +12,8 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
 use crate::auth::CREATE_TOKEN;
-use crate::call::{record_attempt, record_response, stash};
-use crate::{ClientState, api};
+use crate::call::{record_attempt, record_not_repeated, record_response, stash};
+use crate::{ClientState, RetryConfig, api, retry};
 
 impl ClientHooks<Arc<ClientState>> for api::Client {
     async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), ApiError<E>> {
@@ -20,6 +21,10 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         span.record("method", request.method().as_str());
         span.record("path", request.url().path());
         if info.operation_id == CREATE_TOKEN {
+            return Ok(());
+        }
+        if let Some(header) = self.inner.auth.fresh_header() {
+            request.headers_mut().insert(AUTHORIZATION, header);
             return Ok(());
         }
         // Boxed: renewing sends a token request through these same hooks.
@@ -38,21 +43,81 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
 
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let state = &self.inner;
-        let repeat = (info.operation_id != CREATE_TOKEN).then(|| request.try_clone()).flatten();
-        let mut response = self.send(request).await?;
-        if let (StatusCode::UNAUTHORIZED, Some(mut again)) = (response.status(), repeat) {
-            let used = again.headers().get(AUTHORIZATION).cloned().unwrap_or(HeaderValue::from_static(""));
-            match Box::pin(state.auth.renew_if_current(self, &used, info.operation_id)).await {
-                Ok(header) => {
-                    again.headers_mut().insert(AUTHORIZATION, header);
-                    response = self.send(again).await?;
+        let retry = &state.config.retry;
+        let operation = info.operation_id;
+        let repeatable = retry::repeatable(request.method(), operation);
+        let mut request = request;
+        let mut attempt = 1;
+        let mut renewed = operation == CREATE_TOKEN;
+        loop {
+            // A copy to send again; every body this client sends can be copied.
+            let spare = request.try_clone();
+            let outcome = self.send(request).await;
+            let next = match (&outcome, spare.is_some()) {
+                (_, false) => None,
+                (Ok(response), _) if response.status() == StatusCode::UNAUTHORIZED && !renewed => {
+                    renewed = true;
+                    Some(Next::Renew)
                 }
-                Err(e) => stash(e),
+                (Ok(response), _) if retry::transient_status(response.status()) => {
+                    next_wait(retry, repeatable, attempt, retry_after(response)).map(Next::Wait)
+                }
+                (Err(error), _) if retry::transient_error(error) => {
+                    next_wait(retry, repeatable, attempt, None).map(Next::Wait)
+                }
+                _ => None,
+            };
+            let (Some(next), Some(mut again)) = (next, spare) else {
+                let response = outcome?;
+                record_response(response.status(), retry_after(&response));
+                return Ok(limit_body(response, state.config.max_response_bytes));
+            };
+            if let Next::Wait(wait) = next {
+                tracing::debug!(
+                    operation,
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying after a transient failure"
+                );
+                drop(outcome);
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            } else {
+                // Renew (or pick up a renewal another call made) and repeat once.
+                let used = again.headers().get(AUTHORIZATION).cloned().unwrap_or(HeaderValue::from_static(""));
+                match Box::pin(state.auth.renew_if_current(self, &used, operation)).await {
+                    Ok(header) => {
+                        again.headers_mut().insert(AUTHORIZATION, header);
+                    }
+                    Err(e) => {
+                        stash(e);
+                        let response = outcome?;
+                        record_response(response.status(), None);
+                        return Ok(limit_body(response, state.config.max_response_bytes));
+                    }
+                }
             }
+            request = again;
         }
-        record_response(response.status(), retry_after(&response));
-        Ok(limit_body(response, state.config.max_response_bytes))
     }
+}
+
+/// What to do before sending a request again.
+enum Next {
+    /// Renew the token first (after a 401).
+    Renew,
+    /// Wait this long first (after a transient failure).
+    Wait(Duration),
+}
+
+/// The wait before the next attempt, if there is one. A transient failure
+/// of an operation that must not be repeated is recorded as such.
+fn next_wait(retry: &RetryConfig, repeatable: bool, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+    if !repeatable {
+        record_not_repeated();
+        return None;
+    }
+    retry.wait_after(attempt, retry_after)
 }
 
 impl api::Client {
@@ -64,16 +129,24 @@ impl api::Client {
     }
 }
 
-/// The server's `Retry-After` in seconds (the HTTP-date form is not used by
-/// this API).
+/// The server's `Retry-After` in seconds on a `429` or `503` (the HTTP-date
+/// form is not used by this API).
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    if !matches!(response.status(), StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+        return None;
+    }
     let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// Makes reading the body fail once it passes `limit` bytes, so an
-/// oversized answer is refused instead of being held in memory.
+/// oversized answer is refused instead of being held in memory. A body whose
+/// `Content-Length` is within the limit needs no wrapper: the HTTP layer
+/// never delivers more than that length.
 fn limit_body(response: reqwest::Response, limit: usize) -> reqwest::Response {
+    if response.content_length().is_some_and(|length| length <= limit as u64) {
+        return response;
+    }
     let response: http::Response<reqwest::Body> = response.into();
     let (parts, body) = response.into_parts();
     let body = reqwest::Body::wrap(http_body_util::Limited::new(body, limit));

@@ -11,6 +11,7 @@ mod backup_accounts;
 mod call;
 mod client;
 mod config;
+mod decode;
 mod error;
 mod hooks;
 mod lenient_bool;
@@ -19,6 +20,7 @@ mod open_enum;
 mod organizations;
 mod redact;
 mod restore_sessions;
+mod retry;
 mod secret;
 #[cfg(feature = "simulator")]
 pub mod simulator;
@@ -28,7 +30,8 @@ pub use client::{Client, ClientBuilder, ClientState, DEFAULT_PORT};
 pub use config::Config;
 pub use error::{Error, TransportKind};
 pub use lenient_bool::LenientBoolean;
-pub use mailboxes::{MAX_PAGE_SIZE, PageRequest};
+pub use mailboxes::{MAX_PAGE_SIZE, PageRequest, SelectedMailboxes};
+pub use retry::RetryConfig;
 pub use secret::Secret;
 
 /// The client progenitor generates from `openapi/vb365.yaml`: one builder

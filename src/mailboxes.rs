@@ -1,7 +1,11 @@
 //! The mailboxes a backup job processes (v1 API), one page at a time or
 //! as a stream over every page.
 
-use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::Stream;
 use uuid::Uuid;
 
 use crate::call::call;
@@ -48,30 +52,108 @@ impl Client {
             .map_err(|_| Error::invalid(OPERATION, "offset", format!("{} is too large", page.offset)))?;
         let request =
             self.api().list_job_selected_mailboxes().job_id(job_id).offset(offset).limit(u64::from(page.limit));
-        call(self.state(), OPERATION, request.send()).await
+        call(self.state(), OPERATION, Box::pin(request.send())).await
     }
 
     /// Every mailbox a backup job processes, fetched `page_size` at a time
     /// (1 to [`MAX_PAGE_SIZE`]). The stream ends after the last page, or
-    /// with the error of the page that failed. Only one page is held in
-    /// memory at a time.
-    pub fn job_selected_mailboxes(
-        &self,
-        job_id: Uuid,
-        page_size: u32,
-    ) -> impl Stream<Item = Result<SelectedMailbox, Error>> + Send + 'static {
-        let client = self.clone();
-        stream::try_unfold(Some(0u64), move |next| {
-            let client = client.clone();
-            async move {
-                let Some(offset) = next else { return Ok(None) };
-                let page = client.list_job_selected_mailboxes(job_id, PageRequest { offset, limit: page_size }).await?;
-                let following = next_offset(&page, offset, page_size);
-                Ok(Some((page.results, following)))
+    /// with the error of the page that failed. While the caller works
+    /// through one page, the next is already being fetched; at most two
+    /// pages are held in memory.
+    pub fn job_selected_mailboxes(&self, job_id: Uuid, page_size: u32) -> SelectedMailboxes {
+        let mut stream = SelectedMailboxes {
+            client: self.clone(),
+            job_id,
+            page_size,
+            current: Vec::new().into_iter(),
+            fetched: None,
+            pending: None,
+        };
+        stream.fetch(0);
+        stream
+    }
+}
+
+type PageFuture = Pin<Box<dyn Future<Output = Result<SelectedMailboxPage, Error>> + Send>>;
+
+/// A page that has arrived, and where the one after it starts.
+struct Fetched {
+    mailboxes: Vec<SelectedMailbox>,
+    next: Option<u64>,
+}
+
+/// The mailboxes of a backup job, page after page: see
+/// [`Client::job_selected_mailboxes`].
+#[must_use = "a stream does nothing until polled"]
+pub struct SelectedMailboxes {
+    client: Client,
+    job_id: Uuid,
+    page_size: u32,
+    /// The page being handed out.
+    current: std::vec::IntoIter<SelectedMailbox>,
+    /// The next page, fetched but not yet handed out.
+    fetched: Option<Result<Fetched, Error>>,
+    /// The request for the page after `current`, with its offset.
+    pending: Option<(u64, PageFuture)>,
+}
+
+impl std::fmt::Debug for SelectedMailboxes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SelectedMailboxes")
+            .field("job_id", &self.job_id)
+            .field("page_size", &self.page_size)
+            .field("left_on_page", &self.current.len())
+            .field("fetching", &self.pending.as_ref().map(|(offset, _)| offset))
+            .finish_non_exhaustive()
+    }
+}
+
+impl SelectedMailboxes {
+    /// Starts fetching the page at `offset`.
+    fn fetch(&mut self, offset: u64) {
+        let (client, job_id, limit) = (self.client.clone(), self.job_id, self.page_size);
+        let page = async move { client.list_job_selected_mailboxes(job_id, PageRequest { offset, limit }).await };
+        self.pending = Some((offset, Box::pin(page)));
+    }
+
+    /// Moves the request in flight along; a finished page goes to `fetched`.
+    fn drive(&mut self, cx: &mut Context<'_>) {
+        let Some((offset, page)) = &mut self.pending else { return };
+        let Poll::Ready(result) = page.as_mut().poll(cx) else { return };
+        let (offset, page_size) = (*offset, self.page_size);
+        self.pending = None;
+        self.fetched =
+            Some(result.map(|page| Fetched { next: next_offset(&page, offset, page_size), mailboxes: page.results }));
+    }
+}
+
+impl Stream for SelectedMailboxes {
+    type Item = Result<SelectedMailbox, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            // The request in flight moves whenever the caller asks for more.
+            this.drive(cx);
+            if let Some(mailbox) = this.current.next() {
+                return Poll::Ready(Some(Ok(mailbox)));
             }
-        })
-        .map_ok(|mailboxes| stream::iter(mailboxes).map(Ok))
-        .try_flatten()
+            match this.fetched.take() {
+                Some(Ok(Fetched { mailboxes, next })) => {
+                    this.current = mailboxes.into_iter();
+                    if let Some(offset) = next {
+                        // Read ahead: the next page is on its way while this one is handed out.
+                        this.fetch(offset);
+                    }
+                }
+                Some(Err(error)) => {
+                    this.pending = None;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                None if this.pending.is_some() => return Poll::Pending,
+                None => return Poll::Ready(None),
+            }
+        }
     }
 }
 

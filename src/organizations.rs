@@ -11,13 +11,18 @@ impl Client {
     /// (`GET /v6/Organizations?extendedView=true`). This is where the
     /// organization IDs come from.
     pub async fn list_organizations(&self) -> Result<Vec<Organization>, Error> {
-        call(self.state(), "list_organizations", self.api().list_organizations().extended_view(true).send()).await
+        call(self.state(), "list_organizations", Box::pin(self.api().list_organizations().extended_view(true).send()))
+            .await
     }
 
     /// One organization (`GET /v6/Organizations/{organizationId}`).
     pub async fn get_organization(&self, organization_id: Uuid) -> Result<Organization, Error> {
-        call(self.state(), "get_organization", self.api().get_organization().organization_id(organization_id).send())
-            .await
+        call(
+            self.state(),
+            "get_organization",
+            Box::pin(self.api().get_organization().organization_id(organization_id).send()),
+        )
+        .await
     }
 
     /// Adds a Microsoft 365 organization with basic authentication
@@ -30,7 +35,7 @@ impl Client {
     /// Never repeated automatically: a repeat could add the organization twice.
     pub async fn add_organization(&self, organization: OrganizationCreate) -> Result<Organization, Error> {
         check(&organization)?;
-        call(self.state(), OPERATION, self.api().add_organization().body(organization).send()).await
+        call(self.state(), OPERATION, Box::pin(self.api().add_organization().body(organization).send())).await
     }
 }
 

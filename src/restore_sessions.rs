@@ -18,13 +18,13 @@ impl Client {
     /// automatically: a repeat could start a second session.
     pub async fn start_restore_session(&self, options: ExploreOptions) -> Result<RestoreSession, Error> {
         let request = self.api().explore_tenant_organization().body(options);
-        call(self.state(), "explore_tenant_organization", request.send()).await
+        call(self.state(), "explore_tenant_organization", Box::pin(request.send())).await
     }
 
     /// A restore session (`GET /v6/RestoreSessions/{restoreSessionId}`).
     pub async fn get_restore_session(&self, restore_session_id: Uuid) -> Result<RestoreSession, Error> {
         let request = self.api().get_restore_session().restore_session_id(restore_session_id);
-        call(self.state(), "get_restore_session", request.send()).await
+        call(self.state(), "get_restore_session", Box::pin(request.send())).await
     }
 
     /// Stops a restore session
@@ -32,7 +32,7 @@ impl Client {
     /// counts as stopped.
     pub async fn stop_restore_session(&self, restore_session_id: Uuid) -> Result<(), Error> {
         let request = self.api().stop_restore_session().restore_session_id(restore_session_id);
-        match call(self.state(), "stop_restore_session", request.send()).await {
+        match call(self.state(), "stop_restore_session", Box::pin(request.send())).await {
             Err(Error::Api { status, .. }) if status.is_success() => Ok(()),
             other => other,
         }

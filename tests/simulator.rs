@@ -9,11 +9,13 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use vb365::simulator::{Fault, Simulator, SimulatorConfig};
 use vb365::types::{BackupAccount, ExploreOptions, OrganizationCreate, RestoreSessionState, RestoreSessionType};
-use vb365::{Client, Error, PageRequest, TransportKind};
+use vb365::{Client, Error, PageRequest, RetryConfig, TransportKind};
 
+/// A simulator and a logged-in client that does not retry, so that every
+/// fault shows.
 async fn started() -> (Simulator, Client) {
     let simulator = Simulator::start().await.unwrap();
-    let client = Client::builder(simulator.url()).build().unwrap();
+    let client = Client::builder(simulator.url()).retry(RetryConfig::disabled()).build().unwrap();
     client.login(simulator.credentials()).await.unwrap();
     (simulator, client)
 }
@@ -282,7 +284,11 @@ async fn latency_delays_every_answer() {
 #[tokio::test]
 async fn a_stalled_answer_runs_into_the_request_timeout() {
     let simulator = Simulator::start().await.unwrap();
-    let client = Client::builder(simulator.url()).request_timeout(Duration::from_millis(300)).build().unwrap();
+    let client = Client::builder(simulator.url())
+        .request_timeout(Duration::from_millis(300))
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
     client.login(simulator.credentials()).await.unwrap();
     simulator.inject(Fault::stall());
     let err = client.list_organizations().await.unwrap_err();
