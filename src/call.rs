@@ -121,11 +121,12 @@ async fn map_error<T: DeserializeOwned>(
 ) -> Result<T, Error> {
     let refused = |status: StatusCode, message: String| {
         if status == StatusCode::UNAUTHORIZED {
-            Error::Auth {
-                operation,
-                status: Some(status),
-                reason: format!("the server refused the access token, also after renewing it: {message}"),
-            }
+            let reason = if operation == crate::auth::CREATE_TOKEN {
+                format!("the server refused the credentials: {message}")
+            } else {
+                format!("the server refused the access token, also after renewing it: {message}")
+            };
+            Error::Auth { operation, status: Some(status), reason }
         } else {
             Error::Api { operation, status, message, retry_after, attempts: 1, not_repeated: false }
         }

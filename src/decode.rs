@@ -61,12 +61,17 @@ fn remove_at(value: &mut Value, pointer: &str) -> bool {
     }
 }
 
+/// Escapes one JSON pointer segment (RFC 6901).
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     path.iter()
         .map(|segment| match segment {
             Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Map { key } => format!("/{}", escape(key)),
             Segment::Enum { variant } => format!("/{variant}"),
             Segment::Unknown => String::from("/?"),
         })

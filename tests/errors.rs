@@ -148,3 +148,16 @@ fn bad_configuration_is_an_error_not_a_panic() {
         assert!(err.to_string().contains(needle), "{err}");
     }
 }
+
+#[tokio::test]
+async fn a_401_from_the_token_endpoint_says_the_credentials_were_refused() {
+    let server = TestServer::start(|_| Reply::json(401, r#"{"message": "Invalid user name or password."}"#)).await;
+    let client = vb365::Client::builder(&server.url).build().unwrap();
+    let err = client.login(vb365::Credentials::password("admin", "wrong")).await.unwrap_err();
+    assert!(matches!(err, Error::Auth { operation: "create_token", .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "create_token: authentication failed: the server refused the credentials: Invalid user name or password."
+    );
+    assert_eq!(server.captured().len(), 1, "a refused login is not repeated");
+}

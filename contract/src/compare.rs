@@ -68,7 +68,7 @@ fn walk(
             keys.sort();
             keys.dedup();
             for key in keys {
-                let child = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let child = format!("{pointer}/{}", crate::pointer_segment(key));
                 walk(document, schema, child, x.get(key), y.get(key), out);
             }
             return;

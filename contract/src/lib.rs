@@ -184,6 +184,11 @@ impl Contract {
     }
 }
 
+/// Escapes one JSON pointer segment (RFC 6901): `~` as `~0`, `/` as `~1`.
+pub fn pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
 fn no_body(operation: &str, direction: Direction) -> ContractError {
     ContractError::NoSuchBody { operation: operation.to_owned(), direction }
 }

@@ -173,7 +173,7 @@ pub(crate) fn declared_type<'a>(schemas: &[&'a Value]) -> Option<&'a str> {
 pub(crate) fn form_to_json(document: &Value, schema: &Value, fields: &[(String, String)]) -> Value {
     let mut object = Map::new();
     for (name, text) in fields {
-        let pointer = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
+        let pointer = format!("/{}", crate::pointer_segment(name));
         let kind = declared_type(&schemas_at(document, schema, &pointer));
         let value = match (kind, text.as_str()) {
             (Some("boolean"), "true") => Value::Bool(true),

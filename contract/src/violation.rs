@@ -73,7 +73,7 @@ pub(crate) fn from_error(error: &jsonschema::ValidationError<'_>) -> Vec<Violati
 }
 
 fn child(pointer: &str, name: &str) -> String {
-    format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"))
+    format!("{pointer}/{}", crate::pointer_segment(name))
 }
 
 fn expected(kind: &ValidationErrorKind) -> String {

@@ -222,7 +222,7 @@ fn pointers(value: &Value) -> Vec<String> {
         match value {
             Value::Object(map) => {
                 for (key, child) in map {
-                    walk(child, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+                    walk(child, format!("{at}/{}", super::escape(key)), out);
                 }
             }
             Value::Array(items) => {

@@ -286,7 +286,7 @@ fn coverage(contract: &Contract, examples: &[Example]) -> Vec<Finding> {
     let mut out = Vec::new();
     for op in contract.operations() {
         let pointer =
-            format!("/paths/{}/{}", op.path.replace('~', "~0").replace('/', "~1"), op.method.to_ascii_lowercase());
+            format!("/paths/{}/{}", vb365_contract::pointer_segment(&op.path), op.method.to_ascii_lowercase());
         let mine = || examples.iter().filter(|e| e.name.operation == op.id);
         if !mine().any(|e| matches!(e.name.direction, Direction::Response(200..=299))) {
             out.push(Finding::failure(

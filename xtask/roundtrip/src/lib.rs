@@ -160,7 +160,7 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .map(|segment| match segment {
             Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Map { key } => format!("/{}", vb365_contract::pointer_segment(key)),
             Segment::Enum { variant } => format!("/{variant}"),
             Segment::Unknown => String::from("/?"),
         })
