@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use progenitor_client::ClientInfo as _;
+
 use crate::auth::Auth;
 use crate::{Config, Credentials, Error, api};
 
@@ -106,8 +108,6 @@ impl Client {
         &self.api.inner
     }
 }
-
-use progenitor_client::ClientInfo as _;
 
 /// Builds a [`Client`]. TLS certificates are verified unless
 /// [`ClientBuilder::danger_accept_invalid_certs`] says otherwise.
