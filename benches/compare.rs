@@ -564,8 +564,9 @@ fn print_table(rows: &[Row]) {
     println!(
         "\nvb365 benchmark: {cores} cores, build profile {profile}; server: fixed bytes on 127.0.0.1 in a child process"
     );
-    println!("ratios are vb365 throughput / hand-written throughput, medians of {ROUNDS} repetitions in which the");
-    println!("variants take turns block by block in one run\n");
+    println!("ratio = vb365 throughput / hand-written throughput in the same repetition; the table shows the median");
+    println!("over {ROUNDS} repetitions in which the variants take turns block by block. Rates are medians of their");
+    println!("own, so a ratio need not equal the quotient of the two rates beside it.\n");
     println!(
         "| {:<62} | {:>14} | {:>24} | {:>14} | {:>6} | {:>9} | {:>4} |",
         "measure", "vb365::Client", "generated client (ratio)", "hand-written", "ratio", "goal", "met"
