@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use progenitor_client::ClientInfo as _;
 
-use crate::auth::Auth;
+use crate::request::auth::Auth;
 use crate::{Config, Credentials, Error, api};
 
 /// The port the REST API listens on unless configured otherwise.

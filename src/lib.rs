@@ -6,33 +6,23 @@
 // extension of the OpenAPI document writes `vb365::LenientBoolean`).
 extern crate self as vb365;
 
-mod auth;
-mod backup_accounts;
-mod call;
 mod client;
 mod config;
-mod decode;
 mod error;
-mod hooks;
-mod lenient_bool;
-mod mailboxes;
-mod open_enum;
-mod organizations;
-mod redact;
-mod restore_sessions;
-mod retry;
-mod secret;
+mod request;
+mod resources;
 #[cfg(feature = "simulator")]
 pub mod simulator;
+mod values;
 
-pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, ClientState, DEFAULT_PORT};
 pub use config::Config;
 pub use error::{Error, TransportKind};
-pub use lenient_bool::LenientBoolean;
-pub use mailboxes::{MAX_PAGE_SIZE, PageRequest, SelectedMailboxes};
-pub use retry::RetryConfig;
-pub use secret::Secret;
+pub use request::auth::Credentials;
+pub use request::retry::RetryConfig;
+pub use resources::mailboxes::{MAX_PAGE_SIZE, PageRequest, SelectedMailboxes};
+pub use values::lenient_bool::LenientBoolean;
+pub use values::secret::Secret;
 
 /// The client progenitor generates from `openapi/vb365.yaml`: one builder
 /// method per operation, with the request and response types in [`types`].

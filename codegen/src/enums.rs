@@ -70,7 +70,7 @@ impl OpenEnum {
             quote! { #[doc = #doc] #variant => #value }
         });
         quote! {
-            crate::open_enum::open_enum! {
+            crate::values::open_enum! {
                 #[doc = #doc]
                 #name { #(#variants,)* }
             }

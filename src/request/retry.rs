@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 
-use crate::auth::CREATE_TOKEN;
+use crate::request::auth::CREATE_TOKEN;
 
 /// How failed requests are repeated: part of [`crate::Config`].
 ///

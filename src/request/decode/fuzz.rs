@@ -22,23 +22,23 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use crate::redact;
+use crate::request::redact;
 use crate::types::{
     BackupAccount, ExceptionInfo, Organization, ResourceLinks, RestoreSession, SelectedMailboxPage, Token,
 };
 
 /// The recorded response examples the mutations start from.
 const SEEDS: &[&str] = &[
-    include_str!("../../openapi/examples/list_backup_accounts.response.200.json"),
-    include_str!("../../openapi/examples/set_backup_accounts.response.200.json"),
-    include_str!("../../openapi/examples/list_job_selected_mailboxes.response.200.json"),
-    include_str!("../../openapi/examples/add_organization.response.200.json"),
-    include_str!("../../openapi/examples/explore_tenant_organization.response.200.json"),
-    include_str!("../../openapi/examples/create_token.response.200.constructed.json"),
-    include_str!("../../openapi/examples/list_organizations.response.200.constructed.json"),
-    include_str!("../../openapi/examples/get_organization.response.200.constructed.json"),
-    include_str!("../../openapi/examples/get_restore_session.response.200.constructed.json"),
-    include_str!("../../openapi/examples/list_backup_accounts.response.404.constructed.json"),
+    include_str!("../../../openapi/examples/list_backup_accounts.response.200.json"),
+    include_str!("../../../openapi/examples/set_backup_accounts.response.200.json"),
+    include_str!("../../../openapi/examples/list_job_selected_mailboxes.response.200.json"),
+    include_str!("../../../openapi/examples/add_organization.response.200.json"),
+    include_str!("../../../openapi/examples/explore_tenant_organization.response.200.json"),
+    include_str!("../../../openapi/examples/create_token.response.200.constructed.json"),
+    include_str!("../../../openapi/examples/list_organizations.response.200.constructed.json"),
+    include_str!("../../../openapi/examples/get_organization.response.200.constructed.json"),
+    include_str!("../../../openapi/examples/get_restore_session.response.200.constructed.json"),
+    include_str!("../../../openapi/examples/list_backup_accounts.response.404.constructed.json"),
 ];
 
 /// Inputs of the short run inside `cargo test`.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::HeaderValue;
 
 use crate::api::types::{GrantType, Token, TokenRequest};
-use crate::call::call;
+use crate::request::call::call;
 use crate::{Error, Secret, api};
 
 /// The operationId of the token request, which carries no bearer token.

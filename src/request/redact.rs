@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::api::SECRET_PROPERTIES;
-use crate::auth::CREATE_TOKEN;
+use crate::request::auth::CREATE_TOKEN;
 
 /// How much of a body an error message quotes.
 const SNIPPET_CHARS: usize = 200;

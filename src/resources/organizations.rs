@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use crate::call::call;
+use crate::request::call::call;
 use crate::types::{ExchangeOnlineSettings, Organization, OrganizationCreate, SharePointOnlineSettings};
 use crate::{Client, Error, Secret};
 

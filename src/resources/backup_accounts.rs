@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use uuid::Uuid;
 
-use crate::call::call;
+use crate::request::call::call;
 use crate::types::BackupAccount;
 use crate::{Client, Error};
 

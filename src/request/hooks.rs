@@ -11,9 +11,10 @@ use progenitor_client::{ClientHooks, Error as ApiError, OperationInfo};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
-use crate::auth::CREATE_TOKEN;
-use crate::call::{record_attempt, record_not_repeated, record_response, stash};
-use crate::{ClientState, RetryConfig, api, retry};
+use super::retry;
+use crate::request::auth::CREATE_TOKEN;
+use crate::request::call::{record_attempt, record_not_repeated, record_response, stash};
+use crate::{ClientState, RetryConfig, api};
 
 impl ClientHooks<Arc<ClientState>> for api::Client {
     async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), ApiError<E>> {

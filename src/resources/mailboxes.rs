@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use futures::Stream;
 use uuid::Uuid;
 
-use crate::call::call;
+use crate::request::call::call;
 use crate::types::{SelectedMailbox, SelectedMailboxPage};
 use crate::{Client, Error};
 

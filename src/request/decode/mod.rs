@@ -6,7 +6,8 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{Error, redact};
+use crate::Error;
+use crate::request::redact;
 
 #[cfg(test)]
 mod fuzz;

@@ -1,7 +1,7 @@
 //! One call of an operation: its tracing span, and turning what the
 //! generated client returns into a [`Error`] that says what went wrong.
 //!
-//! The hooks (`crate::hooks`) run inside the generated `send()`; they report
+//! The hooks (`crate::request::hooks`) run inside the generated `send()`; they report
 //! what only they see (the status, errors of token renewal) through a
 //! task-local context that this module opens around each call.
 
@@ -16,8 +16,9 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use super::{decode, redact};
 use crate::api::types::ExceptionInfo;
-use crate::{ClientState, Error, decode, redact};
+use crate::{ClientState, Error};
 
 /// Kept small: the task-local is swapped in and out on every poll.
 #[derive(Default)]
@@ -121,7 +122,7 @@ async fn map_error<T: DeserializeOwned>(
 ) -> Result<T, Error> {
     let refused = |status: StatusCode, message: String| {
         if status == StatusCode::UNAUTHORIZED {
-            let reason = if operation == crate::auth::CREATE_TOKEN {
+            let reason = if operation == crate::request::auth::CREATE_TOKEN {
                 format!("the server refused the credentials: {message}")
             } else {
                 format!("the server refused the access token, also after renewing it: {message}")

@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use crate::call::call;
+use crate::request::call::call;
 use crate::types::{ExploreOptions, RestoreSession};
 use crate::{Client, Error};
 

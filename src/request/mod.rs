@@ -1,0 +1,13 @@
+//! The request path: what happens between a facade method and the wire.
+//!
+//! `call` wraps one generated `send()` (span, error mapping, decoding);
+//! `hooks` run inside it (bearer token, renewal, retries, size limit);
+//! `auth` keeps the token; `decode` reads bodies the generated types refuse;
+//! `redact` quotes bodies without secrets.
+
+pub(crate) mod auth;
+pub(crate) mod call;
+pub(crate) mod decode;
+pub(crate) mod hooks;
+pub(crate) mod redact;
+pub(crate) mod retry;

@@ -1,0 +1,6 @@
+//! The operations, one file per resource, as methods on [`crate::Client`].
+
+pub(crate) mod backup_accounts;
+pub(crate) mod mailboxes;
+pub(crate) mod organizations;
+pub(crate) mod restore_sessions;
