@@ -22,6 +22,7 @@ pub use request::auth::Credentials;
 pub use request::retry::RetryConfig;
 pub use resources::mailboxes::{MAX_PAGE_SIZE, PageRequest, SelectedMailboxes};
 pub use values::lenient_bool::LenientBoolean;
+pub use values::open_enum::UnknownValue;
 pub use values::secret::Secret;
 
 /// The client progenitor generates from `openapi/vb365.yaml`: one builder

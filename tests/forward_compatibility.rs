@@ -25,8 +25,8 @@ async fn unknown_enum_values_keep_their_raw_value() {
     let (_server, client) =
         answering(json!({"id": SESSION, "type": "Vcopilot", "state": "Paused", "result": "PartiallyFailed"})).await;
     let session = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap();
-    assert_eq!(session.type_, Some(RestoreSessionType::Unrecognized("Vcopilot".into())));
-    assert_eq!(session.state, Some(RestoreSessionState::Unrecognized("Paused".into())));
+    assert_eq!(session.type_, Some(RestoreSessionType::from("Vcopilot")));
+    assert_eq!(session.state, Some(RestoreSessionState::from("Paused")));
     assert_eq!(session.result.as_ref().map(RestoreSessionResult::as_str), Some("PartiallyFailed"));
     assert!(session.type_.unwrap().is_unrecognized());
 }
@@ -42,7 +42,7 @@ async fn unknown_fields_are_ignored() {
     }]))
     .await;
     let organizations = client.list_organizations().await.unwrap();
-    assert_eq!(organizations[0].region, Some(OrganizationRegion::Unrecognized("Mars".into())));
+    assert_eq!(organizations[0].region, Some(OrganizationRegion::from("Mars")));
     assert_eq!(organizations[0].exchange_online_settings.as_ref().unwrap().account.as_deref(), Some("a@b"));
 }
 

@@ -2,7 +2,7 @@
 //!
 //! typify generates closed enums, so a value added by a newer server would
 //! fail the whole response. Every named string enumeration of the document is
-//! instead replaced by an enum with an `Unrecognized(String)` variant, emitted
+//! instead replaced by an enum with an `Unrecognized(UnknownValue)` variant, emitted
 //! through the `open_enum!` macro of the vb365 crate.
 
 use proc_macro2::TokenStream;

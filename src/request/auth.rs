@@ -294,3 +294,15 @@ fn bearer(token: &Secret, operation: &'static str) -> Result<HeaderValue, Error>
     header.set_sensitive(true);
     Ok(header)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_header_is_marked_sensitive() {
+        let header = bearer(&Secret::from("AT-1"), "x").unwrap();
+        assert!(header.is_sensitive());
+        assert_eq!(format!("{header:?}"), "Sensitive");
+    }
+}

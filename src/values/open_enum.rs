@@ -4,6 +4,63 @@
 //! closed enum would turn that into a failed call. The code generator emits
 //! one `open_enum!` per named string enumeration of the OpenAPI document.
 
+use std::fmt;
+use std::ops::Deref;
+
+/// A value of an enumeration that this version of the client does not know,
+/// exactly as the server sent it.
+///
+/// Only the enumeration itself makes one, from a string that is none of its
+/// known values, so `Unrecognized` never holds a value that has a variant of
+/// its own: `RestoreSessionType::from("Vex")` is always `Vex`, and equality,
+/// hashing and serialization cannot disagree about it.
+///
+/// ```compile_fail
+/// // The field is private: an `Unrecognized("Vex")` cannot be built.
+/// let vex = vb365::types::RestoreSessionType::Unrecognized(vb365::UnknownValue(String::from("Vex")));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// Only for `open_enum!`, after it has ruled out every known value.
+    #[doc(hidden)]
+    pub(crate) fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    /// The value as the server sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for UnknownValue {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for UnknownValue {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for UnknownValue {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// Defines a string enumeration with an `Unrecognized(String)` variant that keeps
 /// any value the document does not list.
 macro_rules! open_enum {
@@ -20,8 +77,8 @@ macro_rules! open_enum {
         pub enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value this version of the client does not know, exactly as
-            /// the server sent it.
-            Unrecognized(::std::string::String),
+            /// the server sent it (never one of the values above).
+            Unrecognized(crate::UnknownValue),
         }
 
         impl $name {
@@ -33,7 +90,7 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $value, )*
-                    Self::Unrecognized(value) => value,
+                    Self::Unrecognized(value) => value.as_str(),
                 }
             }
 
@@ -47,7 +104,7 @@ macro_rules! open_enum {
             fn from(value: &str) -> Self {
                 match value {
                     $( $value => Self::$variant, )*
-                    other => Self::Unrecognized(other.to_owned()),
+                    other => Self::Unrecognized(crate::UnknownValue::new(other.to_owned())),
                 }
             }
         }
@@ -56,7 +113,7 @@ macro_rules! open_enum {
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     $( $value => Self::$variant, )*
-                    _ => Self::Unrecognized(value),
+                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
                 }
             }
         }
@@ -127,10 +184,28 @@ mod tests {
     #[test]
     fn unknown_values_are_kept() {
         let c: Colour = serde_json::from_str("\"Ultraviolet\"").unwrap();
-        assert_eq!(c, Colour::Unrecognized("Ultraviolet".into()));
+        assert!(matches!(&c, Colour::Unrecognized(v) if v == "Ultraviolet"), "{c:?}");
+        assert_eq!(c, Colour::from("Ultraviolet"));
         assert!(c.is_unrecognized());
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"Ultraviolet\"");
         assert_eq!(c.to_string(), "Ultraviolet");
+    }
+
+    #[test]
+    fn a_known_value_is_never_unrecognized_however_it_is_made() {
+        let made = [
+            Colour::from("Red"),
+            Colour::from(String::from("Red")),
+            "Red".parse::<Colour>().unwrap(),
+            serde_json::from_str::<Colour>("\"Red\"").unwrap(),
+            serde_json::from_value::<Colour>(serde_json::json!("Red")).unwrap(),
+        ];
+        for colour in made {
+            assert_eq!(colour, Colour::Red);
+            assert!(!colour.is_unrecognized());
+        }
+        // Case matters on the wire, so a differently cased value is kept as sent.
+        assert!(Colour::from("red").is_unrecognized());
     }
 
     #[test]

@@ -10,8 +10,15 @@ use zeroize::Zeroize;
 ///
 /// `Debug` and `Display` print `[redacted]`, so a secret cannot leak through
 /// a log line, an error message or a `{:?}` of a struct that holds one. The
-/// value is sent to the server as it is (serialization writes it in clear),
-/// read with [`Secret::expose`], and wiped from memory when dropped.
+/// value is sent to the server as it is (serialization writes it in clear)
+/// and read with [`Secret::expose`].
+///
+/// When a `Secret` is dropped, the string it owns is overwritten with zeros.
+/// That is all the wiping there is: copies made on the way to the server are
+/// not wiped (the serialized request body, the `Authorization` header, which
+/// is marked sensitive so HTTP tooling does not print it, and buffers inside
+/// the HTTP and TLS stack), and neither is a string the caller made the
+/// secret from with `From<&str>`.
 ///
 /// Every `format: password` property of the OpenAPI document is generated as
 /// this type.
