@@ -216,7 +216,7 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
 
     if changes {
         let options = ExploreOptions {
-            date_time: chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()),
+            date_time: vb365::DateTime::now(),
             type_: RestoreSessionType::Vex,
             show_deleted: Some(true),
             show_all_versions: Some(false),

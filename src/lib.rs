@@ -21,6 +21,7 @@ pub use error::{Error, TransportKind};
 pub use request::auth::Credentials;
 pub use request::retry::RetryConfig;
 pub use resources::mailboxes::{MAX_PAGE_SIZE, PageRequest, SelectedMailboxes};
+pub use values::date_time::{DateTime, DateTimeError};
 pub use values::lenient_bool::LenientBoolean;
 pub use values::open_enum::UnknownValue;
 pub use values::secret::Secret;

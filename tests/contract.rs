@@ -217,8 +217,8 @@ async fn explore_tenant_organization_matches_page_004() {
     assert_eq!(session.type_, Some(RestoreSessionType::Vex));
     assert_eq!(session.state, Some(RestoreSessionState::Working));
     assert_eq!(session.result, Some(RestoreSessionResult::Success));
-    assert_eq!(session.creation_time.unwrap().to_rfc3339(), "2022-01-21T22:53:13.968593400+00:00");
-    assert_eq!(session.end_time.unwrap().timestamp(), 253_402_300_799, "the still-running end time");
+    assert_eq!(session.creation_time.unwrap().utc().to_rfc3339(), "2022-01-21T22:53:13.968593400+00:00");
+    assert_eq!(session.end_time.unwrap().utc().timestamp(), 253_402_300_799, "the still-running end time");
     assert_eq!(session.client_host.as_deref(), Some("EPSILON (via: 127.0.0.1)"));
 }
 
@@ -243,7 +243,7 @@ async fn get_organization_reads_nullable_fields() {
     use_example("get_organization.response.200.constructed.json");
     assert_request(&one_call(&server), "GET", &format!("/v6/Organizations/{ORGANIZATION}"), None);
     assert_eq!(organization.is_teams_online, None);
-    assert_eq!(organization.last_backuptime.unwrap().to_rfc3339(), "2022-01-22T02:00:09.913700400+00:00");
+    assert_eq!(organization.last_backuptime.unwrap().utc().to_rfc3339(), "2022-01-22T02:00:09.913700400+00:00");
 }
 
 #[tokio::test]

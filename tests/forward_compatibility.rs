@@ -71,6 +71,22 @@ async fn nulls_in_optional_fields_read_as_absent() {
 }
 
 #[tokio::test]
+async fn date_times_as_servers_write_them_are_kept() {
+    let (_server, client) = answering(json!({
+        "id": SESSION,
+        "creationTime": "2022-01-22T14:56:55.862",
+        "endTime": "9999-12-31T23:59:59.9999999Z",
+    }))
+    .await;
+    let session = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap();
+    let created = session.creation_time.expect("the offset-less date is kept");
+    assert_eq!(created.as_str(), "2022-01-22T14:56:55.862");
+    assert_eq!(created.offset(), None, "the missing offset is remembered");
+    assert_eq!(created.utc().to_rfc3339(), "2022-01-22T14:56:55.862+00:00");
+    assert!(session.end_time.unwrap().is_open_ended());
+}
+
+#[tokio::test]
 async fn an_optional_field_in_the_wrong_shape_does_not_fail_the_call() {
     let (_server, client) = answering(json!({
         "id": SESSION,

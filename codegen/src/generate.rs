@@ -14,6 +14,8 @@ use crate::{Document, Error, ErrorKind, check, open_enums};
 /// - builder-style methods, one per operation;
 /// - every `type: string, format: password` becomes `crate::Secret`, which
 ///   never prints its value;
+/// - every `type: string, format: date-time` becomes `crate::DateTime`, which
+///   reads what servers write (no offset, seven fraction digits) and keeps it;
 /// - every named string enumeration becomes an open enum (see `enums`);
 /// - `x-rust-type` may name a type of this crate (`vb365::...`);
 /// - the client carries the crate's shared state (`crate::ClientState`: tokens,
@@ -28,13 +30,10 @@ pub fn settings(doc: &Document) -> GenerationSettings {
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq")
         .with_crate("vb365", progenitor::CrateVers::Any, None)
+        .with_conversion(string_format("password"), "crate::Secret", [TypeImpl::FromStr, TypeImpl::Display].into_iter())
         .with_conversion(
-            SchemaObject {
-                instance_type: Some(InstanceType::String.into()),
-                format: Some(String::from("password")),
-                ..SchemaObject::default()
-            },
-            "crate::Secret",
+            string_format("date-time"),
+            "crate::DateTime",
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         );
     for open in open_enums(doc) {
@@ -45,6 +44,15 @@ pub fn settings(doc: &Document) -> GenerationSettings {
         );
     }
     settings
+}
+
+/// `type: string` with this `format` (descriptions do not matter to the match).
+fn string_format(format: &str) -> SchemaObject {
+    SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        format: Some(format.to_owned()),
+        ..SchemaObject::default()
+    }
 }
 
 /// Checks the document and generates the client's Rust source.

@@ -358,14 +358,14 @@ fn explore(call: Call<'_>) -> Response {
         "Vet" => "Teams",
         other => other,
     };
-    let point = options.date_time.format("%-m/%-d/%Y %-I:%M:%S %p");
+    let point = options.date_time.local().format("%-m/%-d/%Y %-I:%M:%S %p");
     let session = RestoreSession {
         id,
         name: Some(format!("{service} restore (Entire organization - {point})")),
         organization: Some(organization),
         type_: Some(options.type_),
-        creation_time: Some(DateTime::<Utc>::from(SystemTime::now())),
-        end_time: DateTime::parse_from_rfc3339("9999-12-31T23:59:59.9999999Z").ok().map(|t| t.to_utc()),
+        creation_time: Some(crate::DateTime::now()),
+        end_time: crate::DateTime::parse("9999-12-31T23:59:59.9999999Z").ok(),
         state: Some(RestoreSessionState::Working),
         result: Some(RestoreSessionResult::Success),
         initiated_by: Some(call.shared.config.username.clone()),
@@ -403,7 +403,7 @@ fn stop_restore_session(call: Call<'_>) -> Response {
     let Some(session) = world.sessions.get_mut(&id) else { return no_session(id) };
     if session.state != Some(RestoreSessionState::Stopped) {
         session.state = Some(RestoreSessionState::Stopped);
-        session.end_time = Some(DateTime::<Utc>::from(SystemTime::now()));
+        session.end_time = Some(crate::DateTime::now());
     }
     raw(StatusCode::OK, "text/plain", "")
 }
