@@ -60,6 +60,23 @@ async fn v1_string_booleans_read_as_booleans() {
 }
 
 #[tokio::test]
+async fn numbers_written_as_strings_read_as_numbers() {
+    let server = TestServer::start(|request| {
+        if request.is_token_request() {
+            Reply::json(200, r#"{"access_token": "AT-1", "token_type": "bearer", "expires_in": "3600"}"#)
+        } else {
+            let mailbox = json!({"id": Uuid::from_u128(1), "isBackedUp": true});
+            Reply::json(200, json!({"offset": "0", "limit": "30", "results": [mailbox]}).to_string())
+        }
+    })
+    .await;
+    let client = server.client().await;
+    let page = client.list_job_selected_mailboxes(Uuid::nil(), PageRequest::first(30)).await.unwrap();
+    assert_eq!((page.offset, page.limit, page.results.len()), (0, 30, 1));
+    assert_eq!(serde_json::to_value(&page).unwrap()["limit"], 30, "written back as a number");
+}
+
+#[tokio::test]
 async fn nulls_in_optional_fields_read_as_absent() {
     let (_server, client) = answering(json!({
         "id": "6f9b3da3-204d-4a4b-b466-55586e0233fc", "isTeamsOnline": null, "exchangeOnlineSettings": null,

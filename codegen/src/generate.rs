@@ -17,6 +17,8 @@ use crate::{Document, Error, ErrorKind, check, open_enums};
 /// - every `type: string, format: date-time` becomes `crate::DateTime`, which
 ///   reads what servers write (no offset, seven fraction digits) and keeps it;
 /// - every named string enumeration becomes an open enum (see `enums`);
+/// - number fields also read strings holding a number, and optional
+///   collections read `null` as empty (see `lenient`);
 /// - `x-rust-type` may name a type of this crate (`vb365::...`);
 /// - the client carries the crate's shared state (`crate::ClientState`: tokens,
 ///   settings) and must be given hooks (`crate::hooks`), which add the bearer
@@ -73,8 +75,9 @@ pub fn generate(doc: &Document) -> Result<String, Error> {
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::new(&doc.path, ErrorKind::Generator(format!("unparsable output: {e}"))))?;
     let enums = open_enums(doc).iter().map(|e| e.to_tokens()).collect::<Vec<_>>();
-    add_to_types_module(&mut file, quote! { #(#enums)* })
-        .map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
+    let types = types_module(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
+    crate::lenient::make_lenient(types);
+    add_items(types, quote! { #(#enums)* }).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
     let json = doc.to_json_string();
     let source = doc.path.display().to_string();
     file.items.push(syn::parse_quote! {
@@ -120,14 +123,18 @@ fn secret_properties(doc: &Document) -> Vec<String> {
     out
 }
 
-fn add_to_types_module(file: &mut syn::File, items: proc_macro2::TokenStream) -> Result<(), String> {
-    let extra: syn::File = syn::parse2(items).map_err(|e| format!("open enums do not parse: {e}"))?;
+/// The items of the generated `types` module.
+fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
     let types = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
         _ => None,
     });
-    let (_, content) = types.ok_or("progenitor produced no `types` module")?;
-    content.extend(extra.items);
+    types.map(|(_, content)| content).ok_or_else(|| String::from("progenitor produced no `types` module"))
+}
+
+fn add_items(items: &mut Vec<syn::Item>, extra: proc_macro2::TokenStream) -> Result<(), String> {
+    let extra: syn::File = syn::parse2(extra).map_err(|e| format!("open enums do not parse: {e}"))?;
+    items.extend(extra.items);
     Ok(())
 }
 

@@ -8,6 +8,7 @@
 mod document;
 mod enums;
 mod generate;
+mod lenient;
 mod structure;
 
 pub use document::Document;
