@@ -8,6 +8,7 @@ use std::time::Duration;
 use progenitor_client::ClientInfo as _;
 
 use crate::request::auth::Auth;
+use crate::request::repair::{Repair, RepairLog};
 use crate::{Config, Credentials, Error, api};
 
 /// The port the REST API listens on unless configured otherwise.
@@ -39,6 +40,7 @@ impl fmt::Debug for Client {
 pub struct ClientState {
     pub(crate) config: Config,
     pub(crate) auth: Auth,
+    pub(crate) repairs: RepairLog,
     requests: AtomicU64,
 }
 
@@ -104,6 +106,20 @@ impl Client {
         self.state().requests.load(Ordering::Relaxed)
     }
 
+    /// The latest members (at most [`crate::KEPT_REPAIRS`]) that this client
+    /// and its clones set aside to read a response, oldest first, each with
+    /// the value the server sent. Empty unless a server sent something the
+    /// document does not allow; see [`ClientBuilder::strict`].
+    pub fn repairs(&self) -> Vec<Repair> {
+        self.state().repairs.recent()
+    }
+
+    /// How many response members this client and its clones have set aside
+    /// since it was built.
+    pub fn repair_count(&self) -> u64 {
+        self.state().repairs.count()
+    }
+
     pub(crate) fn state(&self) -> &ClientState {
         &self.api.inner
     }
@@ -166,6 +182,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Fails a call whose response has an optional member the client cannot
+    /// read, instead of setting it aside (see [`Client::repairs`]). Default off.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.config.strict = strict;
+        self
+    }
+
     /// Replaces every setting at once.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
@@ -199,7 +222,8 @@ impl ClientBuilder {
             .tls_danger_accept_invalid_certs(self.accept_invalid_certs)
             .build()
             .map_err(|e| Error::Config { setting: "TLS", problem: format!("cannot be set up: {e}") })?;
-        let state = ClientState { config, auth: Auth::default(), requests: AtomicU64::new(0) };
+        let state =
+            ClientState { config, auth: Auth::default(), repairs: RepairLog::default(), requests: AtomicU64::new(0) };
         Ok(Client { api: Arc::new(api::Client::new_with_client(&base_url, http, Arc::new(state))) })
     }
 }

@@ -25,6 +25,10 @@ pub struct Config {
     /// Refresh the access token this long before it expires (at most a
     /// tenth of its lifetime). Default 60 s.
     pub token_refresh_margin: Duration,
+    /// Fail a call whose response has an optional member the client cannot
+    /// read, instead of setting that member aside as a [`crate::Repair`].
+    /// Default false.
+    pub strict: bool,
 }
 
 impl Default for Config {
@@ -35,6 +39,7 @@ impl Default for Config {
             retry: RetryConfig::default(),
             max_response_bytes: 64 * 1024 * 1024,
             token_refresh_margin: Duration::from_secs(60),
+            strict: false,
         }
     }
 }

@@ -19,6 +19,7 @@ pub use client::{Client, ClientBuilder, ClientState, DEFAULT_PORT};
 pub use config::Config;
 pub use error::{Error, TransportKind};
 pub use request::auth::Credentials;
+pub use request::repair::{KEPT_REPAIRS, Repair};
 pub use request::retry::RetryConfig;
 pub use resources::mailboxes::{MAX_PAGE_SIZE, PageRequest, SelectedMailboxes};
 pub use values::date_time::{DateTime, DateTimeError};

@@ -1,7 +1,8 @@
-//! What a newer (or sloppier) server sends does not break a call: unknown
-//! enum values keep their raw value, unknown fields are ignored, the v1
-//! string booleans read as booleans, and an optional field in the wrong
-//! shape is dropped instead of failing the call.
+//! What a newer (or sloppier) server sends does not break a call and is not
+//! lost: unknown enum values keep their raw value, unknown fields are
+//! ignored, date-times keep their text, numbers may be strings, the v1
+//! string booleans read as booleans, and an optional member in the wrong
+//! shape is set aside visibly with its value kept, never a required one.
 #![cfg(feature = "simulator")]
 
 mod common;
@@ -101,10 +102,11 @@ async fn date_times_as_servers_write_them_are_kept() {
     assert_eq!(created.offset(), None, "the missing offset is remembered");
     assert_eq!(created.utc().to_rfc3339(), "2022-01-22T14:56:55.862+00:00");
     assert!(session.end_time.unwrap().is_open_ended());
+    assert_eq!(client.repair_count(), 0, "nothing had to be set aside");
 }
 
 #[tokio::test]
-async fn an_optional_field_in_the_wrong_shape_does_not_fail_the_call() {
+async fn an_optional_member_in_the_wrong_shape_is_set_aside_visibly_and_kept() {
     let (_server, client) = answering(json!({
         "id": SESSION,
         "name": "Exchange restore",
@@ -116,6 +118,37 @@ async fn an_optional_field_in_the_wrong_shape_does_not_fail_the_call() {
     let session = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap();
     assert_eq!(session.name.as_deref(), Some("Exchange restore"));
     assert_eq!((session.creation_time, session.end_time, session.links), (None, None, None));
+    assert_eq!(client.repair_count(), 3);
+    let repairs = client.repairs();
+    let kept: Vec<(&str, &str, &serde_json::Value)> =
+        repairs.iter().map(|r| (r.operation, r.pointer.as_str(), r.value())).collect();
+    assert_eq!(
+        kept,
+        [
+            ("get_restore_session", "/_links", &json!(["not", "a", "map"])),
+            ("get_restore_session", "/creationTime", &json!("22.01.2022 14:56")),
+            ("get_restore_session", "/endTime", &json!(7)),
+        ],
+        "every value the server sent is kept on the client"
+    );
+}
+
+#[tokio::test]
+async fn strict_mode_fails_the_call_instead_of_setting_aside() {
+    let server = TestServer::answering(Reply::json(200, json!({"id": SESSION, "endTime": 7}).to_string())).await;
+    let client = vb365::Client::builder(&server.url).strict(true).build().unwrap();
+    client.login(vb365::Credentials::password("administrator", "XXXXXXXX")).await.unwrap();
+    let err = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap_err();
+    assert!(matches!(&err, vb365::Error::Decode { path, .. } if path == "/endTime"), "{err:?}");
+    assert_eq!(client.repair_count(), 0);
+}
+
+#[tokio::test]
+async fn a_required_member_is_never_set_aside() {
+    let (_server, client) = answering(json!([{"groupMember": {"login": "a@b.c", "type": 7}}])).await;
+    let err = client.list_backup_accounts(Uuid::nil()).await.unwrap_err();
+    assert!(matches!(&err, vb365::Error::Decode { path, .. } if path == "/0/groupMember/type"), "{err:?}");
+    assert_eq!(client.repair_count(), 0);
 }
 
 #[tokio::test]

@@ -14,6 +14,8 @@ use tracing_core::span::Current;
 use vb365::Client;
 use vb365::simulator::{Fault, Simulator};
 
+mod common;
+
 /// A span as recorded: name and fields.
 #[derive(Debug, Clone)]
 struct Span {
@@ -69,7 +71,7 @@ impl Subscriber for Capture {
     fn event(&self, event: &Event<'_>) {
         let mut fields = BTreeMap::new();
         event.record(&mut Fields(&mut fields));
-        self.events.lock().unwrap().push(format!("{fields:?}"));
+        self.events.lock().unwrap().push(format!("{} {fields:?}", event.metadata().level()));
     }
 
     fn enter(&self, span: &Id) {
@@ -96,6 +98,10 @@ impl Capture {
     fn calls(&self) -> Vec<BTreeMap<String, String>> {
         let spans = self.spans.lock().unwrap();
         spans.values().filter(|s| s.name == "vb365.call").map(|s| s.fields.clone()).collect()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.events.lock().unwrap().iter().filter(|e| e.starts_with("WARN ")).cloned().collect()
     }
 
     fn everything(&self) -> String {
@@ -148,4 +154,19 @@ async fn nothing_secret_reaches_a_span_or_an_event() {
     for secret in tokens.iter().map(String::as_str).chain(["simulated-password", "sim-refresh-"]) {
         assert!(!everything.contains(secret), "`{secret}` reached tracing: {everything}");
     }
+}
+
+#[tokio::test]
+async fn a_repair_is_a_warning_that_names_the_member_but_never_a_secret() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let body = r#"[{"groupMember": {"login": "a@b.c", "type": "User"}, "password": 12345}]"#;
+    let server = common::TestServer::answering(common::Reply::json(200, body)).await;
+    let client = server.client().await;
+    client.list_backup_accounts(uuid::Uuid::nil()).await.unwrap();
+    let warnings = capture.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("\"pointer\": \"/0/password\""), "{warnings:?}");
+    assert!(warnings[0].contains("list_backup_accounts") && warnings[0].contains("Client::repairs"), "{warnings:?}");
+    assert!(!warnings[0].contains("12345"), "a secret stays out of logs: {warnings:?}");
 }

@@ -139,7 +139,19 @@ async fn map_error<T: DeserializeOwned>(
         }
         ApiError::InvalidResponsePayload(bytes, _) => match status {
             Some(status) if !status.is_success() => Err(refused(status, redact::message_of(operation, &bytes))),
-            _ => decode::leniently(operation, &bytes),
+            _ => {
+                let (decoded, repairs) = decode::leniently(operation, &bytes, state.config.strict)?;
+                for repair in &repairs {
+                    tracing::warn!(
+                        operation,
+                        pointer = %repair.pointer,
+                        problem = %repair.problem,
+                        "set aside a response member that does not have the documented shape; see Client::repairs"
+                    );
+                }
+                state.repairs.record(repairs);
+                Ok(decoded)
+            }
         },
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();

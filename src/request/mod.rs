@@ -2,7 +2,8 @@
 //!
 //! `call` wraps one generated `send()` (span, error mapping, decoding);
 //! `hooks` run inside it (bearer token, renewal, retries, size limit);
-//! `auth` keeps the token; `decode` reads bodies the generated types refuse;
+//! `auth` keeps the token; `decode` reads bodies the generated types refuse
+//! and `repair` records what it had to set aside;
 //! `redact` quotes bodies without secrets.
 
 pub(crate) mod auth;
@@ -10,4 +11,5 @@ pub(crate) mod call;
 pub(crate) mod decode;
 pub(crate) mod hooks;
 pub(crate) mod redact;
+pub(crate) mod repair;
 pub(crate) mod retry;

@@ -202,7 +202,10 @@ impl<'de> Deserialize<'de> for DateTime {
             }
 
             fn visit_str<E: de::Error>(self, value: &str) -> Result<DateTime, E> {
-                DateTime::parse(value).map_err(|e| E::invalid_value(de::Unexpected::Str(value), &e.problem))
+                DateTime::parse(value).map_err(|e| {
+                    let expected = format!("an RFC 3339 date-time ({})", e.problem);
+                    E::invalid_value(de::Unexpected::Str(value), &expected.as_str())
+                })
             }
         }
 

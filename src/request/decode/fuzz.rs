@@ -101,7 +101,7 @@ fn decode<T: DeserializeOwned>(operation: &'static str, input: &[u8]) -> bool {
     if serde_json::from_slice::<T>(input).is_ok() {
         return true;
     }
-    match super::leniently::<T>(operation, input) {
+    match super::leniently::<T>(operation, input, false) {
         Ok(_) => true,
         Err(e) => {
             let text = e.to_string();
