@@ -94,6 +94,16 @@ pub enum Error {
         limit: usize,
     },
 
+    /// A page of a collection could not be fetched or read. The items of
+    /// the pages before it were delivered; the stream ends here.
+    #[error("{source} (the page at offset {offset}; the items before it were delivered)")]
+    Page {
+        /// The offset of the page that failed.
+        offset: u64,
+        /// Why it failed.
+        source: Box<Error>,
+    },
+
     /// The caller's input was refused before anything was sent.
     #[error("{operation}: invalid input: `{field}` {problem}")]
     InvalidInput {
@@ -162,6 +172,7 @@ impl Error {
             | Self::Decode { operation, .. }
             | Self::ResponseTooLarge { operation, .. }
             | Self::InvalidInput { operation, .. } => Some(operation),
+            Self::Page { source, .. } => source.operation(),
             Self::Config { .. } => None,
         }
     }
@@ -171,6 +182,7 @@ impl Error {
         match self {
             Self::Api { status, .. } => Some(*status),
             Self::Auth { status, .. } => *status,
+            Self::Page { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -181,6 +193,7 @@ impl Error {
             Self::Api { .. } | Self::Auth { status: Some(_), .. } | Self::Decode { .. } => true,
             Self::Transport { may_have_reached_server, .. } => *may_have_reached_server,
             Self::ResponseTooLarge { .. } => true,
+            Self::Page { source, .. } => source.may_have_reached_server(),
             _ => false,
         }
     }
@@ -216,6 +229,7 @@ impl Error {
         match self {
             Self::Api { attempts, .. } | Self::Transport { attempts, .. } => *attempts,
             Self::Auth { status: Some(_), .. } | Self::Decode { .. } | Self::ResponseTooLarge { .. } => 1,
+            Self::Page { source, .. } => source.attempts(),
             _ => 0,
         }
     }

@@ -157,3 +157,31 @@ async fn a_required_field_in_the_wrong_shape_still_fails_with_its_path() {
     let err = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap_err();
     assert!(matches!(&err, vb365::Error::Decode { path, .. } if path == "/id"), "{err:?}");
 }
+
+/// A page whose `next` link is broken must not look like the last page.
+#[tokio::test]
+async fn a_page_with_a_broken_next_link_fails_the_stream_instead_of_ending_it() {
+    use futures::TryStreamExt;
+    let page = |offset: u64, next: serde_json::Value| {
+        let results: Vec<_> = (offset..offset + 2).map(|n| json!({"id": Uuid::from_u128(u128::from(n) + 1)})).collect();
+        json!({"offset": offset, "limit": 2, "results": results, "_links": {"next": next}}).to_string()
+    };
+    let server = TestServer::start(move |request| {
+        if request.is_token_request() {
+            return Reply::token();
+        }
+        match request.query.as_deref() {
+            Some(q) if q.contains("offset=0") => Reply::json(200, page(0, json!({"href": "/v1/next?offset=2"}))),
+            _ => Reply::json(200, page(2, json!({"href": null}))),
+        }
+    })
+    .await;
+    let client = server.client().await;
+    let mut stream = std::pin::pin!(client.job_selected_mailboxes(Uuid::nil(), 2));
+    assert!(stream.try_next().await.unwrap().is_some());
+    assert!(stream.try_next().await.unwrap().is_some());
+    let err = stream.try_next().await.unwrap_err();
+    assert!(matches!(&err, vb365::Error::Page { offset: 2, .. }), "{err:?}");
+    assert!(err.to_string().contains("/_links/next/href"), "{err}");
+    assert_eq!(client.repair_count(), 0);
+}

@@ -243,8 +243,31 @@ async fn the_stream_ends_with_the_error_of_a_failed_page() {
     simulator.inject(Fault::status(500).on("list_job_selected_mailboxes").times(1));
     let mut stream = std::pin::pin!(client.job_selected_mailboxes(simulator.job_id(), 100));
     let first = stream.try_next().await;
-    assert!(matches!(first, Err(Error::Api { .. })), "{first:?}");
+    match &first {
+        Err(Error::Page { offset: 0, source }) => assert!(matches!(**source, Error::Api { .. }), "{source:?}"),
+        other => panic!("expected the page's error, got {other:?}"),
+    }
+    assert!(first.unwrap_err().to_string().contains("the page at offset 0"));
     assert!(stream.try_next().await.unwrap().is_none(), "nothing after the error");
+}
+
+#[tokio::test]
+async fn the_next_page_is_requested_while_the_caller_is_still_on_this_one() {
+    let mut config = SimulatorConfig::default();
+    config.mailbox_count = 30;
+    let simulator = Simulator::start_with(config).await.unwrap();
+    let client = Client::builder(simulator.url()).build().unwrap();
+    client.login(simulator.credentials()).await.unwrap();
+    let mut stream = std::pin::pin!(client.job_selected_mailboxes(simulator.job_id(), 10));
+    stream.try_next().await.unwrap().expect("the first mailbox");
+    // Nine mailboxes of page one are still unread, and the stream is not polled.
+    let waited = Instant::now();
+    while simulator.count("list_job_selected_mailboxes") < 2 {
+        assert!(waited.elapsed() < Duration::from_secs(10), "page two was never requested ahead");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let rest: Vec<_> = stream.try_collect().await.unwrap();
+    assert_eq!(rest.len(), 29);
 }
 
 #[tokio::test]

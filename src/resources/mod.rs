@@ -3,4 +3,5 @@
 pub(crate) mod backup_accounts;
 pub(crate) mod mailboxes;
 pub(crate) mod organizations;
+pub(crate) mod paging;
 pub(crate) mod restore_sessions;

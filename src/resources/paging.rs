@@ -1,0 +1,284 @@
+//! Walking a paged collection (`offset`, `limit`, `results`, `_links`).
+//!
+//! The walk ends only when the server says the collection is over: an empty
+//! page, or a page with no `next` link that holds fewer items than the page
+//! size. A full page without links is followed by another request, so a
+//! server that leaves links out costs one request more, never items. A page
+//! that cannot be fetched or read ends the stream with [`Error::Page`],
+//! which names its offset; nothing is skipped.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::Stream;
+
+use crate::Error;
+
+/// The largest page the server serves.
+pub const MAX_PAGE_SIZE: u32 = 10_000;
+
+/// Which page to fetch: skip `offset` items, return at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// How many items to skip.
+    pub offset: u64,
+    /// Page size, 1 to [`MAX_PAGE_SIZE`].
+    pub limit: u32,
+}
+
+impl PageRequest {
+    /// The first page of `limit` items.
+    pub fn first(limit: u32) -> Self {
+        Self { offset: 0, limit }
+    }
+
+    /// Checks the page size and the offset for `operation`; returns the
+    /// offset and limit as the generated client takes them.
+    pub(crate) fn checked(self, operation: &'static str) -> Result<(i64, u32), Error> {
+        if !(1..=MAX_PAGE_SIZE).contains(&self.limit) {
+            return Err(Error::invalid(
+                operation,
+                "limit",
+                format!("must be 1 to {MAX_PAGE_SIZE}, not {}", self.limit),
+            ));
+        }
+        let offset = i64::try_from(self.offset)
+            .map_err(|_| Error::invalid(operation, "offset", format!("{} is too large", self.offset)))?;
+        Ok((offset, self.limit))
+    }
+}
+
+/// What the walk needs from one page of any collection.
+#[derive(Debug)]
+pub(crate) struct Page<T> {
+    /// The offset the server says the page starts at.
+    pub(crate) offset: i64,
+    /// The page size the server says it applied.
+    pub(crate) limit: i64,
+    /// The items.
+    pub(crate) items: Vec<T>,
+    /// Whether the server sent links at all, and a `next` one among them.
+    pub(crate) links: Option<bool>,
+}
+
+type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
+type FetchPage<T> = Box<dyn Fn(PageRequest) -> PageFuture<T> + Send + Sync>;
+
+/// The request for one page: spawned on the runtime, so that it proceeds
+/// while the caller works through the page before it; polled here when the
+/// stream is used outside a Tokio runtime.
+enum InFlight<T> {
+    Spawned(tokio::task::JoinHandle<Result<Page<T>, Error>>),
+    Polled(PageFuture<T>),
+}
+
+/// Every item of a paged collection, page after page, as a [`Stream`].
+///
+/// While the caller works through one page, the next is already being
+/// fetched; at most two pages are held in memory. The stream ends after the
+/// last page, or with the error of the page that failed ([`Error::Page`]).
+#[must_use = "a stream does nothing until polled"]
+pub struct Pages<T> {
+    operation: &'static str,
+    page_size: u32,
+    fetch: FetchPage<T>,
+    /// The page being handed out.
+    current: std::vec::IntoIter<T>,
+    /// The request for the page after `current`, with its offset.
+    in_flight: Option<(u64, InFlight<T>)>,
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("operation", &self.operation)
+            .field("page_size", &self.page_size)
+            .field("left_on_page", &self.current.len())
+            .field("fetching", &self.in_flight.as_ref().map(|(offset, _)| offset))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static> Pages<T> {
+    /// Starts walking from offset 0, `page_size` items at a time; `fetch`
+    /// gets one page. A page size out of range fails the first item.
+    pub(crate) fn new(
+        operation: &'static str,
+        page_size: u32,
+        fetch: impl Fn(PageRequest) -> PageFuture<T> + Send + Sync + 'static,
+    ) -> Self {
+        let mut pages =
+            Self { operation, page_size, fetch: Box::new(fetch), current: Vec::new().into_iter(), in_flight: None };
+        pages.start(0);
+        pages
+    }
+
+    fn start(&mut self, offset: u64) {
+        let page = (self.fetch)(PageRequest { offset, limit: self.page_size });
+        let in_flight = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => InFlight::Spawned(runtime.spawn(page)),
+            Err(_) => InFlight::Polled(page),
+        };
+        self.in_flight = Some((offset, in_flight));
+    }
+
+    /// Where the page after `page` starts, or `None` when the server said
+    /// the collection is over (see the module docs).
+    fn next_offset(&self, page: &Page<T>, offset: u64) -> Option<u64> {
+        let count = page.items.len() as u64;
+        let applied = u64::try_from(page.limit).ok().filter(|l| (1..=u64::from(self.page_size)).contains(l));
+        let full = count >= applied.unwrap_or(u64::from(self.page_size));
+        let more = page.links == Some(true) || full;
+        (count > 0 && more).then(|| offset.saturating_add(count))
+    }
+}
+
+impl<T: Send + 'static> Stream for Pages<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.current.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let Some((offset, in_flight)) = &mut this.in_flight else { return Poll::Ready(None) };
+            let offset = *offset;
+            let result = match in_flight {
+                InFlight::Spawned(task) => match Pin::new(task).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(result)) => result,
+                    Poll::Ready(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+                    Poll::Ready(Err(_)) => Err(Error::Transport {
+                        operation: this.operation,
+                        kind: crate::TransportKind::Connection,
+                        detail: String::from("the runtime shut down while the page was being fetched"),
+                        may_have_reached_server: true,
+                        attempts: 1,
+                        not_repeated: false,
+                        source: None,
+                    }),
+                },
+                InFlight::Polled(page) => match page.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(result) => result,
+                },
+            };
+            this.in_flight = None;
+            let page = result.and_then(|page| match u64::try_from(page.offset) {
+                Ok(o) if o == offset => Ok(page),
+                _ => Err(Error::Decode {
+                    operation: this.operation,
+                    path: String::from("/offset"),
+                    message: format!("the server answered offset {} to a request for offset {offset}", page.offset),
+                    snippet: String::new(),
+                }),
+            });
+            match page {
+                Ok(page) => {
+                    if let Some(next) = this.next_offset(&page, offset) {
+                        // Read ahead: the next page is on its way while this one is handed out.
+                        this.start(next);
+                    }
+                    this.current = page.items.into_iter();
+                }
+                Err(error) => return Poll::Ready(Some(Err(Error::Page { offset, source: Box::new(error) }))),
+            }
+        }
+    }
+}
+
+// Nothing here is pinned in place: the futures are boxed, the items are
+// only moved out of a vector.
+impl<T> Unpin for Pages<T> {}
+
+impl<T> Drop for Pages<T> {
+    fn drop(&mut self) {
+        if let Some((_, InFlight::Spawned(task))) = &self.in_flight {
+            task.abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use futures::TryStreamExt;
+
+    use super::*;
+
+    /// A collection of `total` numbers served `served` at a time (whatever
+    /// the request asks), with or without `next` links.
+    fn pages(total: u64, served: u64, links: bool, page_size: u32) -> (Pages<u64>, Arc<Mutex<Vec<u64>>>) {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&asked);
+        let stream = Pages::new("op", page_size, move |request: PageRequest| {
+            log.lock().unwrap().push(request.offset);
+            let end = (request.offset + served.min(u64::from(request.limit))).min(total);
+            let page = Page {
+                offset: request.offset as i64,
+                limit: i64::from(request.limit),
+                items: (request.offset..end).collect(),
+                links: links.then_some(end < total),
+            };
+            Box::pin(async move { Ok(page) })
+        });
+        (stream, asked)
+    }
+
+    #[tokio::test]
+    async fn every_item_once_whatever_the_links() {
+        for links in [true, false] {
+            let (stream, asked) = pages(25, 10, links, 10);
+            let all: Vec<u64> = stream.try_collect().await.unwrap();
+            assert_eq!(all, (0..25).collect::<Vec<_>>());
+            assert_eq!(*asked.lock().unwrap(), [0, 10, 20]);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_full_last_page_without_links_costs_one_request_more() {
+        let (stream, asked) = pages(20, 10, false, 10);
+        assert_eq!(stream.try_collect::<Vec<_>>().await.unwrap().len(), 20);
+        assert_eq!(*asked.lock().unwrap(), [0, 10, 20], "the empty page ends it");
+    }
+
+    #[tokio::test]
+    async fn a_full_page_is_followed_even_when_its_links_name_no_next() {
+        let stream = Pages::new("op", 2, |request: PageRequest| {
+            let items: Vec<u64> = if request.offset < 4 { vec![request.offset, request.offset + 1] } else { vec![] };
+            let page = Page { offset: request.offset as i64, limit: 2, items, links: Some(false) };
+            Box::pin(async move { Ok(page) }) as PageFuture<u64>
+        });
+        assert_eq!(stream.try_collect::<Vec<_>>().await.unwrap(), [0, 1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn a_short_page_with_a_next_link_does_not_end_the_walk() {
+        // The server serves 3 at a time although 10 were asked for, and links the next page.
+        let (stream, _) = pages(8, 3, true, 10);
+        assert_eq!(stream.try_collect::<Vec<_>>().await.unwrap(), (0..8).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn a_page_at_the_wrong_offset_fails_instead_of_looping() {
+        let stream = Pages::new("op", 2, |_request| {
+            Box::pin(async { Ok(Page { offset: 0, limit: 2, items: vec![1u64, 2], links: None }) }) as PageFuture<u64>
+        });
+        let err = stream.try_collect::<Vec<_>>().await.unwrap_err();
+        assert!(matches!(err, Error::Page { offset: 2, .. }), "{err:?}");
+        assert!(err.to_string().contains("offset 0 to a request for offset 2"), "{err}");
+    }
+
+    #[test]
+    fn outside_a_runtime_the_page_is_polled_by_the_stream() {
+        let (stream, _) = pages(5, 2, true, 2);
+        let mut collect = std::pin::pin!(stream.try_collect::<Vec<_>>());
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        // The fake pages are ready at once, so no waker is needed.
+        let Poll::Ready(all) = collect.as_mut().poll(&mut cx) else { panic!("the pages are ready at once") };
+        assert_eq!(all.unwrap().len(), 5);
+    }
+}
