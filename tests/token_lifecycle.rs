@@ -6,6 +6,8 @@
 use std::time::Duration;
 
 use vb365::simulator::{Simulator, SimulatorConfig};
+
+mod common;
 use vb365::{Client, Credentials, Error};
 
 async fn simulator(token_lifetime: Duration) -> Simulator {
@@ -39,6 +41,44 @@ async fn an_expiring_token_is_renewed_once_before_the_call() {
     client.list_organizations().await.unwrap();
     assert_eq!(grants(&simulator), ["password", "refresh_token"]);
     assert_eq!(simulator.count("list_organizations"), 1, "renewed before the call, so no 401 and no repeat");
+}
+
+#[tokio::test]
+async fn the_token_is_renewed_before_the_server_expires_it() {
+    let lifetime = Duration::from_secs(4);
+    let simulator = simulator(lifetime).await;
+    let client = logged_in(&simulator).await;
+    let issued = simulator.requests()[0].received;
+    // The renewal is due a tenth of the lifetime early (the 60 s margin is
+    // capped at that); wait until just past it.
+    tokio::time::sleep(lifetime.mul_f64(0.92)).await;
+    client.list_organizations().await.unwrap();
+    let requests = simulator.requests();
+    let renewal = requests
+        .iter()
+        .find(|r| r.body.as_ref().is_some_and(|b| b["grant_type"] == "refresh_token"))
+        .expect("the token is renewed before the call");
+    let age = renewal.received - issued;
+    assert!(age < lifetime, "renewed {age:?} after it was issued, but the server expires it at {lifetime:?}");
+    assert_eq!(simulator.count("list_organizations"), 1, "no 401, no repeat");
+}
+
+#[tokio::test]
+async fn any_token_lifetime_logs_in() {
+    for expires_in in ["9223372036854775807", "0", "-3600", "\"3600\""] {
+        let body = format!(r#"{{"access_token": "AT-1", "token_type": "bearer", "expires_in": {expires_in}}}"#);
+        let server = common::TestServer::start(move |request| {
+            if request.is_token_request() {
+                common::Reply::json(200, body.clone())
+            } else {
+                common::Reply::json(200, "[]")
+            }
+        })
+        .await;
+        let client = server.client().await;
+        assert!(client.is_logged_in(), "{expires_in}");
+        client.list_organizations().await.unwrap_or_else(|e| panic!("{expires_in}: {e}"));
+    }
 }
 
 #[tokio::test]

@@ -120,7 +120,7 @@ fn empty_request(grant_type: GrantType) -> TokenRequest {
 
 /// The token in use.
 #[derive(Clone)]
-struct Current {
+pub(crate) struct Current {
     /// `Bearer <access token>`, marked sensitive.
     header: HeaderValue,
     refresh_token: Option<Secret>,
@@ -266,6 +266,32 @@ impl Auth {
     }
 }
 
+/// The longest token lifetime the client plans with: a server that says a
+/// token lives for years gets its token renewed daily instead.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// When to renew a token the server says lives `expires_in` seconds from
+/// `now`: `margin` early (at most a tenth of the lifetime), so the renewal
+/// happens before the server's expiry, not after. A lifetime of zero or
+/// less gives no time: the token is used until the server refuses it (401),
+/// then renewed once. Any `expires_in` gives an answer, never a panic.
+pub(crate) fn renewal_due(now: Instant, expires_in: i64, margin: Duration) -> Option<Instant> {
+    let seconds = u64::try_from(expires_in).ok().filter(|s| *s > 0)?;
+    let lifetime = Duration::from_secs(seconds).min(MAX_TOKEN_LIFETIME);
+    now.checked_add(lifetime - margin.min(lifetime / 10))
+}
+
+impl Current {
+    /// The token in use after a token response.
+    pub(crate) fn from_token(token: &Token, now: Instant, margin: Duration) -> Result<Self, Error> {
+        Ok(Self {
+            header: bearer(&token.access_token, CREATE_TOKEN)?,
+            refresh_token: token.refresh_token.clone(),
+            renew_at: renewal_due(now, token.expires_in, margin),
+        })
+    }
+}
+
 /// Sends a token request; a refusal is an authentication error.
 async fn request_token(api: &api::Client, grant: TokenRequest) -> Result<Current, Error> {
     let margin = api.inner.config.token_refresh_margin;
@@ -278,11 +304,7 @@ async fn request_token(api: &api::Client, grant: TokenRequest) -> Result<Current
             },
             other => other,
         })?;
-    let renew_at = u64::try_from(token.expires_in).ok().filter(|s| *s > 0).map(|seconds| {
-        let lifetime = Duration::from_secs(seconds);
-        Instant::now() + lifetime - margin.min(lifetime / 10)
-    });
-    Ok(Current { header: bearer(&token.access_token, CREATE_TOKEN)?, refresh_token: token.refresh_token, renew_at })
+    Current::from_token(&token, Instant::now(), margin)
 }
 
 fn bearer(token: &Secret, operation: &'static str) -> Result<HeaderValue, Error> {
@@ -298,6 +320,30 @@ fn bearer(token: &Secret, operation: &'static str) -> Result<HeaderValue, Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renewal_is_due_before_the_server_expires_the_token() {
+        let now = Instant::now();
+        let margin = Duration::from_secs(60);
+        assert_eq!(renewal_due(now, 3600, margin), Some(now + Duration::from_secs(3540)));
+        // A short-lived token is renewed a tenth of its life early, not a whole margin.
+        assert_eq!(renewal_due(now, 10, margin), Some(now + Duration::from_secs(9)));
+        for lifetime in [1, 10, 3600, 86_400] {
+            let due = renewal_due(now, lifetime, margin).unwrap();
+            assert!(due < now + Duration::from_secs(lifetime as u64), "{lifetime} s: renewed before it expires");
+        }
+    }
+
+    #[test]
+    fn any_lifetime_gives_an_answer_never_a_panic() {
+        let now = Instant::now();
+        for expires_in in [0, -1, i64::MIN] {
+            assert_eq!(renewal_due(now, expires_in, Duration::from_secs(60)), None, "{expires_in}");
+        }
+        let huge = renewal_due(now, i64::MAX, Duration::MAX).unwrap();
+        assert_eq!(huge, now + MAX_TOKEN_LIFETIME - MAX_TOKEN_LIFETIME / 10);
+        assert_eq!(renewal_due(now, i64::MAX, Duration::ZERO), Some(now + MAX_TOKEN_LIFETIME));
+    }
 
     #[test]
     fn the_bearer_header_is_marked_sensitive() {

@@ -130,13 +130,18 @@ impl api::Client {
     }
 }
 
-/// The server's `Retry-After` in seconds on a `429` or `503` (the HTTP-date
-/// form is not used by this API).
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    if !matches!(response.status(), StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+    retry_after_of(response.status(), response.headers())
+}
+
+/// The server's `Retry-After` in seconds on a `429` or `503` (the HTTP-date
+/// form is not used by this API). Any header value gives an answer: what
+/// is not a number of seconds is no `Retry-After` at all.
+pub(crate) fn retry_after_of(status: StatusCode, headers: &http::HeaderMap) -> Option<Duration> {
+    if !matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
         return None;
     }
-    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
@@ -144,7 +149,7 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
 /// oversized answer is refused instead of being held in memory. A body whose
 /// `Content-Length` is within the limit needs no wrapper: the HTTP layer
 /// never delivers more than that length.
-fn limit_body(response: reqwest::Response, limit: usize) -> reqwest::Response {
+pub(crate) fn limit_body(response: reqwest::Response, limit: usize) -> reqwest::Response {
     if response.content_length().is_some_and(|length| length <= limit as u64) {
         return response;
     }

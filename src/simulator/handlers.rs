@@ -53,6 +53,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         authorization: authorization.as_deref().map(crate::Secret::from),
         body: parsed.as_ref().and_then(|p| p.as_ref().ok().cloned()),
         dropped: false,
+        received: std::time::Instant::now(),
     });
 
     match fault {

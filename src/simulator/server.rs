@@ -74,6 +74,7 @@ async fn answer(
             authorization: None,
             body: None,
             dropped: true,
+            received: std::time::Instant::now(),
         });
         return Err(Dropped);
     }

@@ -27,6 +27,9 @@ pub struct RecordedRequest {
     pub body: Option<Value>,
     /// Whether the simulator dropped the connection instead of answering.
     pub dropped: bool,
+    /// When the simulator received it (tokens it issues expire relative to
+    /// this clock).
+    pub received: Instant,
 }
 
 impl fmt::Debug for RecordedRequest {
@@ -39,6 +42,7 @@ impl fmt::Debug for RecordedRequest {
             .field("has_authorization", &self.authorization.is_some())
             .field("has_body", &self.body.is_some())
             .field("dropped", &self.dropped)
+            .field("received", &self.received)
             .finish()
     }
 }

@@ -1,11 +1,15 @@
-//! A mutation fuzzer for every response decoder of the client.
+//! A mutation fuzzer for everything the client reads from a server.
 //!
-//! Inputs are arbitrary bytes and mutations of the recorded examples: types
+//! Inputs are arbitrary bytes, mutations of the recorded examples (types
 //! swapped, fields dropped or added, numbers far out of range, deep
-//! nesting, huge strings, cut or corrupted text. Each input goes through
-//! every decoder the facade uses (the generated types via `serde_json`, the
-//! lenient fallback, the error-message and snippet readers). None may panic
-//! or take long; each must give a value or a typed error.
+//! nesting, huge strings, cut or corrupted text) and header-like values.
+//! Each input goes through every decoder the facade uses (the generated
+//! types via `serde_json`, the lenient fallback and its repairs, the
+//! error-message and snippet readers), through the token path (a decoded
+//! token response becomes the token in use, with its renewal time), and,
+//! as a header value, through what the client reads from headers
+//! (`Retry-After` on `429`/`503` and the wait it leads to, the body limit).
+//! None may panic or take long; each must give a value or a typed error.
 //!
 //! `cargo test` runs a short, fixed-seed pass. The long run:
 //!
@@ -22,6 +26,9 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
+use crate::RetryConfig;
+use crate::request::auth::Current;
+use crate::request::hooks::{limit_body, retry_after_of};
 use crate::request::redact;
 use crate::types::{
     BackupAccount, ExceptionInfo, Organization, ResourceLinks, RestoreSession, SelectedMailboxPage, Token,
@@ -57,7 +64,11 @@ fn no_input_panics_or_hangs_any_decoder() {
     let started = Instant::now();
     let (mut slowest, mut decoded, mut refused) = (Duration::ZERO, 0u64, 0u64);
     for n in 0..inputs {
-        let input = if rng.below(4) == 0 { arbitrary_bytes(&mut rng) } else { mutated_example(&mut rng, &seeds) };
+        let input = match rng.below(8) {
+            0 | 1 => arbitrary_bytes(&mut rng),
+            2 => header_value(&mut rng),
+            _ => mutated_example(&mut rng, &seeds),
+        };
         let begun = Instant::now();
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| every_decoder(&input)));
         let took = begun.elapsed();
@@ -82,33 +93,88 @@ fn no_input_panics_or_hangs_any_decoder() {
 fn every_decoder(input: &[u8]) -> (u64, u64) {
     let mut counts = (0, 0);
     let mut tally = |ok: bool| if ok { counts.0 += 1 } else { counts.1 += 1 };
-    tally(decode::<Token>("create_token", input));
-    tally(decode::<Vec<Organization>>("list_organizations", input));
-    tally(decode::<Organization>("get_organization", input));
-    tally(decode::<Vec<BackupAccount>>("list_backup_accounts", input));
-    tally(decode::<ResourceLinks>("set_backup_accounts", input));
-    tally(decode::<SelectedMailboxPage>("list_job_selected_mailboxes", input));
-    tally(decode::<RestoreSession>("get_restore_session", input));
-    tally(decode::<ExceptionInfo>("list_backup_accounts", input));
+    let token = decode::<Token>("create_token", input);
+    tally(token.is_some());
+    if let Some(token) = token {
+        // The token in use, as after a login: renewal time and header.
+        for margin in [Duration::ZERO, Duration::from_secs(60), Duration::MAX] {
+            tally(Current::from_token(&token, Instant::now(), margin).is_ok());
+        }
+    }
+    tally(decode::<Vec<Organization>>("list_organizations", input).is_some());
+    tally(decode::<Organization>("get_organization", input).is_some());
+    tally(decode::<Vec<BackupAccount>>("list_backup_accounts", input).is_some());
+    tally(decode::<ResourceLinks>("set_backup_accounts", input).is_some());
+    tally(decode::<SelectedMailboxPage>("list_job_selected_mailboxes", input).is_some());
+    tally(decode::<RestoreSession>("get_restore_session", input).is_some());
+    tally(decode::<ExceptionInfo>("list_backup_accounts", input).is_some());
     let _ = redact::message_of("list_backup_accounts", input);
     let _ = redact::snippet("add_organization", input);
+    every_header_reader(input);
     counts
 }
 
 /// What the facade does with a body: the generated type, then the lenient
-/// fallback; an error must render.
-fn decode<T: DeserializeOwned>(operation: &'static str, input: &[u8]) -> bool {
-    if serde_json::from_slice::<T>(input).is_ok() {
-        return true;
+/// fallback; a repair and an error must render.
+fn decode<T: DeserializeOwned>(operation: &'static str, input: &[u8]) -> Option<T> {
+    if let Ok(value) = serde_json::from_slice::<T>(input) {
+        return Some(value);
     }
     match super::leniently::<T>(operation, input, false) {
-        Ok(_) => true,
+        Ok((value, repairs)) => {
+            for repair in &repairs {
+                assert!(repair.to_string().starts_with(operation), "{repair}");
+                let _ = format!("{repair:?}");
+            }
+            Some(value)
+        }
         Err(e) => {
             let text = e.to_string();
             assert!(text.starts_with(operation), "{text}");
-            false
+            None
         }
     }
+}
+
+/// `input` as a `Retry-After` and the body of a response: what the hooks
+/// read from every response.
+fn every_header_reader(input: &[u8]) {
+    let Ok(value) = http::HeaderValue::from_bytes(input) else { return };
+    for status in [200, 429, 503] {
+        let response = http::Response::builder()
+            .status(status)
+            .header(http::header::RETRY_AFTER, value.clone())
+            .body(reqwest::Body::from(input.to_vec()));
+        let Ok(response) = response else { continue };
+        let response = reqwest::Response::from(response);
+        let asked = retry_after_of(response.status(), response.headers());
+        for attempt in [1, 2, u32::MAX] {
+            let _ = RetryConfig::default().wait_after(attempt, asked);
+        }
+        for limit in [0, input.len(), usize::MAX] {
+            let _ =
+                limit_body(reqwest::Response::from(http::Response::new(reqwest::Body::from(input.to_vec()))), limit);
+        }
+    }
+}
+
+/// Values a server might put in a header the client reads.
+fn header_value(rng: &mut Rng) -> Vec<u8> {
+    const VALUES: &[&str] = &[
+        "0",
+        "1",
+        " 7 ",
+        "-1",
+        "1.5",
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999999",
+        "Wed, 21 Oct 2015 07:28:00 GMT",
+        "",
+        "\t",
+        "120, 5",
+    ];
+    VALUES[rng.below(VALUES.len() as u64) as usize].as_bytes().to_vec()
 }
 
 fn arbitrary_bytes(rng: &mut Rng) -> Vec<u8> {
@@ -156,7 +222,16 @@ fn mutate_value(rng: &mut Rng, root: &mut Value) {
         // Numbers far out of range, as text the parser must judge.
         3 => {
             *node = json!(
-                ["1e400", "-1e400", "18446744073709551616", "-9223372036854775809", "1.5", "-0"][rng.below(6) as usize]
+                [
+                    "1e400",
+                    "-1e400",
+                    "18446744073709551616",
+                    "-9223372036854775809",
+                    "9223372036854775807",
+                    "-9223372036854775808",
+                    "1.5",
+                    "-0",
+                ][rng.below(8) as usize]
                     .parse::<serde_json::Number>()
                     .map_or(Value::Null, Value::Number)
             )
@@ -175,8 +250,20 @@ fn mutate_value(rng: &mut Rng, root: &mut Value) {
         // Strings that look like other things.
         6 => {
             *node = json!(
-                ["", "true", "12", "null", "9999-99-99T99:99:99Z", "\u{0}", "ünïcødé", "Unrecognized"]
-                    [rng.below(8) as usize]
+                [
+                    "",
+                    "true",
+                    "12",
+                    "9223372036854775807",
+                    "-3600",
+                    "null",
+                    "9999-99-99T99:99:99Z",
+                    "9999-12-31T23:59:59.9999999-23:59",
+                    "2022-01-22T14:56:55.123456789123456789",
+                    "\u{0}",
+                    "ünïcødé",
+                    "Unrecognized",
+                ][rng.below(12) as usize]
             )
         }
         // Empty containers.
