@@ -160,3 +160,26 @@ async fn each_retry_gets_the_full_timeout_again() {
     assert!(started.elapsed() >= Duration::from_millis(1500), "three attempts of 500 ms each");
     assert_eq!(simulator.count("list_organizations"), 3);
 }
+
+/// A 401 means the server refused the token and did nothing, so even the
+/// operations that are never repeated after other failures are repeated
+/// once with a renewed token, and act exactly once.
+#[tokio::test]
+async fn a_401_on_an_operation_that_is_never_retried_is_renewed_and_repeated_once() {
+    let (simulator, client) = started(quick()).await;
+    let before = client.list_organizations().await.unwrap().len();
+    simulator.revoke_access_tokens();
+    client.add_organization(organization()).await.unwrap();
+    assert_eq!(simulator.count("add_organization"), 2, "refused once (401), then done once");
+    assert_eq!(client.list_organizations().await.unwrap().len(), before + 1, "added exactly once");
+
+    simulator.revoke_access_tokens();
+    let options = ExploreOptions {
+        date_time: "2022-01-22T14:56:55.862Z".parse().unwrap(),
+        type_: RestoreSessionType::Vex,
+        show_deleted: None,
+        show_all_versions: None,
+    };
+    client.start_restore_session(options).await.unwrap();
+    assert_eq!(simulator.count("explore_tenant_organization"), 2);
+}

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use vb365::simulator::{Simulator, SimulatorConfig};
+use vb365::simulator::{Fault, Simulator, SimulatorConfig};
 
 mod common;
 use vb365::{Client, Credentials, Error};
@@ -170,6 +170,44 @@ async fn calls_before_login_fail_without_a_request() {
     let err = client.list_organizations().await.unwrap_err();
     assert!(err.to_string().contains("not logged in"), "{err}");
     assert!(simulator.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_logout_during_a_renewal_leaves_the_client_logged_out() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = logged_in(&simulator).await;
+    simulator.revoke_access_tokens();
+    simulator.inject(Fault::delay(Duration::from_millis(400)).on("create_token"));
+    let call = tokio::spawn({
+        let client = client.clone();
+        async move { client.list_organizations().await }
+    });
+    // Wait until the renewal's token request has reached the server, then log out.
+    while simulator.count("create_token") < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    client.logout();
+    let err = call.await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    assert!(err.to_string().contains("logged out"), "{err}");
+    assert!(!client.is_logged_in(), "the renewal that finished later must not log the client back in");
+}
+
+#[tokio::test]
+async fn a_logout_during_a_login_leaves_the_client_logged_out() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = Client::builder(simulator.url()).build().unwrap();
+    simulator.inject(Fault::delay(Duration::from_millis(400)).on("create_token"));
+    let login = tokio::spawn({
+        let (client, credentials) = (client.clone(), simulator.credentials());
+        async move { client.login(credentials).await }
+    });
+    while simulator.count("create_token") < 1 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    client.logout();
+    assert!(login.await.unwrap().is_err());
+    assert!(!client.is_logged_in());
 }
 
 #[tokio::test]

@@ -133,6 +133,9 @@ struct State {
     /// Kept only when they can log in again (a password or an assertion).
     credentials: Option<Credentials>,
     current: Option<Current>,
+    /// Counts logouts, so a login or renewal that was under way when the
+    /// client logged out does not log it back in.
+    logouts: u64,
 }
 
 /// The login state of a client and its clones.
@@ -154,13 +157,29 @@ impl Auth {
     }
 
     pub(crate) fn logout(&self) {
-        self.write(|s| *s = State::default());
+        self.write(|s| *s = State { logouts: s.logouts + 1, ..State::default() });
+    }
+
+    /// Stores a new token unless the client logged out since `logouts` was read.
+    fn store(&self, logouts: u64, operation: &'static str, update: impl FnOnce(&mut State)) -> Result<(), Error> {
+        self.write(|s| {
+            if s.logouts != logouts {
+                return Err(Error::Auth {
+                    operation,
+                    status: None,
+                    reason: String::from("the client logged out while the token was being obtained"),
+                });
+            }
+            update(s);
+            Ok(())
+        })
     }
 
     /// Logs in, replacing any earlier login.
     pub(crate) async fn login(&self, api: &api::Client, credentials: Credentials) -> Result<(), Error> {
         credentials.check()?;
         let _renewing = self.renewing.lock().await;
+        let logouts = self.read(|s| s.logouts);
         let grant = credentials.grant();
         let current = match (&credentials, grant) {
             (_, Some(grant)) => request_token(api, grant).await?,
@@ -172,11 +191,10 @@ impl Auth {
             (_, None) => return Err(Error::invalid(CREATE_TOKEN, "credentials", "cannot be used to log in")),
         };
         let keep = credentials.grant().is_some().then_some(credentials);
-        self.write(|s| {
+        self.store(logouts, CREATE_TOKEN, |s| {
             s.credentials = keep;
             s.current = Some(current);
-        });
-        Ok(())
+        })
     }
 
     /// The current `Authorization` header when it needs no renewal: the
@@ -214,7 +232,7 @@ impl Auth {
         operation: &'static str,
     ) -> Result<HeaderValue, Error> {
         let _renewing = self.renewing.lock().await;
-        let (current, credentials) = self.read(|s| (s.current.clone(), s.credentials.clone()));
+        let (current, credentials, logouts) = self.read(|s| (s.current.clone(), s.credentials.clone(), s.logouts));
         let refresh_token = match current {
             Some(c) if c.header != used => return Ok(c.header),
             Some(c) => c.refresh_token,
@@ -246,7 +264,7 @@ impl Auth {
         match renewed {
             Ok(current) => {
                 let header = current.header.clone();
-                self.write(|s| s.current = Some(current));
+                self.store(logouts, operation, |s| s.current = Some(current))?;
                 Ok(header)
             }
             Err(e) => Err(Error::Auth {

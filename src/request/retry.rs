@@ -11,9 +11,12 @@ use crate::request::auth::CREATE_TOKEN;
 ///
 /// Repeated automatically: `GET` and `PUT` (idempotent) and the token
 /// request, after a connection error, a timeout, or a `429`, `502`, `503` or
-/// `504` answer. Never repeated: adding an organization and starting a
-/// restore session, because a repeat could create a second one; their
-/// errors say that the request may have reached the server.
+/// `504` answer. Never repeated after such a failure: adding an
+/// organization and starting a restore session, because a repeat could
+/// create a second one; their errors say that the request may have reached
+/// the server. (A `401` is handled apart from retries: every operation,
+/// these two included, is repeated once with a renewed token, because the
+/// server refused it without acting.)
 ///
 /// The wait before attempt `n + 1` is `initial_backoff * 2^(n-1)`, capped at
 /// `max_backoff`, of which a random half is kept (jitter spreads out clients

@@ -32,7 +32,9 @@ impl Client {
     /// chats cannot be backed up with basic authentication), and each
     /// service switched on needs its settings with an account and password.
     ///
-    /// Never repeated automatically: a repeat could add the organization twice.
+    /// Not repeated after a failure that may have reached the server (a
+    /// repeat could add the organization twice); only after a `401`, with a
+    /// renewed token.
     pub async fn add_organization(&self, organization: OrganizationCreate) -> Result<Organization, Error> {
         check(&organization)?;
         call(self.state(), OPERATION, Box::pin(self.api().add_organization().body(organization).send())).await

@@ -14,8 +14,9 @@ impl Client {
     /// Log in with the credentials that added the organization, or with an
     /// assertion for tenants with modern app-only authentication. The
     /// server limits how many sessions run at once: call
-    /// [`Client::stop_restore_session`] when done. Never repeated
-    /// automatically: a repeat could start a second session.
+    /// [`Client::stop_restore_session`] when done. Not repeated after a
+    /// failure that may have reached the server (a repeat could start a
+    /// second session); only after a `401`, with a renewed token.
     pub async fn start_restore_session(&self, options: ExploreOptions) -> Result<RestoreSession, Error> {
         let request = self.api().explore_tenant_organization().body(options);
         call(self.state(), "explore_tenant_organization", Box::pin(request.send())).await

@@ -11,6 +11,7 @@ use std::time::Duration;
 /// let fault = Fault::status(503).times(2);                 // the next two requests get 503
 /// let fault = Fault::status(429).retry_after(1);            // one 429 with `Retry-After: 1`
 /// let fault = Fault::drop_connection().on("add_organization");
+/// let fault = Fault::delay(std::time::Duration::from_millis(500)).on("create_token");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
@@ -25,6 +26,7 @@ pub(crate) enum FaultKind {
     MalformedBody,
     DropConnection,
     Stall,
+    Delay(Duration),
 }
 
 impl Fault {
@@ -46,6 +48,11 @@ impl Fault {
     /// Never answers (until the client gives up).
     pub fn stall() -> Self {
         Self::new(FaultKind::Stall)
+    }
+
+    /// Answers as usual, but only after `delay` (on top of any latency).
+    pub fn delay(delay: Duration) -> Self {
+        Self::new(FaultKind::Delay(delay))
     }
 
     /// Adds `Retry-After: <seconds>` to a status fault.

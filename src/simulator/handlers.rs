@@ -72,6 +72,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
             return message(StatusCode::GATEWAY_TIMEOUT, "Stalled.");
         }
+        Some(FaultKind::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(FaultKind::DropConnection) | None => {}
     }
 
