@@ -136,6 +136,72 @@ async fn invalid_input_is_refused_before_anything_is_sent() {
     assert!(server.calls().is_empty());
 }
 
+/// Each input check of the facade, through its public method: refused with
+/// the field named, and nothing sent.
+#[tokio::test]
+async fn every_input_check_refuses_before_sending() {
+    let server = TestServer::answering(Reply::json(200, "{}")).await;
+    let client = server.client().await;
+    let sent_before = server.captured().len();
+
+    let organization = |patch: serde_json::Value| {
+        let mut body = serde_json::json!({
+            "type": "Office365", "region": "Worldwide", "isExchangeOnline": true, "isSharePointOnline": false,
+            "isTeamsChatsOnline": false,
+            "exchangeOnlineSettings": {"account": "admin@abc.onmicrosoft.com", "password": "pw"}
+        });
+        body.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
+        serde_json::from_value::<vb365::types::OrganizationCreate>(body).unwrap()
+    };
+    let refused = [
+        (
+            client.add_organization(organization(serde_json::json!({"isTeamsChatsOnline": true}))).await,
+            "isTeamsChatsOnline",
+        ),
+        (
+            client.add_organization(organization(serde_json::json!({"isSharePointOnline": true}))).await,
+            "sharePointOnlineSettings",
+        ),
+        (
+            client
+                .add_organization(organization(serde_json::json!({"exchangeOnlineSettings": {"account": "a@b.c"}})))
+                .await,
+            "exchangeOnlineSettings.password",
+        ),
+    ];
+    for (result, field) in refused {
+        match result {
+            Err(Error::InvalidInput { operation: "add_organization", field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+
+    let account = |login: &str| {
+        serde_json::from_value::<vb365::types::BackupAccount>(
+            serde_json::json!({"groupMember": {"login": login, "type": "User"}}),
+        )
+        .unwrap()
+    };
+    let twice = vec![account("a@contoso.com"), account("b@contoso.com"), account("A@Contoso.com")];
+    let err = client.set_backup_accounts(ORGANIZATION, twice).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput { field, problem, .. } if field == "[2].groupMember.login" && problem.contains("twice")),
+        "{err:?}"
+    );
+
+    for credentials in [
+        vb365::Credentials::password("admin", ""),
+        vb365::Credentials::password(" ", "pw"),
+        vb365::Credentials::assertion("app", ""),
+        vb365::Credentials::access_token(""),
+    ] {
+        let err = client.login(credentials).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { operation: "create_token", .. }), "{err:?}");
+    }
+    assert!(client.is_logged_in(), "a refused login keeps the earlier one");
+    assert_eq!(server.captured().len(), sent_before, "nothing reached the server");
+}
+
 #[test]
 fn bad_configuration_is_an_error_not_a_panic() {
     for (builder, needle) in [
