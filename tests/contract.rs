@@ -1,29 +1,55 @@
 //! Contract tests: for every operation and recorded example, the request the
 //! client sends matches the recorded request (method, documented path,
 //! bearer header, body), and the recorded response decodes to the values it
-//! carries.
+//! carries: every decoded value is encoded again and compared with the
+//! example member by member, besides the spot checks of each test.
 #![cfg(feature = "simulator")]
 
 mod common;
 
 use common::{Captured, Reply, TestServer, example_bytes, example_json, example_text, examples_dir};
+use serde::Serialize;
 use uuid::Uuid;
 use vb365::types::{
     BackupAccount, ExploreOptions, GroupMemberType, OrganizationCreate, OrganizationType, RestoreSessionResult,
     RestoreSessionState, RestoreSessionType,
 };
 use vb365::{Credentials, Error, PageRequest};
-use vb365_contract::{Contract, examples::parse_form};
+use vb365_contract::examples::{ExampleName, parse_form};
+use vb365_contract::{Contract, Difference};
 
 const ORGANIZATION: &str = "6f9b3da3-204d-4a4b-b466-55586e0233fc";
 const JOB: &str = "00b96531-1a68-4c90-a398-91141ffedb3b";
 const SESSION: &str = "fa3a2d17-d86d-4540-bf71-512750281e43";
 const BEARER: &str = "Bearer AT-XXXXXXXX";
 
-/// Marks an example as exercised by the test that names it; see
-/// `every_recorded_example_is_exercised_here`.
-fn use_example(name: &'static str) -> &'static str {
-    name
+/// Asserts that `decoded`, encoded again, carries every value of the
+/// recorded response `name` (recorded deviations aside).
+fn assert_decoded<T: Serialize>(name: &'static str, decoded: &T) {
+    let example = ExampleName::parse(name).unwrap();
+    let again = serde_json::to_value(decoded).unwrap();
+    if name.ends_with(".empty") {
+        assert!(example_text(name).is_empty() && again.is_null(), "{name}: an empty body decodes to nothing");
+        return;
+    }
+    let contract = Contract::from_json(vb365::OPENAPI_DOCUMENT).unwrap();
+    let differences = contract.compare(&example.operation, example.direction, &example_json(name), &again).unwrap();
+    let failures: Vec<&Difference> = differences.iter().filter(|d| d.is_failure()).collect();
+    assert!(failures.is_empty(), "{name} does not decode to the values it carries: {failures:#?}");
+}
+
+/// Asserts that the JSON body the client sent is the recorded request `name`.
+fn assert_sent(name: &'static str, request: &Captured) {
+    assert_eq!(request.content_type.as_deref(), Some("application/json"), "{name}");
+    assert_eq!(request.json(), example_json(name), "{name}");
+}
+
+/// Asserts that the form the client sent has the fields of the recorded request `name`.
+fn assert_sent_form(name: &'static str, request: &Captured) {
+    assert_eq!(request.content_type.as_deref(), Some("application/x-www-form-urlencoded"), "{name}");
+    let mut recorded = parse_form(example_text(name).trim());
+    recorded.sort();
+    assert_eq!(form_fields(request), recorded, "{name}");
 }
 
 /// A server that answers each operation with its recorded success response.
@@ -63,12 +89,6 @@ fn form_fields(request: &Captured) -> Vec<(String, String)> {
     fields
 }
 
-fn recorded_form(name: &'static str) -> Vec<(String, String)> {
-    let mut fields = parse_form(example_text(name).trim());
-    fields.sort();
-    fields
-}
-
 #[tokio::test]
 async fn create_token_with_a_password_sends_the_recorded_form() {
     let server = replay().await;
@@ -77,12 +97,17 @@ async fn create_token_with_a_password_sends_the_recorded_form() {
     let token = &server.captured()[0];
     assert_eq!((token.method.as_str(), token.path.as_str()), ("POST", "/v6/token"));
     assert_eq!(token.authorization, None, "the token request carries no bearer token");
-    assert_eq!(token.content_type.as_deref(), Some("application/x-www-form-urlencoded"));
-    assert_eq!(form_fields(token), recorded_form(use_example("create_token.request.password.constructed.form")));
+    assert_sent_form("create_token.request.password.constructed.form", token);
     // The recorded token response decodes: its access token is what the next call carries.
-    use_example("create_token.response.200.constructed.json");
     client.list_organizations().await.unwrap();
     assert_eq!(one_call(&server).authorization.as_deref(), Some(BEARER));
+    let contract = Contract::from_json(vb365::OPENAPI_DOCUMENT).unwrap();
+    let fields = parse_form(example_text("create_token.request.password.constructed.form").trim());
+    let form: vb365::types::TokenRequest =
+        serde_json::from_value(contract.form_to_json("create_token", &fields).unwrap()).unwrap();
+    let token = client.api().create_token().body(form).send().await.unwrap().into_inner();
+    assert_decoded("create_token.response.200.constructed.json", &token);
+    assert_eq!((token.access_token.expose(), token.expires_in), ("AT-XXXXXXXX", 3600));
 }
 
 #[tokio::test]
@@ -90,10 +115,7 @@ async fn create_token_with_an_assertion_sends_the_recorded_form() {
     let server = replay().await;
     let client = vb365::Client::builder(&server.url).build().unwrap();
     client.login(Credentials::assertion("0d8a2f43-9c1e-4b0c-a5e2-6f1d2b3c4d5e", "eyXXXXXXXX")).await.unwrap();
-    assert_eq!(
-        form_fields(&server.captured()[0]),
-        recorded_form(use_example("create_token.request.assertion.constructed.form"))
-    );
+    assert_sent_form("create_token.request.assertion.constructed.form", &server.captured()[0]);
 }
 
 #[tokio::test]
@@ -114,7 +136,7 @@ async fn create_token_with_a_refresh_token_sends_the_recorded_form() {
     client.list_organizations().await.unwrap();
     let captured = server.captured();
     let token = captured.iter().find(|r| r.is_token_request()).unwrap();
-    assert_eq!(form_fields(token), recorded_form(use_example("create_token.request.refresh.constructed.form")));
+    assert_sent_form("create_token.request.refresh.constructed.form", token);
     assert_eq!(captured.last().unwrap().authorization.as_deref(), Some(BEARER));
 }
 
@@ -123,7 +145,7 @@ async fn list_backup_accounts_matches_page_000() {
     let server = replay().await;
     let client = server.client().await;
     let accounts = client.list_backup_accounts(ORGANIZATION.parse().unwrap()).await.unwrap();
-    use_example("list_backup_accounts.response.200.json");
+    assert_decoded("list_backup_accounts.response.200.json", &accounts);
     assert_request(&one_call(&server), "GET", &format!("/v6/Organizations/{ORGANIZATION}/BackupAccounts"), None);
     assert!(one_call(&server).body.is_empty());
     let logins: Vec<&str> = accounts.iter().map(|a| a.group_member.login.as_str()).collect();
@@ -152,14 +174,18 @@ async fn list_backup_accounts_matches_page_000() {
 async fn set_backup_accounts_matches_page_001() {
     let server = replay().await;
     let client = server.client().await;
-    let recorded = example_json(use_example("set_backup_accounts.request.json"));
-    let accounts: Vec<BackupAccount> = serde_json::from_value(recorded.clone()).unwrap();
-    client.set_backup_accounts(ORGANIZATION.parse().unwrap(), accounts).await.unwrap();
-    use_example("set_backup_accounts.response.200.json");
+    let accounts: Vec<BackupAccount> =
+        serde_json::from_value(example_json("set_backup_accounts.request.json")).unwrap();
+    client.set_backup_accounts(ORGANIZATION.parse().unwrap(), accounts.clone()).await.unwrap();
     let request = one_call(&server);
     assert_request(&request, "PUT", &format!("/v6/Organizations/{ORGANIZATION}/BackupAccounts"), None);
-    assert_eq!(request.content_type.as_deref(), Some("application/json"));
-    assert_eq!(request.json(), recorded);
+    assert_sent("set_backup_accounts.request.json", &request);
+    // The facade returns nothing; the generated client returns the links.
+    let id = ORGANIZATION.parse::<Uuid>().unwrap();
+    let links = client.api().set_backup_accounts().organization_id(id).body(accounts).send().await.unwrap();
+    assert_decoded("set_backup_accounts.response.200.json", &*links);
+    let href = &links.links.as_ref().unwrap().0["self"].href;
+    assert_eq!(href, &format!("https://abc.tech.local:4443/v6/organizations/{ORGANIZATION}/backupaccounts"));
 }
 
 #[tokio::test]
@@ -167,7 +193,7 @@ async fn list_job_selected_mailboxes_matches_page_002() {
     let server = replay().await;
     let client = server.client().await;
     let page = client.list_job_selected_mailboxes(JOB.parse().unwrap(), PageRequest::first(30)).await.unwrap();
-    use_example("list_job_selected_mailboxes.response.200.json");
+    assert_decoded("list_job_selected_mailboxes.response.200.json", &page);
     assert_request(&one_call(&server), "GET", &format!("/v1/Jobs/{JOB}/SelectedMailboxes"), Some("limit=30&offset=0"));
     assert_eq!((page.offset, page.limit), (0, 30));
     let names: Vec<_> = page.results.iter().map(|m| m.name.as_deref().unwrap()).collect();
@@ -183,13 +209,13 @@ async fn list_job_selected_mailboxes_matches_page_002() {
 async fn add_organization_matches_page_003() {
     let server = replay().await;
     let client = server.client().await;
-    let recorded = example_json(use_example("add_organization.request.json"));
-    let organization: OrganizationCreate = serde_json::from_value(recorded.clone()).unwrap();
+    let recorded = example_json("add_organization.request.json");
+    let organization: OrganizationCreate = serde_json::from_value(recorded).unwrap();
     let added = client.add_organization(organization).await.unwrap();
-    use_example("add_organization.response.200.json");
+    assert_decoded("add_organization.response.200.json", &added);
     let request = one_call(&server);
     assert_request(&request, "POST", "/v6/Organizations", None);
-    assert_eq!(request.json(), recorded);
+    assert_sent("add_organization.request.json", &request);
     assert_eq!(added.id, "7f9a9b85-50e7-4f61-8f76-6a9517b8677d".parse::<Uuid>().unwrap());
     assert_eq!(added.name.as_deref(), Some("abc.onmicrosoft.com"));
     assert_eq!(added.type_, Some(OrganizationType::Office365));
@@ -206,13 +232,13 @@ async fn add_organization_matches_page_003() {
 async fn explore_tenant_organization_matches_page_004() {
     let server = replay().await;
     let client = server.client().await;
-    let recorded = example_json(use_example("explore_tenant_organization.request.json"));
-    let options: ExploreOptions = serde_json::from_value(recorded.clone()).unwrap();
+    let recorded = example_json("explore_tenant_organization.request.json");
+    let options: ExploreOptions = serde_json::from_value(recorded).unwrap();
     let session = client.start_restore_session(options).await.unwrap();
-    use_example("explore_tenant_organization.response.200.json");
+    assert_decoded("explore_tenant_organization.response.200.json", &session);
     let request = one_call(&server);
     assert_request(&request, "POST", "/v6/Organization/Explore", None);
-    assert_eq!(request.json(), recorded);
+    assert_sent("explore_tenant_organization.request.json", &request);
     assert_eq!(session.id, SESSION.parse::<Uuid>().unwrap());
     assert_eq!(session.type_, Some(RestoreSessionType::Vex));
     assert_eq!(session.state, Some(RestoreSessionState::Working));
@@ -227,7 +253,7 @@ async fn list_organizations_asks_for_the_extended_view() {
     let server = replay().await;
     let client = server.client().await;
     let organizations = client.list_organizations().await.unwrap();
-    use_example("list_organizations.response.200.constructed.json");
+    assert_decoded("list_organizations.response.200.constructed.json", &organizations);
     assert_request(&one_call(&server), "GET", "/v6/Organizations", Some("extendedView=true"));
     assert_eq!(organizations.len(), 2);
     assert_eq!(organizations[0].id, ORGANIZATION.parse::<Uuid>().unwrap());
@@ -240,7 +266,7 @@ async fn get_organization_reads_nullable_fields() {
     let server = replay().await;
     let client = server.client().await;
     let organization = client.get_organization(ORGANIZATION.parse().unwrap()).await.unwrap();
-    use_example("get_organization.response.200.constructed.json");
+    assert_decoded("get_organization.response.200.constructed.json", &organization);
     assert_request(&one_call(&server), "GET", &format!("/v6/Organizations/{ORGANIZATION}"), None);
     assert_eq!(organization.is_teams_online, None);
     assert_eq!(organization.last_backuptime.unwrap().utc().to_rfc3339(), "2022-01-22T02:00:09.913700400+00:00");
@@ -251,10 +277,11 @@ async fn get_and_stop_restore_session() {
     let server = replay().await;
     let client = server.client().await;
     let session = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap();
-    use_example("get_restore_session.response.200.constructed.json");
+    assert_decoded("get_restore_session.response.200.constructed.json", &session);
     assert_eq!(session.state, Some(RestoreSessionState::Stopped));
-    client.stop_restore_session(SESSION.parse().unwrap()).await.unwrap();
-    use_example("stop_restore_session.response.200.constructed.empty");
+    assert_eq!(session.end_time.unwrap().as_str(), "2022-01-21T23:10:02.1180312Z");
+    let stopped: () = client.stop_restore_session(SESSION.parse().unwrap()).await.unwrap();
+    assert_decoded("stop_restore_session.response.200.constructed.empty", &stopped);
     let calls = server.calls();
     assert_request(&calls[0], "GET", &format!("/v6/RestoreSessions/{SESSION}"), None);
     assert_request(&calls[1], "POST", &format!("/v6/RestoreSessions/{SESSION}/Stop"), None);
@@ -263,7 +290,7 @@ async fn get_and_stop_restore_session() {
 
 #[tokio::test]
 async fn the_recorded_error_body_becomes_the_error_message() {
-    let name = use_example("list_backup_accounts.response.404.constructed.json");
+    let name = "list_backup_accounts.response.404.constructed.json";
     let server = TestServer::answering(Reply::json(404, example_bytes(name))).await;
     let client = server.client().await;
     let err = client.list_backup_accounts(ORGANIZATION.parse().unwrap()).await.unwrap_err();
@@ -271,15 +298,17 @@ async fn the_recorded_error_body_becomes_the_error_message() {
         Error::Api { operation, status, message, .. } => {
             assert_eq!((*operation, status.as_u16()), ("list_backup_accounts", 404));
             assert_eq!(message, &example_json(name)["message"].as_str().unwrap());
+            assert_decoded(name, &vb365::types::ExceptionInfo { message: message.clone() });
         }
         other => panic!("unexpected {other:?}"),
     }
 }
 
-/// A new example file without a contract test fails here.
+/// A new example file without a contract test that checks its values fails here.
 #[test]
-fn every_recorded_example_is_exercised_here() {
+fn every_recorded_example_is_checked_here() {
     let source = include_str!("contract.rs");
+    let checks = ["assert_decoded(", "assert_sent(", "assert_sent_form("];
     let files: Vec<String> = std::fs::read_dir(examples_dir())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -287,6 +316,10 @@ fn every_recorded_example_is_exercised_here() {
         .filter(|n| n != "README.md")
         .collect();
     for file in files {
-        assert!(source.contains(&format!("use_example(\"{file}\")")), "no contract test uses {file}");
+        let checked = checks.iter().any(|check| {
+            source.contains(&format!("{check}\"{file}\"")) || source.contains(&format!("{check}\n        \"{file}\""))
+        });
+        let named = source.contains(&format!("let name = \"{file}\";")) && source.contains("assert_decoded(name");
+        assert!(checked || named, "no contract test checks the values of {file}");
     }
 }
