@@ -161,6 +161,21 @@ impl Contract {
         Ok(compare::compare(&self.document, &body.schema, original, round_tripped))
     }
 
+    /// For the object member at `pointer` (inside a body of `operation`):
+    /// `Some(required)` when a schema of the object around it declares it as
+    /// a property, `None` when none does (a map entry, an unknown member).
+    pub fn declared_member(&self, operation: &str, direction: Direction, pointer: &str) -> Option<bool> {
+        let body = self.body(operation, direction).ok()?;
+        let (parent, name) = pointer.rsplit_once('/')?;
+        let name = name.replace("~1", "/").replace("~0", "~");
+        let schemas = schema::schemas_at(&self.document, &body.schema, parent);
+        let declared = schemas.iter().any(|s| s.get("properties").and_then(|p| p.get(&name)).is_some());
+        let required = schemas.iter().any(|s| {
+            s.get("required").and_then(serde_json::Value::as_array).is_some_and(|r| r.iter().any(|n| *n == *name))
+        });
+        declared.then_some(required)
+    }
+
     /// Turns the fields of a form body into the JSON object its schema
     /// describes: `true`/`false` become booleans and digits become numbers
     /// where the schema says so; everything else stays a string.

@@ -98,3 +98,52 @@ fn unregistered_operations_say_where_to_register() {
     let err = trip_of("no_such_operation", Direction::Request, json!({})).unwrap_err();
     assert!(err.to_string().contains("xtask/roundtrip/src/lib.rs"), "{err}");
 }
+
+/// Every property of every recorded response is set to `null` in turn: the
+/// generated types must read it (as absent, or as an empty list) unless the
+/// document requires the property.
+#[test]
+fn null_in_any_optional_member_of_any_response_decodes() {
+    fn members(value: &Value, at: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let pointer = format!("{at}/{}", vb365_contract::pointer_segment(key));
+                    out.push(pointer.clone());
+                    members(child, pointer, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    members(child, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let contract = contract();
+    let mut checked = 0;
+    for example in examples().into_iter().filter(|e| matches!(e.name.direction, Direction::Response(200..=299))) {
+        let ExampleBody::Json(original) = &example.body else { continue };
+        let mut pointers = Vec::new();
+        members(original, String::new(), &mut pointers);
+        for pointer in pointers {
+            let Some(required) = contract.declared_member(&example.name.operation, example.name.direction, &pointer)
+            else {
+                continue; // a map entry or an unknown member, not a property
+            };
+            let mut nulled = example.clone();
+            let mut body = original.clone();
+            *body.pointer_mut(&pointer).unwrap() = Value::Null;
+            nulled.body = ExampleBody::Json(body);
+            let decoded = round_trip(&nulled);
+            assert!(
+                required || decoded.is_ok(),
+                "{}: null at optional {pointer} does not decode: {decoded:?}",
+                example.path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} members checked");
+}
