@@ -107,7 +107,9 @@ fn routes() -> HashMap<String, Vec<u8>> {
     let small = read_example("list_backup_accounts.response.200.json");
     routes.insert(format!("GET /v6/Organizations/{SMALL_ORG}/BackupAccounts"), response(&small));
     routes.insert(format!("GET /v6/Organizations/{LARGE_ORG}/BackupAccounts"), response(&large_accounts()));
-    for offset in (0..MAILBOXES).step_by(PAGE) {
+    // Every page, and the empty one after them: the last page is full and
+    // has no next link, so the stream asks once more to be sure it is last.
+    for offset in (0..=MAILBOXES).step_by(PAGE) {
         let target = format!("GET /v1/Jobs/{JOB}/SelectedMailboxes?limit={PAGE}&offset={offset}");
         routes.insert(target, response(&mailbox_page(offset)));
     }

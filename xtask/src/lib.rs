@@ -4,10 +4,14 @@
 //!   example (structure, JSON Schema, round trip through the Rust types).
 //! - `generate [--out FILE]`: prints the client `build.rs` generates, with
 //!   the same settings, for review.
+//! - `drift --against <file or URL> [--json] [--ca-cert FILE] [--insecure]`:
+//!   compares the document with a server's published one.
 //!
 //! The checks also run inside `cargo test` (see `tests/`).
 #![forbid(unsafe_code)]
 
+pub mod drift;
+pub mod fetch;
 pub mod roundtrip;
 pub mod validate;
 

@@ -7,7 +7,10 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   validate [--json]     check openapi/vb365.yaml and openapi/examples/
-  generate [--out FILE] print the generated client (the code build.rs compiles)";
+  generate [--out FILE] print the generated client (the code build.rs compiles)
+  drift --against <FILE | URL> [--json] [--ca-cert FILE] [--insecure]
+                        compare openapi/vb365.yaml with a server's published document;
+                        exit status 1 when any difference is not recorded in an x-departure";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +20,7 @@ fn main() -> ExitCode {
         ["validate", "--json"] => run_validate(true),
         ["generate"] => run_generate(None),
         ["generate", "--out", file] => run_generate(Some(file)),
+        ["drift", rest @ ..] => run_drift(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -60,4 +64,54 @@ fn run_generate(out: Option<&str>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_drift(args: &[&str]) -> ExitCode {
+    let mut against = None;
+    let mut as_json = false;
+    let mut tls = xtask::fetch::TlsOptions::default();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--against" => against = rest.next().copied(),
+            "--json" => as_json = true,
+            "--insecure" => tls.insecure = true,
+            "--ca-cert" => match rest.next().map(std::fs::read) {
+                Some(Ok(pem)) => tls.ca_cert = Some(pem),
+                Some(Err(e)) => return usage(&format!("--ca-cert: {e}")),
+                None => return usage("--ca-cert needs a file"),
+            },
+            other => return usage(&format!("unknown argument `{other}`")),
+        }
+    }
+    let Some(against) = against else { return usage("drift needs --against <file or URL>") };
+    let text = if against.starts_with("https://") || against.starts_with("http://") {
+        xtask::fetch::fetch(against, &tls)
+    } else {
+        std::fs::read_to_string(against).map_err(|e| format!("{against}: {e}"))
+    };
+    let compared = text.and_then(|text| {
+        let theirs = xtask::drift::parse(against, &text)?;
+        let ours = vb365_codegen::Document::load(workspace_root().join(DOCUMENT)).map_err(|e| e.to_string())?;
+        xtask::drift::compare(DOCUMENT, &ours.json, against, &theirs).map_err(|e| e.to_string())
+    });
+    match compared {
+        Ok(report) => {
+            if as_json {
+                println!("{:#}", report.to_json());
+            } else {
+                print!("{}", report.to_text());
+            }
+            if report.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("{problem}\n\n{USAGE}");
+    ExitCode::from(2)
 }
