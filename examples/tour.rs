@@ -288,6 +288,7 @@ fn backup_accounts() -> Vec<BackupAccount> {
                 login: String::from(login),
                 type_: GroupMemberType::User,
                 is_cloud: Some(true),
+                data_location: None,
                 links: None,
             },
             password: Some(Secret::from("tour-password")),

@@ -9,6 +9,7 @@ use progenitor_client::ClientInfo as _;
 
 use crate::request::auth::Auth;
 use crate::request::repair::{Repair, RepairLog};
+use crate::request::versions::Versions;
 use crate::{Config, Credentials, Error, api};
 
 /// The port the REST API listens on unless configured otherwise.
@@ -41,6 +42,7 @@ pub struct ClientState {
     pub(crate) config: Config,
     pub(crate) auth: Auth,
     pub(crate) repairs: RepairLog,
+    pub(crate) versions: Versions,
     requests: AtomicU64,
 }
 
@@ -64,6 +66,7 @@ impl Client {
             url: url.into(),
             root_certificates: Vec::new(),
             accept_invalid_certs: false,
+            api_versions: None,
             config: Config::default(),
         }
     }
@@ -86,8 +89,23 @@ impl Client {
 
     /// Logs in, replacing any earlier login. Password and assertion
     /// credentials are kept in memory to log in again if a refresh fails.
+    ///
+    /// First finds out which API versions the server serves (one
+    /// `GET /vN/ServiceInstance` without a token for each of
+    /// [`crate::PROBED`]), unless [`ClientBuilder::api_versions`] pinned
+    /// them; the token request and every later call use the newest version
+    /// the server serves that the operation exists in.
     pub async fn login(&self, credentials: Credentials) -> Result<(), Error> {
+        credentials.check()?;
+        self.state().versions.refresh(&self.api).await?;
         self.state().auth.login(&self.api, credentials).await
+    }
+
+    /// The API versions the server serves: found out at login, or as pinned
+    /// with [`ClientBuilder::api_versions`]. `None` before the first login
+    /// of a client that probes.
+    pub fn api_versions(&self) -> Option<Vec<crate::ApiVersion>> {
+        self.state().versions.served()
     }
 
     /// Forgets the token and the credentials.
@@ -132,6 +150,7 @@ pub struct ClientBuilder {
     url: String,
     root_certificates: Vec<Vec<u8>>,
     accept_invalid_certs: bool,
+    api_versions: Option<Vec<crate::ApiVersion>>,
     config: Config,
 }
 
@@ -189,6 +208,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes the server to serve exactly these API versions instead of
+    /// asking it at login: for a server whose versions are known, or to use
+    /// an older version on purpose (`[ApiVersion::V6]` makes every call use
+    /// v6). Each operation uses the newest of these it exists in.
+    pub fn api_versions(mut self, versions: impl IntoIterator<Item = crate::ApiVersion>) -> Self {
+        self.api_versions = Some(versions.into_iter().collect());
+        self
+    }
+
     /// Replaces every setting at once.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
@@ -222,8 +250,20 @@ impl ClientBuilder {
             .tls_danger_accept_invalid_certs(self.accept_invalid_certs)
             .build()
             .map_err(|e| Error::Config { setting: "TLS", problem: format!("cannot be set up: {e}") })?;
-        let state =
-            ClientState { config, auth: Auth::default(), repairs: RepairLog::default(), requests: AtomicU64::new(0) };
+        let versions = match self.api_versions {
+            Some(pinned) if pinned.is_empty() => {
+                return Err(Error::Config { setting: "api_versions", problem: String::from("names no version") });
+            }
+            Some(pinned) => Versions::pinned(pinned),
+            None => Versions::default(),
+        };
+        let state = ClientState {
+            config,
+            auth: Auth::default(),
+            repairs: RepairLog::default(),
+            versions,
+            requests: AtomicU64::new(0),
+        };
         Ok(Client { api: Arc::new(api::Client::new_with_client(&base_url, http, Arc::new(state))) })
     }
 }

@@ -94,14 +94,35 @@ pub enum Error {
         limit: usize,
     },
 
-    /// A page of a collection could not be fetched or read. The items of
-    /// the pages before it were delivered; the stream ends here.
-    #[error("{source} (the page at offset {offset}; the items before it were delivered)")]
+    /// A page of a collection could not be fetched or read. A stream
+    /// ([`crate::Pages`]) delivered the items of the pages before it and
+    /// ends here.
+    #[error("{source} (the page at offset {offset})")]
     Page {
         /// The offset of the page that failed.
         offset: u64,
         /// Why it failed.
         source: Box<Error>,
+    },
+
+    /// The server does not serve an API version the operation exists in
+    /// (found out at login, or pinned with `ClientBuilder::api_versions`).
+    /// Nothing was sent.
+    #[error(
+        "{operation}: the server does not serve API {}, which this operation needs (it serves {}){}",
+        list(needed, " or "),
+        if served.is_empty() { String::from("none of the versions asked about") } else { list(served, ", ") },
+        instead.map(|i| format!("; use {i} instead")).unwrap_or_default()
+    )]
+    NotServed {
+        /// The operation.
+        operation: &'static str,
+        /// The versions the operation exists in.
+        needed: Vec<crate::ApiVersion>,
+        /// The versions the server serves.
+        served: Vec<crate::ApiVersion>,
+        /// What to use instead, when the operation has a successor.
+        instead: Option<&'static str>,
     },
 
     /// The caller's input was refused before anything was sent.
@@ -123,6 +144,10 @@ pub enum Error {
         /// What is wrong with it.
         problem: String,
     },
+}
+
+fn list(versions: &[crate::ApiVersion], separator: &str) -> String {
+    versions.iter().map(ToString::to_string).collect::<Vec<_>>().join(separator)
 }
 
 fn retry_note(attempts: u32, not_repeated: bool) -> String {
@@ -171,6 +196,7 @@ impl Error {
             | Self::Transport { operation, .. }
             | Self::Decode { operation, .. }
             | Self::ResponseTooLarge { operation, .. }
+            | Self::NotServed { operation, .. }
             | Self::InvalidInput { operation, .. } => Some(operation),
             Self::Page { source, .. } => source.operation(),
             Self::Config { .. } => None,

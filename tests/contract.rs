@@ -1,98 +1,27 @@
-//! Contract tests: for every operation and recorded example, the request the
-//! client sends matches the recorded request (method, documented path,
-//! bearer header, body), and the recorded response decodes to the values it
-//! carries: every decoded value is encoded again and compared with the
-//! example member by member, besides the spot checks of each test.
+//! Contract tests of the archived pages' operations (API v6, and the v1
+//! page of a job's mailboxes): for every operation and recorded example, the
+//! request the client sends matches the recorded request (method,
+//! documented path, bearer header, body), and the recorded response decodes
+//! to the values it carries: every decoded value is encoded again and
+//! compared with the example member by member, besides the spot checks of
+//! each test. `contract_v8.rs` does the same for API v8.
 #![cfg(feature = "simulator")]
 
 mod common;
 
-use common::{Captured, Reply, TestServer, example_bytes, example_json, example_text, examples_dir};
-use serde::Serialize;
+use common::contract::*;
+use common::{Reply, TestServer, example_bytes, example_json, examples_dir};
 use uuid::Uuid;
 use vb365::types::{
-    BackupAccount, ExploreOptions, GroupMemberType, OrganizationCreate, OrganizationType, RestoreSessionResult,
-    RestoreSessionState, RestoreSessionType,
+    BackupAccount, ExploreOptions, GroupMemberType, JobItemType, OrganizationCreate, OrganizationType,
+    RestoreSessionResult, RestoreSessionState, RestoreSessionType,
 };
 use vb365::{Credentials, Error, PageRequest};
-use vb365_contract::examples::{ExampleName, parse_form};
-use vb365_contract::{Contract, Difference};
-
-const ORGANIZATION: &str = "6f9b3da3-204d-4a4b-b466-55586e0233fc";
-const JOB: &str = "00b96531-1a68-4c90-a398-91141ffedb3b";
-const SESSION: &str = "fa3a2d17-d86d-4540-bf71-512750281e43";
-const BEARER: &str = "Bearer AT-XXXXXXXX";
-
-/// Asserts that `decoded`, encoded again, carries every value of the
-/// recorded response `name` (recorded deviations aside).
-fn assert_decoded<T: Serialize>(name: &'static str, decoded: &T) {
-    let example = ExampleName::parse(name).unwrap();
-    let again = serde_json::to_value(decoded).unwrap();
-    if name.ends_with(".empty") {
-        assert!(example_text(name).is_empty() && again.is_null(), "{name}: an empty body decodes to nothing");
-        return;
-    }
-    let contract = Contract::from_json(vb365::OPENAPI_DOCUMENT).unwrap();
-    let differences = contract.compare(&example.operation, example.direction, &example_json(name), &again).unwrap();
-    let failures: Vec<&Difference> = differences.iter().filter(|d| d.is_failure()).collect();
-    assert!(failures.is_empty(), "{name} does not decode to the values it carries: {failures:#?}");
-}
-
-/// Asserts that the JSON body the client sent is the recorded request `name`.
-fn assert_sent(name: &'static str, request: &Captured) {
-    assert_eq!(request.content_type.as_deref(), Some("application/json"), "{name}");
-    assert_eq!(request.json(), example_json(name), "{name}");
-}
-
-/// Asserts that the form the client sent has the fields of the recorded request `name`.
-fn assert_sent_form(name: &'static str, request: &Captured) {
-    assert_eq!(request.content_type.as_deref(), Some("application/x-www-form-urlencoded"), "{name}");
-    let mut recorded = parse_form(example_text(name).trim());
-    recorded.sort();
-    assert_eq!(form_fields(request), recorded, "{name}");
-}
-
-/// A server that answers each operation with its recorded success response.
-async fn replay() -> TestServer {
-    let contract = Contract::from_json(vb365::OPENAPI_DOCUMENT).unwrap();
-    TestServer::start(move |request| {
-        let Some((operation, _)) = contract.find_operation(&request.method, &request.path) else {
-            return Reply::json(404, r#"{"message": "no such operation"}"#);
-        };
-        let response = std::fs::read_dir(examples_dir())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .find(|name| name.starts_with(&format!("{}.response.200.", operation.id)))
-            .unwrap();
-        if response.ends_with(".empty") { Reply::empty(200) } else { Reply::json(200, example_bytes(&response)) }
-    })
-    .await
-}
-
-fn one_call(server: &TestServer) -> Captured {
-    let calls = server.calls();
-    assert_eq!(calls.len(), 1, "{calls:#?}");
-    calls.into_iter().next().unwrap()
-}
-
-fn assert_request(request: &Captured, method: &str, path: &str, query: Option<&str>) {
-    assert_eq!(request.method, method);
-    assert_eq!(request.path, path, "the client sends the documented casing");
-    assert_eq!(request.query.as_deref(), query);
-    assert_eq!(request.authorization.as_deref(), Some(BEARER));
-}
-
-fn form_fields(request: &Captured) -> Vec<(String, String)> {
-    let mut fields = parse_form(std::str::from_utf8(&request.body).unwrap());
-    fields.sort();
-    fields
-}
 
 #[tokio::test]
 async fn create_token_with_a_password_sends_the_recorded_form() {
     let server = replay().await;
-    let client = vb365::Client::builder(&server.url).build().unwrap();
+    let client = server.builder().build().unwrap();
     client.login(Credentials::password("administrator@abc.onmicrosoft.com", "XXXXXXXX")).await.unwrap();
     let token = &server.captured()[0];
     assert_eq!((token.method.as_str(), token.path.as_str()), ("POST", "/v6/token"));
@@ -101,10 +30,7 @@ async fn create_token_with_a_password_sends_the_recorded_form() {
     // The recorded token response decodes: its access token is what the next call carries.
     client.list_organizations().await.unwrap();
     assert_eq!(one_call(&server).authorization.as_deref(), Some(BEARER));
-    let contract = Contract::from_json(vb365::OPENAPI_DOCUMENT).unwrap();
-    let fields = parse_form(example_text("create_token.request.password.constructed.form").trim());
-    let form: vb365::types::TokenRequest =
-        serde_json::from_value(contract.form_to_json("create_token", &fields).unwrap()).unwrap();
+    let form = recorded_token_request("create_token.request.password.constructed.form");
     let token = client.api().create_token().body(form).send().await.unwrap().into_inner();
     assert_decoded("create_token.response.200.constructed.json", &token);
     assert_eq!((token.access_token.expose(), token.expires_in), ("AT-XXXXXXXX", 3600));
@@ -113,7 +39,7 @@ async fn create_token_with_a_password_sends_the_recorded_form() {
 #[tokio::test]
 async fn create_token_with_an_assertion_sends_the_recorded_form() {
     let server = replay().await;
-    let client = vb365::Client::builder(&server.url).build().unwrap();
+    let client = server.builder().build().unwrap();
     client.login(Credentials::assertion("0d8a2f43-9c1e-4b0c-a5e2-6f1d2b3c4d5e", "eyXXXXXXXX")).await.unwrap();
     assert_sent_form("create_token.request.assertion.constructed.form", &server.captured()[0]);
 }
@@ -131,7 +57,7 @@ async fn create_token_with_a_refresh_token_sends_the_recorded_form() {
         }
     })
     .await;
-    let client = vb365::Client::builder(&server.url).build().unwrap();
+    let client = server.builder().build().unwrap();
     client.login(Credentials::access_token("AT-OLD").with_refresh_token("RT-XXXXXXXX")).await.unwrap();
     client.list_organizations().await.unwrap();
     let captured = server.captured();
@@ -267,7 +193,7 @@ async fn get_organization_reads_nullable_fields() {
     let client = server.client().await;
     let organization = client.get_organization(ORGANIZATION.parse().unwrap()).await.unwrap();
     assert_decoded("get_organization.response.200.constructed.json", &organization);
-    assert_request(&one_call(&server), "GET", &format!("/v6/Organizations/{ORGANIZATION}"), None);
+    assert_request(&one_call(&server), "GET", &format!("/v6/Organizations/{ORGANIZATION}"), Some("extendedView=true"));
     assert_eq!(organization.is_teams_online, None);
     assert_eq!(organization.last_backuptime.unwrap().utc().to_rfc3339(), "2022-01-22T02:00:09.913700400+00:00");
 }
@@ -304,22 +230,62 @@ async fn the_recorded_error_body_becomes_the_error_message() {
     }
 }
 
-/// A new example file without a contract test that checks its values fails here.
+#[tokio::test]
+async fn server_info_reads_the_service_instance() {
+    let server = replay().await;
+    let client = server.client().await;
+    let info = client.server_info().await.unwrap();
+    assert_request(&one_call(&server), "GET", "/v6/ServiceInstance", None);
+    let instance = client.api().get_service_instance().send().await.unwrap();
+    assert_decoded("get_service_instance.response.200.constructed.json", &*instance);
+    assert_eq!(info.product_version.as_deref(), Some("6.1.0.222"));
+    assert_eq!(info.installation_id, Some("3b0e4bd4-4b7f-4c3e-9f0a-7d5c2e9a1f60".parse().unwrap()));
+    assert_eq!(info.api_versions, [vb365::ApiVersion::V1, vb365::ApiVersion::V6], "as pinned");
+}
+
+#[tokio::test]
+async fn job_selected_items_come_at_once_in_v6() {
+    use futures::TryStreamExt;
+    let server = replay().await;
+    let client = server.client().await;
+    let items: Vec<_> = client.job_selected_items(JOB.parse().unwrap(), 2).try_collect().await.unwrap();
+    assert_decoded("list_job_selected_items.response.200.constructed.json", &items);
+    assert_request(&one_call(&server), "GET", &format!("/v6/Jobs/{JOB}/SelectedItems"), None);
+    let kinds: Vec<_> = items.iter().map(|i| i.type_.clone().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [JobItemType::User, JobItemType::OneDriveFolders, JobItemType::Group, JobItemType::Site, JobItemType::Team]
+    );
+    let names: Vec<_> = items.iter().map(|i| i.name().unwrap()).collect();
+    assert_eq!(names, ["Peter Parker", "Paul Graham", "Support", "Projects", "Field service"]);
+    assert_eq!(
+        (items[0].mailbox, items[0].archive_mailbox, items[0].personal_site),
+        (Some(true), Some(true), Some(false))
+    );
+    assert_eq!(items[1].folders, ["Documents/Contracts", "Desktop"]);
+    assert_eq!(items[4].chats, Some(false), "v6 has the chats flag");
+}
+
+/// A new example file without a contract test that checks its values fails
+/// here: its name must appear in this file or in `contract_v8.rs`, on a line
+/// that checks it (`assert_decoded`, `assert_sent`, `assert_sent_form`, or a
+/// `name` that the test then checks).
 #[test]
 fn every_recorded_example_is_checked_here() {
-    let source = include_str!("contract.rs");
-    let checks = ["assert_decoded(", "assert_sent(", "assert_sent_form("];
+    let sources = [include_str!("contract.rs"), include_str!("contract_v8.rs")];
     let files: Vec<String> = std::fs::read_dir(examples_dir())
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n != "README.md")
         .collect();
+    let checks = ["assert_decoded(", "assert_sent(", "assert_sent_form(", "let name = "];
     for file in files {
-        let checked = checks.iter().any(|check| {
-            source.contains(&format!("{check}\"{file}\"")) || source.contains(&format!("{check}\n        \"{file}\""))
-        });
-        let named = source.contains(&format!("let name = \"{file}\";")) && source.contains("assert_decoded(name");
-        assert!(checked || named, "no contract test checks the values of {file}");
+        let quoted = format!("\"{file}\"");
+        let checked = sources
+            .iter()
+            .flat_map(|s| s.lines())
+            .any(|line| line.contains(&quoted) && checks.iter().any(|c| line.contains(c)));
+        assert!(checked, "no contract test checks the values of {file}");
     }
 }

@@ -116,7 +116,8 @@ async fn a_server_that_is_not_there_is_a_connect_error() {
     let err = client.login(vb365::Credentials::password("a", "b")).await.unwrap_err();
     match &err {
         Error::Transport { operation, kind, may_have_reached_server, .. } => {
-            assert_eq!(*operation, "create_token");
+            // A login first asks which API versions the server serves.
+            assert_eq!(*operation, "get_service_instance");
             assert_eq!(*kind, vb365::TransportKind::Connect);
             assert!(!may_have_reached_server);
         }
@@ -218,7 +219,7 @@ fn bad_configuration_is_an_error_not_a_panic() {
 #[tokio::test]
 async fn a_401_from_the_token_endpoint_says_the_credentials_were_refused() {
     let server = TestServer::start(|_| Reply::json(401, r#"{"message": "Invalid user name or password."}"#)).await;
-    let client = vb365::Client::builder(&server.url).build().unwrap();
+    let client = server.builder().build().unwrap();
     let err = client.login(vb365::Credentials::password("admin", "wrong")).await.unwrap_err();
     assert!(matches!(err, Error::Auth { operation: "create_token", .. }), "{err:?}");
     assert_eq!(

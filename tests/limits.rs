@@ -15,7 +15,7 @@ fn accounts(count: usize) -> Vec<u8> {
 }
 
 async fn client(url: &str, limit: usize) -> Client {
-    let client = Client::builder(url).max_response_bytes(limit).build().unwrap();
+    let client = Client::builder(url).api_versions([vb365::ApiVersion::V6]).max_response_bytes(limit).build().unwrap();
     client.login(Credentials::password("administrator", "XXXXXXXX")).await.unwrap();
     client
 }

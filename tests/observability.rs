@@ -123,9 +123,14 @@ async fn every_call_has_a_span_with_operation_method_path_status_and_duration() 
     let calls = capture.calls();
     assert_eq!(calls.len(), 3, "{calls:#?}");
     let expect = [
-        ("create_token", "POST", "/v6/token", "200"),
-        ("list_backup_accounts", "GET", "/v6/Organizations/6f9b3da3-204d-4a4b-b466-55586e0233fc/BackupAccounts", "200"),
-        ("get_organization", "GET", "/v6/Organizations/6f9b3da3-204d-4a4b-b466-55586e0233fc", "404"),
+        ("create_token_v8", "POST", "/v8/token", "200"),
+        (
+            "list_backup_accounts_v8",
+            "GET",
+            "/v8/Organizations/6f9b3da3-204d-4a4b-b466-55586e0233fc/BackupAccounts",
+            "200",
+        ),
+        ("get_organization_v8", "GET", "/v8/Organizations/6f9b3da3-204d-4a4b-b466-55586e0233fc", "404"),
     ];
     for (fields, (operation, method, path, status)) in calls.iter().zip(expect) {
         assert_eq!(fields["operation"], operation);

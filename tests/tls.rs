@@ -62,7 +62,7 @@ async fn login(client: &Client) -> Result<(), Error> {
 #[tokio::test]
 async fn the_default_client_refuses_a_self_signed_certificate() {
     let (url, _) = self_signed_server().await;
-    let client = Client::builder(url).build().unwrap();
+    let client = Client::builder(url).api_versions([vb365::ApiVersion::V6]).build().unwrap();
     let err = login(&client).await.unwrap_err();
     match &err {
         Error::Transport { kind, may_have_reached_server, .. } => {
@@ -77,7 +77,7 @@ async fn the_default_client_refuses_a_self_signed_certificate() {
 #[tokio::test]
 async fn a_client_trusting_the_certificate_connects() {
     let (url, pem) = self_signed_server().await;
-    let client = Client::builder(url).add_root_certificate(pem).build().unwrap();
+    let client = Client::builder(url).api_versions([vb365::ApiVersion::V6]).add_root_certificate(pem).build().unwrap();
     login(&client).await.unwrap();
     assert!(client.is_logged_in());
 }
@@ -85,7 +85,8 @@ async fn a_client_trusting_the_certificate_connects() {
 #[tokio::test]
 async fn a_client_accepting_any_certificate_connects() {
     let (url, _) = self_signed_server().await;
-    let client = Client::builder(url).danger_accept_invalid_certs(true).build().unwrap();
+    let client =
+        Client::builder(url).api_versions([vb365::ApiVersion::V6]).danger_accept_invalid_certs(true).build().unwrap();
     login(&client).await.unwrap();
 }
 
@@ -93,7 +94,8 @@ async fn a_client_accepting_any_certificate_connects() {
 async fn trusting_another_certificate_does_not_help() {
     let (url, _) = self_signed_server().await;
     let (_, other) = self_signed_server().await;
-    let client = Client::builder(url).add_root_certificate(other).build().unwrap();
+    let client =
+        Client::builder(url).api_versions([vb365::ApiVersion::V6]).add_root_certificate(other).build().unwrap();
     let err = login(&client).await.unwrap_err();
     assert!(matches!(err, Error::Transport { kind: TransportKind::Tls, .. }), "{err:?}");
 }

@@ -41,7 +41,75 @@ pub fn check(doc: &Document) -> Vec<Problem> {
     check_operations(root, &mut problems);
     check_enums(root, String::new(), &mut problems);
     check_components(root, &mut problems);
+    check_departures(root, String::new(), &mut problems);
     problems.0
+}
+
+/// The kinds of difference `cargo xtask drift` reports, as `x-departure`
+/// names them (`ours-only` and `server-only` take `: <name>`).
+pub const DRIFT_KINDS: &[&str] =
+    &["not-served", "status", "media-type", "type", "format", "nullable", "enum", "required"];
+
+/// `x-departure` is prose, or a mapping with a `note` (and a `drift` list of
+/// difference kinds, and `versions`), or a list of such mappings; a
+/// misspelled kind would never match, so it is refused.
+fn check_departures(value: &Value, pointer: String, problems: &mut Problems) {
+    match value {
+        Value::Object(map) => {
+            if let Some(departure) = map.get("x-departure")
+                && let Err(message) = departure_shape(departure)
+            {
+                problems.push(format!("{pointer}/x-departure"), message);
+            }
+            for (key, child) in map {
+                check_departures(child, format!("{pointer}/{}", pointer_segment(key)), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                check_departures(child, format!("{pointer}/{i}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn departure_shape(departure: &Value) -> Result<(), String> {
+    let entries: Vec<&Value> = match departure {
+        Value::String(_) => return Ok(()),
+        Value::Array(list) => list.iter().collect(),
+        other => vec![other],
+    };
+    for entry in entries {
+        let Some(entry) = entry.as_object() else { return Err(String::from("entries must be mappings")) };
+        if entry.get("note").and_then(Value::as_str).is_none_or(|n| n.trim().is_empty()) {
+            return Err(String::from("every entry needs a `note` saying why"));
+        }
+        let unknown = ["note", "drift", "versions"];
+        if let Some(key) = entry.keys().find(|k| !unknown.contains(&k.as_str())) {
+            return Err(format!("`{key}` is not one of note, drift, versions"));
+        }
+        for kind in
+            entry.get("drift").map(|d| d.as_array().ok_or("`drift` must be a list")).transpose()?.into_iter().flatten()
+        {
+            let kind = kind.as_str().ok_or("`drift` lists strings")?;
+            let named =
+                ["ours-only: ", "server-only: "].iter().any(|p| kind.strip_prefix(p).is_some_and(|n| !n.is_empty()));
+            if !named && !DRIFT_KINDS.contains(&kind) {
+                return Err(format!(
+                    "`{kind}` is not a kind of difference: {}, `ours-only: <name>` or `server-only: <name>`",
+                    DRIFT_KINDS.join(", ")
+                ));
+            }
+        }
+        if entry
+            .get("versions")
+            .is_some_and(|v| !v.as_array().is_some_and(|l| !l.is_empty() && l.iter().all(Value::is_u64)))
+        {
+            return Err(String::from("`versions` must be a list of API version numbers"));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Default)]
@@ -311,6 +379,30 @@ mod tests {
         let found = problems(&doc);
         assert!(found.iter().any(|p| p.pointer == "/paths/~1a/get/responses/200/$ref"), "{found:?}");
         assert!(found.iter().any(|p| p.pointer == "/paths/~1a/get/responses/default"), "{found:?}");
+    }
+
+    #[test]
+    fn departures_must_have_a_note_and_known_kinds() {
+        let doc = |departure: &str| {
+            format!(
+                "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      x-source: s\n      type: string\n      x-departure: {departure}\n"
+            )
+        };
+        assert_eq!(problems(&doc("just prose")), vec![]);
+        assert_eq!(problems(&doc("{note: why, drift: [nullable, 'server-only: x'], versions: [6]}")), vec![]);
+        for (bad, says) in [
+            ("{drift: [nullable]}", "`note`"),
+            ("{note: why, drift: [nulable]}", "`nulable` is not a kind"),
+            ("{note: why, drift: ['server-only: ']}", "not a kind"),
+            ("{note: why, versions: [six]}", "`versions`"),
+            ("{note: why, because: x}", "`because`"),
+            ("[{note: a}, 5]", "mappings"),
+        ] {
+            let found = problems(&doc(bad));
+            assert_eq!(found.len(), 1, "{bad}: {found:?}");
+            assert_eq!(found[0].pointer, "/components/schemas/A/x-departure");
+            assert!(found[0].message.contains(says), "{bad}: {}", found[0].message);
+        }
     }
 
     #[test]

@@ -13,10 +13,18 @@ use reqwest::header::HeaderValue;
 
 use crate::api::types::{GrantType, Token, TokenRequest};
 use crate::request::call::call;
-use crate::{Error, Secret, api};
+use crate::{ApiVersion, Error, Secret, api};
 
 /// The operationId of the token request, which carries no bearer token.
 pub(crate) const CREATE_TOKEN: &str = "create_token";
+/// The same in API v8.
+pub(crate) const CREATE_TOKEN_V8: &str = "create_token_v8";
+
+/// Whether an operation is a token request (no bearer token, never renewed,
+/// repeated after a transient failure, its body never quoted).
+pub(crate) fn is_token_request(operation: &str) -> bool {
+    operation == CREATE_TOKEN || operation == CREATE_TOKEN_V8
+}
 
 /// How to log in.
 #[derive(Clone, Debug)]
@@ -90,7 +98,7 @@ impl Credentials {
         Some(request)
     }
 
-    fn check(&self) -> Result<(), Error> {
+    pub(crate) fn check(&self) -> Result<(), Error> {
         let empty = match self {
             Self::Password { username, .. } if username.trim().is_empty() => Some("username"),
             Self::Password { password, .. } if password.is_empty() => Some("password"),
@@ -177,7 +185,6 @@ impl Auth {
 
     /// Logs in, replacing any earlier login.
     pub(crate) async fn login(&self, api: &api::Client, credentials: Credentials) -> Result<(), Error> {
-        credentials.check()?;
         let _renewing = self.renewing.lock().await;
         let logouts = self.read(|s| s.logouts);
         let grant = credentials.grant();
@@ -313,15 +320,20 @@ impl Current {
 /// Sends a token request; a refusal is an authentication error.
 async fn request_token(api: &api::Client, grant: TokenRequest) -> Result<Current, Error> {
     let margin = api.inner.config.token_refresh_margin;
-    let token: Token =
-        call(&api.inner, CREATE_TOKEN, Box::pin(api.create_token().body(grant).send())).await.map_err(|e| match e {
-            Error::Api { status, message, .. } => Error::Auth {
-                operation: CREATE_TOKEN,
-                status: Some(status),
-                reason: format!("the server refused the credentials ({status}): {message}"),
-            },
-            other => other,
-        })?;
+    let version = api.inner.versions.choose(CREATE_TOKEN, &[ApiVersion::V6, ApiVersion::V8], None)?;
+    let (operation, sent) = if version == ApiVersion::V8 {
+        (CREATE_TOKEN_V8, call(&api.inner, CREATE_TOKEN_V8, Box::pin(api.create_token_v8().body(grant).send())).await)
+    } else {
+        (CREATE_TOKEN, call(&api.inner, CREATE_TOKEN, Box::pin(api.create_token().body(grant).send())).await)
+    };
+    let token: Token = sent.map_err(|e| match e {
+        Error::Api { status, message, .. } => Error::Auth {
+            operation,
+            status: Some(status),
+            reason: format!("the server refused the credentials ({status}): {message}"),
+        },
+        other => other,
+    })?;
     Current::from_token(&token, Instant::now(), margin)
 }
 

@@ -122,7 +122,7 @@ async fn map_error<T: DeserializeOwned>(
 ) -> Result<T, Error> {
     let refused = |status: StatusCode, message: String| {
         if status == StatusCode::UNAUTHORIZED {
-            let reason = if operation == crate::request::auth::CREATE_TOKEN {
+            let reason = if crate::request::auth::is_token_request(operation) {
                 format!("the server refused the credentials: {message}")
             } else {
                 format!("the server refused the access token, also after renewing it: {message}")

@@ -12,8 +12,9 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
 use super::retry;
-use crate::request::auth::CREATE_TOKEN;
+use crate::request::auth::is_token_request;
 use crate::request::call::{record_attempt, record_not_repeated, record_response, stash};
+use crate::request::versions::PROBE;
 use crate::{ClientState, RetryConfig, api};
 
 impl ClientHooks<Arc<ClientState>> for api::Client {
@@ -21,7 +22,10 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         let span = tracing::Span::current();
         span.record("method", request.method().as_str());
         span.record("path", request.url().path());
-        if info.operation_id == CREATE_TOKEN {
+        // progenitor sends the document's `info.version`; servers version by
+        // path, and a header with other content could only confuse one.
+        request.headers_mut().remove("api-version");
+        if is_token_request(info.operation_id) {
             return Ok(());
         }
         if let Some(header) = self.inner.auth.fresh_header() {
@@ -49,7 +53,8 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         let repeatable = retry::repeatable(request.method(), operation);
         let mut request = request;
         let mut attempt = 1;
-        let mut renewed = operation == CREATE_TOKEN;
+        // A request without a token is not renewed and repeated after a 401.
+        let mut renewed = is_token_request(operation) || operation == PROBE;
         loop {
             // A copy to send again; every body this client sends can be copied.
             let spare = request.try_clone();
@@ -101,6 +106,16 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
             request = again;
         }
     }
+}
+
+/// Sends a request without a bearer token through the same retries, limits
+/// and counting as every other request (the version probe).
+pub(crate) async fn exec_anonymous(
+    api: &api::Client,
+    request: reqwest::Request,
+    operation: &'static str,
+) -> reqwest::Result<reqwest::Response> {
+    api.exec(request, &OperationInfo { operation_id: operation }).await
 }
 
 /// What to do before sending a request again.

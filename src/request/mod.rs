@@ -3,7 +3,8 @@
 //! `call` wraps one generated `send()` (span, error mapping, decoding);
 //! `hooks` run inside it (bearer token, renewal, retries, size limit);
 //! `auth` keeps the token; `decode` reads bodies the generated types refuse
-//! and `repair` records what it had to set aside;
+//! and `repair` records what it had to set aside; `versions` finds out
+//! which API versions the server serves;
 //! `redact` quotes bodies without secrets.
 
 pub(crate) mod auth;
@@ -13,3 +14,4 @@ pub(crate) mod hooks;
 pub(crate) mod redact;
 pub(crate) mod repair;
 pub(crate) mod retry;
+pub(crate) mod versions;

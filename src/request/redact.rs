@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::api::SECRET_PROPERTIES;
-use crate::request::auth::CREATE_TOKEN;
+use crate::request::auth::is_token_request;
 
 /// How much of a body an error message quotes.
 const SNIPPET_CHARS: usize = 200;
@@ -27,7 +27,7 @@ pub(crate) fn snippet(operation: &str, body: &[u8]) -> String {
     if body.iter().all(u8::is_ascii_whitespace) {
         return String::from("(empty body)");
     }
-    if operation == CREATE_TOKEN {
+    if is_token_request(operation) {
         return String::from("(not quoted: a token response carries secrets)");
     }
     let head = String::from_utf8_lossy(&body[..body.len().min(8 * SNIPPET_CHARS)]);
@@ -99,6 +99,7 @@ mod tests {
 
     #[test]
     fn token_responses_are_never_quoted() {
+        use crate::request::auth::CREATE_TOKEN;
         assert!(!snippet(CREATE_TOKEN, br#"{"access_token": "AT-1"#).contains("AT-1"));
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 
-use crate::request::auth::CREATE_TOKEN;
+use crate::request::auth::is_token_request;
 
 /// How failed requests are repeated: part of [`crate::Config`].
 ///
@@ -79,7 +79,7 @@ impl RetryConfig {
 
 /// Whether an operation may be sent again without risk of doing it twice.
 pub(crate) fn repeatable(method: &Method, operation: &str) -> bool {
-    matches!(*method, Method::GET | Method::PUT | Method::HEAD | Method::DELETE) || operation == CREATE_TOKEN
+    matches!(*method, Method::GET | Method::PUT | Method::HEAD | Method::DELETE) || is_token_request(operation)
 }
 
 /// Answers worth another attempt.

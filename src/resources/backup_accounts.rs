@@ -7,19 +7,29 @@ use uuid::Uuid;
 
 use crate::request::call::call;
 use crate::types::BackupAccount;
-use crate::{Client, Error};
+use crate::{ApiVersion, Client, Error};
+
+const V6_V8: &[ApiVersion] = &[ApiVersion::V6, ApiVersion::V8];
 
 impl Client {
     /// The backup accounts of an organization
-    /// (`GET /v6/Organizations/{organizationId}/BackupAccounts`).
+    /// (`GET /vN/Organizations/{organizationId}/BackupAccounts`).
     pub async fn list_backup_accounts(&self, organization_id: Uuid) -> Result<Vec<BackupAccount>, Error> {
-        let request = self.api().list_backup_accounts().organization_id(organization_id);
-        call(self.state(), "list_backup_accounts", Box::pin(request.send())).await
+        match self.state().versions.choose("list_backup_accounts", V6_V8, None)? {
+            ApiVersion::V8 => {
+                let request = self.api().list_backup_accounts_v8().organization_id(organization_id);
+                call(self.state(), "list_backup_accounts_v8", Box::pin(request.send())).await
+            }
+            _ => {
+                let request = self.api().list_backup_accounts().organization_id(organization_id);
+                call(self.state(), "list_backup_accounts", Box::pin(request.send())).await
+            }
+        }
     }
 
     /// Replaces the backup accounts of an organization with `accounts`
-    /// (`PUT /v6/Organizations/{organizationId}/BackupAccounts`). Each needs
-    /// a login, and no login may appear twice.
+    /// (`PUT /vN/Organizations/{organizationId}/BackupAccounts`; v8 answers
+    /// `201`). Each needs a login, and no login may appear twice.
     pub async fn set_backup_accounts(&self, organization_id: Uuid, accounts: Vec<BackupAccount>) -> Result<(), Error> {
         const OPERATION: &str = "set_backup_accounts";
         let mut seen = HashSet::new();
@@ -33,7 +43,15 @@ impl Client {
                 return Err(Error::invalid(OPERATION, &field, format!("`{login}` appears twice")));
             }
         }
-        let request = self.api().set_backup_accounts().organization_id(organization_id).body(accounts);
-        call(self.state(), OPERATION, Box::pin(request.send())).await.map(drop)
+        match self.state().versions.choose(OPERATION, V6_V8, None)? {
+            ApiVersion::V8 => {
+                let request = self.api().set_backup_accounts_v8().organization_id(organization_id).body(accounts);
+                call(self.state(), "set_backup_accounts_v8", Box::pin(request.send())).await.map(drop)
+            }
+            _ => {
+                let request = self.api().set_backup_accounts().organization_id(organization_id).body(accounts);
+                call(self.state(), OPERATION, Box::pin(request.send())).await.map(drop)
+            }
+        }
     }
 }

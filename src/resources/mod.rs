@@ -5,3 +5,5 @@ pub(crate) mod mailboxes;
 pub(crate) mod organizations;
 pub(crate) mod paging;
 pub(crate) mod restore_sessions;
+pub(crate) mod selected_items;
+pub(crate) mod server;

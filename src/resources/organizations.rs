@@ -1,32 +1,79 @@
 //! Microsoft 365 organizations: list, get, add (basic authentication).
 
+use futures::TryStreamExt;
 use uuid::Uuid;
 
+use super::paging::{Page, Pages};
 use crate::request::call::call;
 use crate::types::{ExchangeOnlineSettings, Organization, OrganizationCreate, SharePointOnlineSettings};
-use crate::{Client, Error, Secret};
+use crate::{ApiVersion, Client, Error, Secret};
+
+const V6_V8: &[ApiVersion] = &[ApiVersion::V6, ApiVersion::V8];
+/// The page size `list_organizations` walks v8 pages with.
+const LIST_PAGE: u32 = 1_000;
 
 impl Client {
-    /// Every organization the server knows, with all their properties
-    /// (`GET /v6/Organizations?extendedView=true`). This is where the
-    /// organization IDs come from.
+    /// Every organization the server knows, with all their properties. This
+    /// is where the organization IDs come from. API v8 answers in pages,
+    /// which this walks (`GET /v8/Organizations?extendedView=true&offset=&limit=`);
+    /// v6 answers at once (`GET /v6/Organizations?extendedView=true`).
+    /// A failure of the first page is the call's own error; a later page's
+    /// is [`Error::Page`], which names where the walk broke off.
     pub async fn list_organizations(&self) -> Result<Vec<Organization>, Error> {
-        call(self.state(), "list_organizations", Box::pin(self.api().list_organizations().extended_view(true).send()))
-            .await
+        self.organizations(LIST_PAGE).try_collect().await.map_err(|e| match e {
+            Error::Page { offset: 0, source } => *source,
+            other => other,
+        })
     }
 
-    /// One organization (`GET /v6/Organizations/{organizationId}`).
+    /// Every organization as a stream, `page_size` at a time on API v8 (1 to
+    /// [`crate::MAX_PAGE_SIZE`]); v6 answers at once.
+    pub fn organizations(&self, page_size: u32) -> Pages<Organization> {
+        let client = self.clone();
+        match self.state().versions.choose("list_organizations", V6_V8, None) {
+            Err(e) => Pages::failed("list_organizations", e),
+            Ok(ApiVersion::V8) => Pages::new("list_organizations_v8", page_size, move |request| {
+                let client = client.clone();
+                Box::pin(async move {
+                    let (offset, limit) = request.checked("list_organizations_v8")?;
+                    let send = client
+                        .api()
+                        .list_organizations_v8()
+                        .extended_view(true)
+                        .offset(offset_i32("list_organizations_v8", offset)?)
+                        .limit(limit)
+                        .send();
+                    let page = call(client.state(), "list_organizations_v8", Box::pin(send)).await?;
+                    let links = page.links.map(|links| links.next.is_some());
+                    Ok(Page { offset: page.offset.into(), limit: page.limit.into(), items: page.results, links })
+                })
+            }),
+            Ok(_) => Pages::single("list_organizations", move || {
+                Box::pin(async move {
+                    let send = client.api().list_organizations().extended_view(true).send();
+                    call(client.state(), "list_organizations", Box::pin(send)).await
+                })
+            }),
+        }
+    }
+
+    /// One organization (`GET /vN/Organizations/{organizationId}?extendedView=true`).
     pub async fn get_organization(&self, organization_id: Uuid) -> Result<Organization, Error> {
-        call(
-            self.state(),
-            "get_organization",
-            Box::pin(self.api().get_organization().organization_id(organization_id).send()),
-        )
-        .await
+        let api = self.api();
+        match self.state().versions.choose("get_organization", V6_V8, None)? {
+            ApiVersion::V8 => {
+                let send = api.get_organization_v8().organization_id(organization_id).extended_view(true).send();
+                call(self.state(), "get_organization_v8", Box::pin(send)).await
+            }
+            _ => {
+                let send = api.get_organization().organization_id(organization_id).extended_view(true).send();
+                call(self.state(), "get_organization", Box::pin(send)).await
+            }
+        }
     }
 
     /// Adds a Microsoft 365 organization with basic authentication
-    /// (`POST /v6/Organizations`).
+    /// (`POST /vN/Organizations`; v8 answers `201`).
     ///
     /// Checked before sending: `isTeamsChatsOnline` must be false (team
     /// chats cannot be backed up with basic authentication), and each
@@ -37,8 +84,20 @@ impl Client {
     /// renewed token.
     pub async fn add_organization(&self, organization: OrganizationCreate) -> Result<Organization, Error> {
         check(&organization)?;
-        call(self.state(), OPERATION, Box::pin(self.api().add_organization().body(organization).send())).await
+        match self.state().versions.choose(OPERATION, V6_V8, None)? {
+            ApiVersion::V8 => {
+                let send = self.api().add_organization_v8().body(organization).send();
+                call(self.state(), "add_organization_v8", Box::pin(send)).await
+            }
+            _ => call(self.state(), OPERATION, Box::pin(self.api().add_organization().body(organization).send())).await,
+        }
     }
+}
+
+/// v8 pages count in `int32`.
+pub(crate) fn offset_i32(operation: &'static str, offset: i64) -> Result<i32, Error> {
+    i32::try_from(offset)
+        .map_err(|_| Error::invalid(operation, "offset", format!("{offset} is beyond what API v8 pages")))
 }
 
 const OPERATION: &str = "add_organization";
@@ -84,7 +143,6 @@ fn check_settings(
     }
     Ok(())
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

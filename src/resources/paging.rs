@@ -83,6 +83,10 @@ pub struct Pages<T> {
     operation: &'static str,
     page_size: u32,
     fetch: FetchPage<T>,
+    /// The whole collection comes in one answer (API v6 lists); no second request.
+    single: bool,
+    /// An error to yield before anything else (the operation cannot run).
+    failed: Option<Error>,
     /// The page being handed out.
     current: std::vec::IntoIter<T>,
     /// The request for the page after `current`, with its offset.
@@ -108,10 +112,52 @@ impl<T: Send + 'static> Pages<T> {
         page_size: u32,
         fetch: impl Fn(PageRequest) -> PageFuture<T> + Send + Sync + 'static,
     ) -> Self {
-        let mut pages =
-            Self { operation, page_size, fetch: Box::new(fetch), current: Vec::new().into_iter(), in_flight: None };
+        let mut pages = Self {
+            operation,
+            page_size,
+            fetch: Box::new(fetch),
+            single: false,
+            failed: None,
+            current: Vec::new().into_iter(),
+            in_flight: None,
+        };
         pages.start(0);
         pages
+    }
+
+    /// A collection the server answers in one piece (API v6 lists), as the
+    /// same kind of stream.
+    pub(crate) fn single(
+        operation: &'static str,
+        fetch: impl FnOnce() -> Pin<Box<dyn Future<Output = Result<Vec<T>, Error>> + Send>> + Send + Sync + 'static,
+    ) -> Self {
+        let fetch = std::sync::Mutex::new(Some(fetch));
+        let mut pages = Self::new(operation, MAX_PAGE_SIZE, move |_request| {
+            let once = fetch.lock().unwrap_or_else(|p| p.into_inner()).take();
+            Box::pin(async move {
+                let items = match once {
+                    Some(fetch) => fetch().await?,
+                    None => Vec::new(),
+                };
+                Ok(Page { offset: 0, limit: items.len() as i64, items, links: Some(false) })
+            })
+        });
+        pages.single = true;
+        pages
+    }
+
+    /// A stream that yields `error` and ends: the operation cannot run
+    /// (the server does not serve it, the client is not logged in).
+    pub(crate) fn failed(operation: &'static str, error: Error) -> Self {
+        Self {
+            operation,
+            page_size: 1,
+            fetch: Box::new(|_| Box::pin(async { Ok(Page { offset: 0, limit: 1, items: Vec::new(), links: None }) })),
+            single: true,
+            failed: Some(error),
+            current: Vec::new().into_iter(),
+            in_flight: None,
+        }
     }
 
     fn start(&mut self, offset: u64) {
@@ -126,6 +172,9 @@ impl<T: Send + 'static> Pages<T> {
     /// Where the page after `page` starts, or `None` when the server said
     /// the collection is over (see the module docs).
     fn next_offset(&self, page: &Page<T>, offset: u64) -> Option<u64> {
+        if self.single {
+            return None;
+        }
         let count = page.items.len() as u64;
         let applied = u64::try_from(page.limit).ok().filter(|l| (1..=u64::from(self.page_size)).contains(l));
         let full = count >= applied.unwrap_or(u64::from(self.page_size));
@@ -139,6 +188,10 @@ impl<T: Send + 'static> Stream for Pages<T> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
+        if let Some(error) = this.failed.take() {
+            this.in_flight = None;
+            return Poll::Ready(Some(Err(error)));
+        }
         loop {
             if let Some(item) = this.current.next() {
                 return Poll::Ready(Some(Ok(item)));
@@ -270,6 +323,26 @@ mod tests {
         let err = stream.try_collect::<Vec<_>>().await.unwrap_err();
         assert!(matches!(err, Error::Page { offset: 2, .. }), "{err:?}");
         assert!(err.to_string().contains("offset 0 to a request for offset 2"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_single_answer_is_fetched_once() {
+        let calls = Arc::new(Mutex::new(0));
+        let counted = Arc::clone(&calls);
+        let stream = Pages::single("op", move || {
+            *counted.lock().unwrap() += 1;
+            Box::pin(async { Ok(vec![1u64, 2, 3]) })
+        });
+        assert_eq!(stream.try_collect::<Vec<_>>().await.unwrap(), [1, 2, 3]);
+        assert_eq!(*calls.lock().unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_failed_stream_yields_its_error_then_ends() {
+        let mut stream = Pages::<u64>::failed("op", Error::invalid("op", "limit", "is zero"));
+        use futures::StreamExt;
+        assert!(matches!(stream.next().await, Some(Err(Error::InvalidInput { .. }))));
+        assert!(stream.next().await.is_none());
     }
 
     #[test]

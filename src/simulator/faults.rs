@@ -69,7 +69,9 @@ impl Fault {
         self
     }
 
-    /// Applies only to requests for this operation (an operationId).
+    /// Applies only to requests for this operation: an operationId, which
+    /// names the operation in every API version (`list_organizations` also
+    /// matches `list_organizations_v8`; `list_organizations_v8` only v8).
     pub fn on(mut self, operation: &str) -> Self {
         self.operation = Some(operation.to_owned());
         self
@@ -78,6 +80,12 @@ impl Fault {
     fn new(kind: FaultKind) -> Self {
         Self { kind, times: 1, operation: None }
     }
+}
+
+/// Whether `asked` (as a test names it) is `operation` (as routed): the same
+/// operationId, or the same one in another API version.
+pub(crate) fn same_operation(asked: &str, operation: &str) -> bool {
+    asked == operation || operation.strip_suffix("_v8") == Some(asked)
 }
 
 #[derive(Debug, Default)]
@@ -89,10 +97,9 @@ pub(crate) struct Faults {
 impl Faults {
     /// The fault for a request to `operation`, used up once.
     pub(crate) fn take(&mut self, operation: Option<&str>) -> Option<FaultKind> {
-        let index = self
-            .queue
-            .iter()
-            .position(|f| f.times > 0 && f.operation.as_deref().is_none_or(|o| Some(o) == operation))?;
+        let index = self.queue.iter().position(|f| {
+            f.times > 0 && f.operation.as_deref().is_none_or(|o| operation.is_some_and(|op| same_operation(o, op)))
+        })?;
         let fault = &mut self.queue[index];
         fault.times -= 1;
         let kind = fault.kind.clone();
@@ -118,5 +125,16 @@ mod tests {
         assert_eq!(faults.take(Some("add_organization")), Some(status.clone()));
         assert_eq!(faults.take(Some("add_organization")), Some(status));
         assert_eq!(faults.take(Some("add_organization")), None);
+    }
+
+    #[test]
+    fn an_operation_named_without_a_version_matches_every_version() {
+        let mut faults = Faults::default();
+        faults.queue.push_back(Fault::malformed_body().times(2).on("list_organizations"));
+        faults.queue.push_back(Fault::stall().on("get_organization_v8"));
+        assert_eq!(faults.take(Some("list_organizations_v8")), Some(FaultKind::MalformedBody));
+        assert_eq!(faults.take(Some("list_organizations")), Some(FaultKind::MalformedBody));
+        assert_eq!(faults.take(Some("get_organization")), None, "a v8 name matches only v8");
+        assert_eq!(faults.take(Some("get_organization_v8")), Some(FaultKind::Stall));
     }
 }

@@ -1,12 +1,20 @@
 //! An in-process stand-in for a Veeam Backup for Microsoft 365 server, for
 //! tests and demonstrations (cargo feature `simulator`).
 //!
-//! It listens on 127.0.0.1 on a free port and speaks the operations of the
-//! OpenAPI document with state: tokens for the password, refresh and
-//! jwt-bearer grants; organizations that are added and listed; backup
-//! accounts that are replaced and read (passwords are never sent back);
-//! restore sessions that are started, read and stopped; and a job's
-//! selected mailboxes, paged. It starts from the recorded examples.
+//! It listens on 127.0.0.1 (on a free port unless told one) and speaks the
+//! operations of the OpenAPI document with state: tokens for the password,
+//! refresh and jwt-bearer grants; organizations that are added and listed;
+//! backup accounts that are replaced and read (passwords are never sent
+//! back); restore sessions that are started, read and stopped; a job's
+//! selected items and (v1) mailboxes, paged. It starts from the recorded
+//! examples.
+//!
+//! It serves the API versions of [`SimulatorConfig::versions`] (v1, v6 and
+//! v8 unless told otherwise), each in its own shapes and statuses (v8:
+//! organizations and job items in pages, `201` for creates, `204` for a
+//! stop); a path of another version answers `404`, as a server that does
+//! not serve it does, and `GET /vN/ServiceInstance` without a token answers
+//! `401` where vN is served.
 //!
 //! Every request body is checked against the document's schemas; a body
 //! that does not conform gets `400` with a `{"message"}` naming the field.
@@ -40,7 +48,7 @@ use uuid::Uuid;
 pub use faults::Fault;
 pub use state::RecordedRequest;
 
-use crate::{Credentials, Secret};
+use crate::{ApiVersion, Credentials, DateTime, Secret};
 
 /// How a [`Simulator`] starts.
 #[derive(Debug, Clone)]
@@ -56,8 +64,39 @@ pub struct SimulatorConfig {
     pub assertion: Secret,
     /// How long access tokens live. Default 60 minutes, like the server.
     pub token_lifetime: Duration,
-    /// How many mailboxes the seeded backup job selects. Default 250.
+    /// How many mailboxes the seeded backup job selects (v1). Default 250.
     pub mailbox_count: usize,
+    /// How many items the seeded backup job selects (v6, v8): the recorded
+    /// ones, then generated users. Default 25.
+    pub job_item_count: usize,
+    /// The API versions served: some of v1, v6 and v8. Default all three.
+    pub versions: Vec<ApiVersion>,
+    /// The installation ID the service instance reports.
+    pub installation_id: Uuid,
+    /// Listen on this port of 127.0.0.1; 0 (the default) picks a free one.
+    pub port: u16,
+    /// The time every "now" the simulator writes (a session's creation and
+    /// end), so that its answers are the same on every run; `None` (the
+    /// default) uses the clock.
+    pub frozen_time: Option<DateTime>,
+}
+
+impl SimulatorConfig {
+    /// Which versions the simulator can serve.
+    pub const SERVABLE: [ApiVersion; 3] = [ApiVersion::V1, ApiVersion::V6, ApiVersion::V8];
+
+    fn check(&self) -> Result<(), String> {
+        if self.versions.is_empty() {
+            return Err(String::from("the simulator must serve at least one API version"));
+        }
+        if let Some(v) = self.versions.iter().find(|v| !Self::SERVABLE.contains(v)) {
+            return Err(format!("the simulator cannot serve API {v}; it serves v1, v6 and v8"));
+        }
+        if !self.versions.iter().any(|v| *v >= ApiVersion::V6) {
+            return Err(String::from("the simulator needs v6 or v8 to issue tokens"));
+        }
+        Ok(())
+    }
 }
 
 impl Default for SimulatorConfig {
@@ -69,6 +108,11 @@ impl Default for SimulatorConfig {
             assertion: Secret::from("simulated-assertion"),
             token_lifetime: Duration::from_secs(3600),
             mailbox_count: 250,
+            job_item_count: 25,
+            versions: Self::SERVABLE.to_vec(),
+            installation_id: Uuid::from_u128(0x3b0e4bd4_4b7f_4c3e_9f0a_7d5c2e9a1f60),
+            port: 0,
+            frozen_time: None,
         }
     }
 }
@@ -98,6 +142,11 @@ impl Shared {
     pub(crate) fn faults(&self) -> MutexGuard<'_, faults::Faults> {
         self.faults.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// Now, or the frozen time.
+    pub(crate) fn now(&self) -> DateTime {
+        self.config.frozen_time.clone().unwrap_or_else(DateTime::now)
+    }
 }
 
 impl Simulator {
@@ -106,8 +155,10 @@ impl Simulator {
         Self::start_with(SimulatorConfig::default()).await
     }
 
-    /// Starts a simulator with `config`.
+    /// Starts a simulator with `config`; a configuration it cannot serve
+    /// (no version, an unknown one, a port in use) is an error.
     pub async fn start_with(config: SimulatorConfig) -> std::io::Result<Self> {
+        config.check().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let contract = vb365_contract::Contract::from_json(crate::OPENAPI_DOCUMENT)
             .map_err(|e| std::io::Error::other(format!("the embedded document: {e}")))?;
         let world = seed::world(&config).map_err(std::io::Error::other)?;
@@ -146,9 +197,14 @@ impl Simulator {
         seed::ORGANIZATION_ID
     }
 
-    /// The ID of the seeded backup job whose mailboxes are recorded.
+    /// The ID of the seeded backup job whose items and mailboxes are recorded.
     pub fn job_id(&self) -> Uuid {
         seed::JOB_ID
+    }
+
+    /// The API versions it serves.
+    pub fn versions(&self) -> &[ApiVersion] {
+        &self.shared.config.versions
     }
 
     /// How long access tokens issued from now on live.
@@ -184,9 +240,12 @@ impl Simulator {
         self.shared.world().requests.clone()
     }
 
-    /// How many requests for `operation` (an operationId) arrived so far.
+    /// How many requests for `operation` arrived so far: an operationId,
+    /// which counts the operation in every API version (`create_token` also
+    /// counts `create_token_v8`; `create_token_v8` only v8).
     pub fn count(&self, operation: &str) -> usize {
-        self.shared.world().requests.iter().filter(|r| r.operation.as_deref() == Some(operation)).count()
+        let requests = &self.shared.world().requests;
+        requests.iter().filter(|r| r.operation.as_deref().is_some_and(|o| faults::same_operation(operation, o))).count()
     }
 
     /// Forgets the requests recorded so far.

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::SimulatorConfig;
 use super::state::{Job, World};
-use crate::types::{BackupAccount, Organization, RestoreSession};
+use crate::types::{BackupAccount, JobItemPage, Organization, RestoreSession};
 
 /// The organization of the backup-account pages (seeds/000, seeds/001).
 pub(crate) const ORGANIZATION_ID: Uuid = Uuid::from_u128(0x6f9b3da3_204d_4a4b_b466_55586e0233fc);
@@ -19,6 +19,7 @@ const ORGANIZATIONS: &str = include_str!("../../openapi/examples/list_organizati
 const BACKUP_ACCOUNTS: &str = include_str!("../../openapi/examples/list_backup_accounts.response.200.json");
 const RESTORE_SESSION: &str = include_str!("../../openapi/examples/explore_tenant_organization.response.200.json");
 const MAILBOXES: &str = include_str!("../../openapi/examples/list_job_selected_mailboxes.response.200.json");
+const JOB_ITEMS: &str = include_str!("../../openapi/examples/list_job_selected_items_v8.response.200.constructed.json");
 
 pub(crate) fn world(config: &SimulatorConfig) -> Result<World, String> {
     let mut world = World::new(config.token_lifetime);
@@ -30,9 +31,17 @@ pub(crate) fn world(config: &SimulatorConfig) -> Result<World, String> {
     let page = parse::<Value>("mailboxes", MAILBOXES)?;
     let recorded = page.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
     let count = config.mailbox_count;
+    let items = parse::<JobItemPage>("job items", JOB_ITEMS)?.results;
+    let item_count = config.job_item_count;
     world.jobs.insert(
         JOB_ID,
-        Job { recorded: recorded.into_iter().take(count).collect(), count, organization_id: MAILBOX_ORGANIZATION_ID },
+        Job {
+            recorded: recorded.into_iter().take(count).collect(),
+            count,
+            recorded_items: items.into_iter().take(item_count).collect(),
+            item_count,
+            organization_id: MAILBOX_ORGANIZATION_ID,
+        },
     );
     Ok(world)
 }
@@ -53,5 +62,7 @@ mod tests {
         assert_eq!(world.backup_accounts[&ORGANIZATION_ID].len(), 4);
         assert_eq!(world.jobs[&JOB_ID].mailbox(0)["name"], "Peter Parker");
         assert_eq!(world.jobs[&JOB_ID].mailbox(2)["isBackedUp"], "true");
+        assert_eq!(world.jobs[&JOB_ID].item(0).name(), Some("Peter Parker"));
+        assert_eq!(world.jobs[&JOB_ID].item(24).name(), Some("User 000024"));
     }
 }

@@ -21,9 +21,10 @@ use super::state::RecordedRequest;
 #[derive(Clone, Debug)]
 pub(crate) struct Chosen(pub(crate) Option<FaultKind>);
 
-/// Binds 127.0.0.1 on a free port and serves until the task is aborted.
+/// Binds 127.0.0.1 (on the configured port, or a free one) and serves until
+/// the task is aborted.
 pub(crate) async fn serve(shared: Arc<Shared>) -> std::io::Result<(String, tokio::task::JoinHandle<()>)> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let listener = TcpListener::bind(("127.0.0.1", shared.config.port)).await?;
     let url = format!("http://{}", listener.local_addr()?);
     let router = Router::new().fallback(super::handlers::dispatch).with_state(Arc::clone(&shared));
     let task = tokio::spawn(async move {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::types::{BackupAccount, Organization, RestoreSession};
+use crate::types::{BackupAccount, JobItem, Organization, RestoreSession};
 
 /// A request as the simulator received it.
 #[derive(Clone)]
@@ -86,16 +86,47 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// The mailboxes of one backup job: the recorded ones, then generated ones
-/// of the same shape up to `count`.
+/// What one backup job selects: items (v6, v8) and mailboxes (v1), each the
+/// recorded ones, then generated ones of the same shape up to a count.
 #[derive(Debug)]
 pub(crate) struct Job {
     pub(crate) recorded: Vec<Value>,
     pub(crate) count: usize,
+    pub(crate) recorded_items: Vec<JobItem>,
+    pub(crate) item_count: usize,
     pub(crate) organization_id: Uuid,
 }
 
 impl Job {
+    /// Item `index`: a recorded one, else a generated user with a mailbox.
+    pub(crate) fn item(&self, index: usize) -> JobItem {
+        if let Some(recorded) = self.recorded_items.get(index) {
+            return recorded.clone();
+        }
+        let user_id = Uuid::from_u128(0x5e1e_c7ed_0000_4000_8000_0000_0000_0000 | index as u128);
+        let org = format!("/v6/organizations/{}", self.organization_id);
+        let value = serde_json::json!({
+            "id": format!("{index:08x}-0000-4000-8000-5e1ec7ed0000"),
+            "type": "User",
+            "mailbox": true,
+            "archiveMailbox": index.is_multiple_of(3),
+            "oneDrive": true,
+            "personalSite": false,
+            "user": {
+                "id": user_id,
+                "eTag": 1,
+                "displayName": format!("User {index:06}"),
+                "name": format!("user{index:06}@eastsupport.onmicrosoft.com"),
+                "type": "User",
+                "locationType": "Cloud",
+                "msid": user_id,
+                "dataLocation": "EUR",
+                "_links": {"self": {"href": format!("{org}/users/{user_id}")}},
+            },
+        });
+        serde_json::from_value(value).unwrap_or_else(|_| self.recorded_items.first().cloned().unwrap_or_default())
+    }
+
     /// Mailbox `index` as the v1 API writes it (`isBackedUp` as a string).
     pub(crate) fn mailbox(&self, index: usize) -> Value {
         if let Some(recorded) = self.recorded.get(index) {

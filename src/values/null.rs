@@ -9,8 +9,6 @@
 use serde::{Deserialize, Deserializer};
 
 /// Reads `null` as the field's default (an empty list or map).
-// Used by generated code once the document has an optional collection.
-#[allow(dead_code)]
 pub fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,

@@ -119,8 +119,6 @@ pub fn lenient<'de, D: Deserializer<'de>, T: Number>(deserializer: D) -> Result<
 }
 
 /// Reads an optional number field: as [`lenient`], and `null` as `None`.
-// Used by generated code once the document has an optional number.
-#[allow(dead_code)]
 pub fn lenient_option<'de, D: Deserializer<'de>, T: Number>(deserializer: D) -> Result<Option<T>, D::Error> {
     struct Optional<T>(PhantomData<T>);
 

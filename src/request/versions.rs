@@ -1,0 +1,215 @@
+//! Which API versions a server serves, and which one each call uses.
+//!
+//! A server serves several versions side by side under `/vN/` (VB365 8
+//! serves v8, v7 and v6). At login the client asks `GET /vN/ServiceInstance`
+//! without a token for every version in [`PROBED`]: `401` (or `200`) means
+//! served, `404` means not. Each operation then uses the newest version this
+//! client has it in that the server serves. [`crate::ClientBuilder::api_versions`]
+//! pins the versions instead, and nothing is probed.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::RwLock;
+
+use futures::future::join_all;
+use reqwest::StatusCode;
+use reqwest::header::AUTHORIZATION;
+
+use crate::request::hooks;
+use crate::{Error, api};
+
+/// A version of the REST API, the `N` of `/vN/...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ApiVersion(u16);
+
+impl ApiVersion {
+    /// The archived pages' v1 API; no current server serves it.
+    pub const V1: Self = Self(1);
+    /// Served by VB365 6, 7 and 8.
+    pub const V6: Self = Self(6);
+    /// Served by VB365 7 and 8; this client uses v6 or v8 instead.
+    pub const V7: Self = Self(7);
+    /// Served by VB365 8.
+    pub const V8: Self = Self(8);
+
+    /// A version by number.
+    pub const fn new(number: u16) -> Self {
+        Self(number)
+    }
+
+    /// The number, `8` for v8.
+    pub fn number(self) -> u16 {
+        self.0
+    }
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v{}", self.0)
+    }
+}
+
+impl FromStr for ApiVersion {
+    type Err = String;
+
+    /// `8`, `v8` or `V8`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let digits = text.trim().trim_start_matches(['v', 'V']);
+        digits
+            .parse::<u16>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Self)
+            .ok_or_else(|| format!("`{text}` is not an API version (write 6 or v6)"))
+    }
+}
+
+/// The versions probed at login: the ones this client speaks (1, 6, 8), the
+/// ones between, and the next, so that [`crate::Client::server_info`]
+/// reports what a server serves beyond what the client uses.
+pub const PROBED: [ApiVersion; 6] =
+    [ApiVersion(1), ApiVersion(5), ApiVersion(6), ApiVersion(7), ApiVersion(8), ApiVersion(9)];
+
+/// The operation that probing uses, as errors name it.
+pub(crate) const PROBE: &str = "get_service_instance";
+
+/// Whether the versions were pinned or found out, and what they are.
+#[derive(Debug, Default)]
+pub(crate) struct Versions {
+    pinned: Option<Vec<ApiVersion>>,
+    probed: RwLock<Option<Vec<ApiVersion>>>,
+}
+
+impl Versions {
+    pub(crate) fn pinned(versions: Vec<ApiVersion>) -> Self {
+        let mut versions = versions;
+        versions.sort();
+        versions.dedup();
+        Self { pinned: Some(versions), probed: RwLock::new(None) }
+    }
+
+    /// The versions the server serves, when known (pinned, or probed at login).
+    pub(crate) fn served(&self) -> Option<Vec<ApiVersion>> {
+        self.with_served(|served| served.map(<[ApiVersion]>::to_vec))
+    }
+
+    /// Looks at the served versions without copying them: every call asks.
+    fn with_served<R>(&self, f: impl FnOnce(Option<&[ApiVersion]>) -> R) -> R {
+        match &self.pinned {
+            Some(pinned) => f(Some(pinned)),
+            None => f(self.probed.read().unwrap_or_else(|p| p.into_inner()).as_deref()),
+        }
+    }
+
+    /// Finds out which versions the server serves, unless they are pinned.
+    pub(crate) async fn refresh(&self, api: &api::Client) -> Result<Vec<ApiVersion>, Error> {
+        if let Some(pinned) = &self.pinned {
+            return Ok(pinned.clone());
+        }
+        let found = probe(api).await?;
+        let shown: Vec<String> = found.iter().map(ToString::to_string).collect();
+        tracing::debug!(served = %shown.join(", "), "asked the server which API versions it serves");
+        *self.probed.write().unwrap_or_else(|p| p.into_inner()) = Some(found.clone());
+        Ok(found)
+    }
+
+    /// The newest of `candidates` (the versions an operation exists in) that
+    /// the server serves.
+    pub(crate) fn choose(
+        &self,
+        operation: &'static str,
+        candidates: &[ApiVersion],
+        instead: Option<&'static str>,
+    ) -> Result<ApiVersion, Error> {
+        self.with_served(|served| {
+            let Some(served) = served else {
+                return Err(Error::Auth {
+                    operation,
+                    status: None,
+                    reason: String::from("not logged in; call Client::login first"),
+                });
+            };
+            candidates.iter().copied().filter(|v| served.contains(v)).max().ok_or_else(|| Error::NotServed {
+                operation,
+                needed: candidates.to_vec(),
+                served: served.to_vec(),
+                instead,
+            })
+        })
+    }
+}
+
+/// Asks every version in [`PROBED`] whether it is served.
+async fn probe(api: &api::Client) -> Result<Vec<ApiVersion>, Error> {
+    let answers = join_all(PROBED.map(|version| async move { (version, probe_one(api, version).await) })).await;
+    let mut served = Vec::new();
+    for (version, answer) in answers {
+        if answer? {
+            served.push(version);
+        }
+    }
+    Ok(served)
+}
+
+/// `GET /vN/ServiceInstance` without a token: served or not.
+async fn probe_one(api: &api::Client, version: ApiVersion) -> Result<bool, Error> {
+    let url = format!("{}/{version}/ServiceInstance", api.baseurl);
+    let request = api.client.get(url).build().map_err(|e| Error::transport(PROBE, e))?;
+    debug_assert!(request.headers().get(AUTHORIZATION).is_none());
+    let response = hooks::exec_anonymous(api, request, PROBE).await.map_err(|e| Error::transport(PROBE, e))?;
+    match response.status() {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Ok(true),
+        status if status.is_success() => Ok(true),
+        StatusCode::NOT_FOUND => Ok(false),
+        status => {
+            let body = response.bytes().await.unwrap_or_default();
+            Err(Error::Api {
+                operation: PROBE,
+                status,
+                message: format!(
+                    "{} (asking whether the server serves API {version})",
+                    crate::request::redact::message_of(PROBE, &body)
+                ),
+                retry_after: None,
+                attempts: 1,
+                not_repeated: false,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_read_and_print_as_vn() {
+        assert_eq!("8".parse::<ApiVersion>(), Ok(ApiVersion::V8));
+        assert_eq!("v6".parse::<ApiVersion>(), Ok(ApiVersion::V6));
+        assert_eq!(" V1 ".parse::<ApiVersion>(), Ok(ApiVersion::V1));
+        assert!("v".parse::<ApiVersion>().is_err() && "0".parse::<ApiVersion>().is_err());
+        assert_eq!(ApiVersion::V8.to_string(), "v8");
+    }
+
+    #[test]
+    fn the_newest_served_candidate_is_chosen() {
+        let versions = Versions::pinned(vec![ApiVersion::V6, ApiVersion::V7, ApiVersion::V8]);
+        let both = [ApiVersion::V6, ApiVersion::V8];
+        assert_eq!(versions.choose("op", &both, None).unwrap(), ApiVersion::V8);
+        let old = Versions::pinned(vec![ApiVersion::V6, ApiVersion::V7]);
+        assert_eq!(old.choose("op", &both, None).unwrap(), ApiVersion::V6);
+        let err = old.choose("list_job_selected_mailboxes", &[ApiVersion::V1], Some("Client::job_selected_items"));
+        let text = err.unwrap_err().to_string();
+        assert_eq!(
+            text,
+            "list_job_selected_mailboxes: the server does not serve API v1, which this operation needs \
+             (it serves v6, v7); use Client::job_selected_items instead"
+        );
+    }
+
+    #[test]
+    fn nothing_is_chosen_before_the_versions_are_known() {
+        let err = Versions::default().choose("op", &[ApiVersion::V6], None).unwrap_err();
+        assert!(err.to_string().contains("not logged in"), "{err}");
+    }
+}

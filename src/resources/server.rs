@@ -1,0 +1,41 @@
+//! The server itself: its installation, its build, the API versions it serves.
+
+use uuid::Uuid;
+
+use crate::request::call::call;
+use crate::{ApiVersion, Client, Error};
+
+/// What a server says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerInfo {
+    /// The ID of the installation.
+    pub installation_id: Option<Uuid>,
+    /// The product build, e.g. `8.1.0.305`.
+    pub product_version: Option<String>,
+    /// The API versions it serves (found out at login, or as pinned).
+    pub api_versions: Vec<ApiVersion>,
+}
+
+impl Client {
+    /// The installation ID, the product version and the API versions the
+    /// server serves (`GET /vN/ServiceInstance`, with the token).
+    pub async fn server_info(&self) -> Result<ServerInfo, Error> {
+        let instance =
+            match self.state().versions.choose("get_service_instance", &[ApiVersion::V6, ApiVersion::V8], None)? {
+                ApiVersion::V8 => {
+                    call(self.state(), "get_service_instance_v8", Box::pin(self.api().get_service_instance_v8().send()))
+                        .await?
+                }
+                _ => {
+                    call(self.state(), "get_service_instance", Box::pin(self.api().get_service_instance().send()))
+                        .await?
+                }
+            };
+        Ok(ServerInfo {
+            installation_id: instance.installation_id,
+            product_version: instance.version,
+            api_versions: self.api_versions().unwrap_or_default(),
+        })
+    }
+}

@@ -1,0 +1,91 @@
+//! Restore sessions: start, read, stop.
+
+use axum::response::Response;
+use http::StatusCode;
+use uuid::Uuid;
+
+use super::{Call, Refusal, links, raw};
+use crate::ApiVersion;
+use crate::types::{ExploreOptions, RestoreSession, RestoreSessionResult, RestoreSessionState};
+
+/// How many restore sessions may be `Working` at once, as on a real server.
+const MAX_WORKING_SESSIONS: usize = 10;
+
+/// A session as `version` answers it: v8 adds the `eTag`.
+fn shaped(session: &RestoreSession, version: ApiVersion) -> RestoreSession {
+    let mut session = session.clone();
+    if version < ApiVersion::V8 {
+        session.e_tag = None;
+    }
+    session
+}
+
+pub(super) fn start(call: Call<'_>) -> Result<Response, Refusal> {
+    let options: ExploreOptions = call.body()?;
+    let mut world = call.shared.world();
+    let working = world.sessions.values().filter(|s| s.state == Some(RestoreSessionState::Working)).count();
+    if working >= MAX_WORKING_SESSIONS {
+        return Err(Refusal::bad_request(format!(
+            "The number of restore sessions has reached the limit of {MAX_WORKING_SESSIONS}; stop a session first."
+        )));
+    }
+    let id = world.new_id();
+    let organization = world.organizations.first().and_then(|o| o.name.clone()).unwrap_or_default();
+    let service = match options.type_.as_str() {
+        "Vex" => "Exchange",
+        "Veod" => "OneDrive",
+        "Vesp" => "SharePoint",
+        "Vet" => "Teams",
+        other => other,
+    };
+    let point = options.date_time.local().format("%-m/%-d/%Y %-I:%M:%S %p");
+    let session = RestoreSession {
+        id,
+        name: Some(format!("{service} restore (Entire organization - {point})")),
+        organization: Some(organization),
+        type_: Some(options.type_),
+        creation_time: Some(call.shared.now()),
+        end_time: crate::DateTime::parse("9999-12-31T23:59:59.9999999Z").ok(),
+        state: Some(RestoreSessionState::Working),
+        result: Some(RestoreSessionResult::Success),
+        initiated_by: Some(call.shared.config.username.clone()),
+        details: None,
+        scope_name: Some(String::new()),
+        client_host: Some(String::from("SIMULATOR (via: 127.0.0.1)")),
+        reason: None,
+        e_tag: Some(1),
+        links: Some(links(&[
+            ("self", format!("/v6/restoresessions/{id}")),
+            ("organization", format!("/v6/restoresessions/{id}/organization")),
+            ("restoreSessionEvents", format!("/v6/restoresessions/{id}/events")),
+        ])),
+    };
+    world.sessions.insert(id, session.clone());
+    Ok(call.answer(call.created(), &shaped(&session, call.version)))
+}
+
+pub(super) fn get(call: Call<'_>) -> Result<Response, Refusal> {
+    let id = call.id("restoreSessionId")?;
+    let world = call.shared.world();
+    let session = world.sessions.get(&id).ok_or_else(|| no_session(id))?;
+    Ok(call.answer(StatusCode::OK, &shaped(session, call.version)))
+}
+
+/// v6 answers `200` with an empty body, v8 `204`.
+pub(super) fn stop(call: Call<'_>) -> Result<Response, Refusal> {
+    let id = call.id("restoreSessionId")?;
+    let now = call.shared.now();
+    let mut world = call.shared.world();
+    let session = world.sessions.get_mut(&id).ok_or_else(|| no_session(id))?;
+    if session.state != Some(RestoreSessionState::Stopped) {
+        session.state = Some(RestoreSessionState::Stopped);
+        session.end_time = Some(now);
+        session.e_tag = Some(session.e_tag.unwrap_or(0) + 1);
+    }
+    let status = if call.version >= ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
+    Ok(raw(status, "text/plain", ""))
+}
+
+fn no_session(id: Uuid) -> Refusal {
+    Refusal::not_found(format!("Restore session with ID {id} was not found."))
+}
