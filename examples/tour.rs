@@ -4,9 +4,12 @@
 //! cargo run --example tour --features simulator
 //! ```
 //!
-//! starts the embedded simulator and runs every step. Against a real server,
-//! only the steps that read run, unless `--allow-changes` lets the tour start
-//! (and stop) a restore session:
+//! starts the embedded simulator and runs every step. The simulator serves
+//! API v1, v6 and v8 unless `--simulate-versions 8` (or `6`, or `6,8`), or
+//! the environment variable `VB365_SIMULATOR_VERSIONS`, picks others: the
+//! same tour then shows what a VB365 8 or a VB365 6 server answers. Against
+//! a real server, only the steps that read run, unless `--allow-changes`
+//! lets the tour start (and stop) a restore session:
 //!
 //! ```sh
 //! VB365_PASSWORD=... cargo run --example tour --features simulator -- \
@@ -19,18 +22,20 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use uuid::Uuid;
-use vb365::simulator::Simulator;
+use vb365::simulator::{Simulator, SimulatorConfig};
 use vb365::types::{
     BackupAccount, ExchangeOnlineSettings, ExploreOptions, GroupMember, GroupMemberType, OrganizationCreate,
     OrganizationRegion, OrganizationType, RestoreSessionType, SharePointOnlineSettings,
 };
-use vb365::{Client, Credentials, Error, PageRequest, Secret};
+use vb365::{ApiVersion, Client, Credentials, Error, PageRequest, Secret};
 
-const USAGE: &str = "usage: tour [--url URL --user NAME [--ca-cert FILE | --insecure] [--job ID] [--allow-changes]]
-  without --url: runs every step against the embedded simulator
+const USAGE: &str = "usage: tour [--simulate-versions LIST] | [--url URL --user NAME [--ca-cert FILE | --insecure] [--job ID] [--allow-changes]]
+  without --url: runs every step against the embedded simulator, which serves the API versions
+    of --simulate-versions or VB365_SIMULATOR_VERSIONS (e.g. 8, 6 or 6,8; default 1,6,8)
   with --url: the password comes from VB365_PASSWORD; only reading steps run unless --allow-changes";
 
 struct Options {
+    simulate: Option<Vec<ApiVersion>>,
     url: Option<String>,
     user: Option<String>,
     ca_cert: Option<String>,
@@ -41,11 +46,24 @@ struct Options {
 
 fn options() -> Result<Options, String> {
     let mut args = std::env::args().skip(1);
-    let mut options =
-        Options { url: None, user: None, ca_cert: None, insecure: false, job: None, allow_changes: false };
+    let mut options = Options {
+        simulate: None,
+        url: None,
+        user: None,
+        ca_cert: None,
+        insecure: false,
+        job: None,
+        allow_changes: false,
+    };
+    let versions =
+        |list: &str| list.split(',').map(|v| v.parse::<ApiVersion>()).collect::<Result<Vec<_>, _>>().map(Some);
+    if let Some(list) = std::env::var("VB365_SIMULATOR_VERSIONS").ok().filter(|l| !l.trim().is_empty()) {
+        options.simulate = versions(&list).map_err(|e| format!("VB365_SIMULATOR_VERSIONS: {e}"))?;
+    }
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
+            "--simulate-versions" => options.simulate = versions(&value()?)?,
             "--url" => options.url = Some(value()?),
             "--user" => options.user = Some(value()?),
             "--ca-cert" => options.ca_cert = Some(value()?),
@@ -100,6 +118,10 @@ fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
     value.as_ref().map_or_else(|| String::from("?"), ToString::to_string)
 }
 
+fn list(versions: &[ApiVersion]) -> String {
+    versions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -131,9 +153,15 @@ async fn main() -> ExitCode {
 }
 
 async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
-    let simulator = match &options.url {
-        Some(_) => None,
-        None => Some(Simulator::start().await?),
+    let simulator = match (&options.url, &options.simulate) {
+        (Some(_), _) => None,
+        (None, versions) => {
+            let mut config = SimulatorConfig::default();
+            if let Some(versions) = versions {
+                config.versions = versions.clone();
+            }
+            Some(Simulator::start_with(config).await?)
+        }
     };
     let (url, credentials, changes) = match (&simulator, &options.url, &options.user) {
         (Some(sim), _, _) => (sim.url().to_owned(), sim.credentials(), true),
@@ -149,11 +177,22 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         builder = builder.add_root_certificate(std::fs::read(file).map_err(|e| format!("--ca-cert {file}: {e}"))?);
     }
     let client = builder.build()?;
-    let target = if simulator.is_some() { "the embedded simulator" } else { "a real server" };
+    let target = match &simulator {
+        Some(sim) => format!("the embedded simulator (serving {})", list(sim.versions())),
+        None => String::from("a real server"),
+    };
     println!("vb365 tour against {target} at {}\n", client.base_url());
 
     let mut steps = Steps { count: 0, started: Instant::now() };
-    steps.run("log in", client.login(credentials), |()| String::from("token received")).await?;
+    let login = steps.run("log in", client.login(credentials), |()| {
+        format!("token received; the server serves {}", list(&client.api_versions().unwrap_or_default()))
+    });
+    login.await?;
+    steps
+        .run("server info", client.server_info(), |i| {
+            format!("build {}, installation {}", shown(&i.product_version), shown(&i.installation_id))
+        })
+        .await?;
 
     if changes && simulator.is_some() {
         let added = steps.run("add an organization", client.add_organization(new_organization()), |o| {
@@ -196,22 +235,38 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
 
     match simulator.as_ref().map(Simulator::job_id).or(options.job) {
         Some(job) => {
-            let page = client.list_job_selected_mailboxes(job, PageRequest::first(2));
-            let first_page = steps.run("read one page of mailboxes", page, |p| {
-                let names: Vec<&str> = p.results.iter().filter_map(|m| m.name.as_deref()).collect();
-                format!("offset {} limit {}: {}", p.offset, p.limit, names.join(", "))
-            });
-            first_page.await?;
             let walk = async {
-                let all: Vec<_> = client.job_selected_mailboxes(job, 100).try_collect().await?;
-                let backed_up = all.iter().filter(|m| m.is_backed_up.is_some_and(bool::from)).count();
-                Ok::<_, Error>((all.len(), backed_up))
+                let all: Vec<_> = client.job_selected_items(job, 10).try_collect().await?;
+                let mailboxes = all.iter().filter(|i| i.mailbox == Some(true)).count();
+                Ok::<_, Error>((all.len(), mailboxes))
             };
             steps
-                .run("walk every mailbox (pages of 100)", walk, |(n, b)| format!("{n} mailboxes, {b} backed up"))
+                .run("walk the job's items (pages of 10)", walk, |(n, m)| format!("{n} items, {m} with their mailbox"))
                 .await?;
+            // The archived page's v1 API: only a server that serves v1 answers.
+            let v1_served = client.api_versions().is_some_and(|v| v.contains(&ApiVersion::V1));
+            if v1_served {
+                let page = client.list_job_selected_mailboxes(job, PageRequest::first(2));
+                let first_page = steps.run("read one page of mailboxes (v1)", page, |p| {
+                    let names: Vec<&str> = p.results.iter().filter_map(|m| m.name.as_deref()).collect();
+                    format!("offset {} limit {}: {}", p.offset, p.limit, names.join(", "))
+                });
+                first_page.await?;
+                let walk = async {
+                    let all: Vec<_> = client.job_selected_mailboxes(job, 100).try_collect().await?;
+                    let backed_up = all.iter().filter(|m| m.is_backed_up.is_some_and(bool::from)).count();
+                    Ok::<_, Error>((all.len(), backed_up))
+                };
+                steps
+                    .run("walk all mailboxes (v1, 100/page)", walk, |(n, b)| format!("{n} mailboxes, {b} backed up"))
+                    .await?;
+            } else {
+                let refused = client.list_job_selected_mailboxes(job, PageRequest::first(2)).await;
+                let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
+                steps.skip("read a job's mailboxes (v1)", &why);
+            }
         }
-        None => steps.skip("walk the mailboxes of a job", "give --job <id>"),
+        None => steps.skip("walk what a job selects", "give --job <id>"),
     }
 
     if changes {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::SimulatorConfig;
 use super::state::{Job, World};
-use crate::types::{BackupAccount, JobItemPage, Organization, RestoreSession};
+use crate::types::{BackupAccount, JobItemPage, OrganizationPage, RestoreSession};
 
 /// The organization of the backup-account pages (seeds/000, seeds/001).
 pub(crate) const ORGANIZATION_ID: Uuid = Uuid::from_u128(0x6f9b3da3_204d_4a4b_b466_55586e0233fc);
@@ -15,7 +15,8 @@ pub(crate) const JOB_ID: Uuid = Uuid::from_u128(0x00b96531_1a68_4c90_a398_91141f
 /// The organization the seeds/002 mailboxes belong to.
 const MAILBOX_ORGANIZATION_ID: Uuid = Uuid::from_u128(0x7b2b1ae1_7bbb_4651_b479_bda7edc7838b);
 
-const ORGANIZATIONS: &str = include_str!("../../openapi/examples/list_organizations.response.200.constructed.json");
+/// The v8 page: the v6 organizations with the v8 fields (v6 answers drop them).
+const ORGANIZATIONS: &str = include_str!("../../openapi/examples/list_organizations_v8.response.200.constructed.json");
 const BACKUP_ACCOUNTS: &str = include_str!("../../openapi/examples/list_backup_accounts.response.200.json");
 const RESTORE_SESSION: &str = include_str!("../../openapi/examples/explore_tenant_organization.response.200.json");
 const MAILBOXES: &str = include_str!("../../openapi/examples/list_job_selected_mailboxes.response.200.json");
@@ -23,7 +24,7 @@ const JOB_ITEMS: &str = include_str!("../../openapi/examples/list_job_selected_i
 
 pub(crate) fn world(config: &SimulatorConfig) -> Result<World, String> {
     let mut world = World::new(config.token_lifetime);
-    world.organizations = parse::<Vec<Organization>>("organizations", ORGANIZATIONS)?;
+    world.organizations = parse::<OrganizationPage>("organizations", ORGANIZATIONS)?.results;
     let accounts = parse::<Vec<BackupAccount>>("backup accounts", BACKUP_ACCOUNTS)?;
     world.backup_accounts.insert(ORGANIZATION_ID, accounts);
     let session = parse::<RestoreSession>("restore session", RESTORE_SESSION)?;

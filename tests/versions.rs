@@ -1,0 +1,191 @@
+//! One client for every server: against a simulator that serves only v8,
+//! only v6, or both, the client finds out at login which versions are
+//! served, every facade method works with the newest one, and the v1
+//! mailbox operations fail with the error that names their successor.
+#![cfg(feature = "simulator")]
+
+mod common;
+
+use futures::TryStreamExt;
+use serde_json::json;
+use vb365::simulator::{Simulator, SimulatorConfig};
+use vb365::types::{BackupAccount, ExploreOptions, OrganizationCreate, RestoreSessionState, RestoreSessionType};
+use vb365::{ApiVersion, Client, Error, PageRequest};
+
+async fn serving(versions: &[ApiVersion]) -> (Simulator, Client) {
+    let mut config = SimulatorConfig::default();
+    config.versions = versions.to_vec();
+    let simulator = Simulator::start_with(config).await.unwrap();
+    let client = Client::builder(simulator.url()).build().unwrap();
+    client.login(simulator.credentials()).await.unwrap();
+    (simulator, client)
+}
+
+/// Every facade method, against a simulator serving `versions`; the
+/// requests must all go to `/v{expected}/`.
+async fn every_method_works(versions: &[ApiVersion], expected: ApiVersion) {
+    let (simulator, client) = serving(versions).await;
+    assert_eq!(client.api_versions().as_deref(), Some(versions), "found out at login");
+
+    let info = client.server_info().await.unwrap();
+    assert_eq!(info.api_versions, versions);
+    let build = if expected == ApiVersion::V8 { "8.1.0.305" } else { "6.1.0.222" };
+    assert_eq!(info.product_version.as_deref(), Some(build));
+    assert!(info.installation_id.is_some());
+
+    let organizations = client.list_organizations().await.unwrap();
+    assert_eq!(organizations.len(), 2);
+    // One organization a page on v8: the stream walks every page.
+    let streamed: Vec<_> = client.organizations(1).try_collect().await.unwrap();
+    assert_eq!(streamed, organizations);
+    let v8_fields = organizations.iter().any(|o| o.msid.is_some());
+    assert_eq!(v8_fields, expected == ApiVersion::V8, "v8-only fields arrive only from v8");
+
+    let organization = simulator.organization_id();
+    assert_eq!(client.get_organization(organization).await.unwrap().id, organization);
+    let create: OrganizationCreate = serde_json::from_value(json!({
+        "type": "Office365", "region": "Worldwide", "isExchangeOnline": true, "isSharePointOnline": false,
+        "exchangeOnlineSettings": {"account": "admin@fabrikam.onmicrosoft.com", "password": "pw"}
+    }))
+    .unwrap();
+    let added = client.add_organization(create).await.unwrap();
+    assert_eq!(added.name.as_deref(), Some("fabrikam.onmicrosoft.com"));
+
+    let accounts: Vec<BackupAccount> =
+        serde_json::from_value(json!([{"groupMember": {"login": "a@contoso.com", "type": "User"}, "password": "p"}]))
+            .unwrap();
+    client.set_backup_accounts(organization, accounts).await.unwrap();
+    let pool = client.list_backup_accounts(organization).await.unwrap();
+    assert_eq!(pool[0].group_member.login, "a@contoso.com");
+
+    let items: Vec<_> = client.job_selected_items(simulator.job_id(), 7).try_collect().await.unwrap();
+    assert_eq!(items.len(), 25, "every item, whatever the paging");
+    assert_eq!(items[0].name(), Some("Peter Parker"));
+    let unique: std::collections::HashSet<_> = items.iter().map(|i| i.id.clone()).collect();
+    assert_eq!(unique.len(), 25);
+
+    let options = ExploreOptions {
+        date_time: "2022-01-22T14:56:55.862Z".parse().unwrap(),
+        type_: RestoreSessionType::Vex,
+        show_deleted: None,
+        show_all_versions: None,
+    };
+    let session = client.start_restore_session(options).await.unwrap();
+    assert_eq!(session.e_tag.is_some(), expected == ApiVersion::V8);
+    client.stop_restore_session(session.id).await.unwrap();
+    let stopped = client.get_restore_session(session.id).await.unwrap();
+    assert_eq!(stopped.state, Some(RestoreSessionState::Stopped));
+
+    let before = simulator.requests().len();
+    let err = client.list_job_selected_mailboxes(simulator.job_id(), PageRequest::first(10)).await.unwrap_err();
+    assert!(matches!(&err, Error::NotServed { operation: "list_job_selected_mailboxes", .. }), "{err:?}");
+    assert!(err.to_string().contains("use Client::job_selected_items"), "{err}");
+    let streamed = client.job_selected_mailboxes(simulator.job_id(), 10).try_collect::<Vec<_>>().await;
+    assert!(matches!(streamed, Err(Error::NotServed { .. })), "{streamed:?}");
+    assert_eq!(simulator.requests().len(), before, "nothing was sent for v1");
+
+    let prefix = format!("/{expected}/");
+    for request in
+        simulator.requests().iter().filter(|r| !r.path.ends_with("/ServiceInstance") || r.authorization.is_some())
+    {
+        assert!(request.path.starts_with(&prefix), "{} went to another version", request.path);
+    }
+}
+
+#[tokio::test]
+async fn against_a_v8_only_server_every_method_uses_v8() {
+    every_method_works(&[ApiVersion::V8], ApiVersion::V8).await;
+}
+
+#[tokio::test]
+async fn against_a_v6_only_server_every_method_uses_v6() {
+    every_method_works(&[ApiVersion::V6], ApiVersion::V6).await;
+}
+
+#[tokio::test]
+async fn against_a_server_serving_v6_and_v8_the_newest_is_used() {
+    every_method_works(&[ApiVersion::V6, ApiVersion::V8], ApiVersion::V8).await;
+}
+
+#[tokio::test]
+async fn the_archived_v1_operation_works_where_v1_is_served() {
+    let (simulator, client) = serving(&[ApiVersion::V1, ApiVersion::V6]).await;
+    let all: Vec<_> = client.job_selected_mailboxes(simulator.job_id(), 100).try_collect().await.unwrap();
+    assert_eq!(all.len(), 250);
+}
+
+#[tokio::test]
+async fn pinned_versions_are_not_probed() {
+    let simulator = Simulator::start().await.unwrap();
+    let client = Client::builder(simulator.url()).api_versions([ApiVersion::V6]).build().unwrap();
+    client.login(simulator.credentials()).await.unwrap();
+    client.list_organizations().await.unwrap();
+    let paths: Vec<String> = simulator.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/v6/token", "/v6/Organizations"], "no probe, and v6 although v8 is served");
+}
+
+#[tokio::test]
+async fn the_probe_asks_without_a_token_once_per_version() {
+    let (simulator, _client) = serving(&[ApiVersion::V6, ApiVersion::V8]).await;
+    let probes: Vec<_> = simulator.requests().into_iter().filter(|r| r.path.ends_with("/ServiceInstance")).collect();
+    let mut probed: Vec<&str> = probes.iter().map(|r| r.path.as_str()).collect();
+    probed.sort();
+    assert_eq!(
+        probed,
+        [
+            "/v1/ServiceInstance",
+            "/v5/ServiceInstance",
+            "/v6/ServiceInstance",
+            "/v7/ServiceInstance",
+            "/v8/ServiceInstance",
+            "/v9/ServiceInstance"
+        ]
+    );
+    assert!(probes.iter().all(|r| r.authorization.is_none()));
+}
+
+#[tokio::test]
+async fn a_server_serving_no_version_the_client_speaks_fails_the_login() {
+    let server = common::TestServer::start(|_| common::Reply::json(404, r#"{"message": "No HTTP resource."}"#)).await;
+    let client = Client::builder(&server.url).build().unwrap();
+    let err = client.login(vb365::Credentials::password("admin", "pw")).await.unwrap_err();
+    assert!(matches!(&err, Error::NotServed { operation: "create_token", served, .. } if served.is_empty()), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "create_token: the server does not serve API v6 or v8, which this operation needs (it serves none of the versions asked about)"
+    );
+    assert!(server.captured().iter().all(|r| r.path.ends_with("/ServiceInstance")), "no token request");
+}
+
+#[tokio::test]
+async fn a_probe_the_server_answers_with_an_error_fails_the_login_with_it() {
+    let server = common::TestServer::start(|r| {
+        if r.path.starts_with("/v7/") {
+            common::Reply::json(500, r#"{"message": "Internal error."}"#)
+        } else {
+            common::Reply::json(404, "{}")
+        }
+    })
+    .await;
+    let client = Client::builder(&server.url).build().unwrap();
+    let err = client.login(vb365::Credentials::password("admin", "pw")).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(
+        err.to_string(),
+        "get_service_instance: the server refused the request with 500 Internal Server Error: Internal error. \
+         (asking whether the server serves API v7)"
+    );
+}
+
+#[test]
+fn the_simulator_refuses_versions_it_cannot_serve() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    for (versions, says) in
+        [(vec![], "at least one"), (vec![ApiVersion::V7], "cannot serve API v7"), (vec![ApiVersion::V1], "v6 or v8")]
+    {
+        let mut config = SimulatorConfig::default();
+        config.versions = versions;
+        let err = runtime.block_on(Simulator::start_with(config)).unwrap_err();
+        assert!(err.to_string().contains(says), "{err}");
+    }
+}
