@@ -31,7 +31,8 @@ use crate::request::auth::Current;
 use crate::request::hooks::{limit_body, retry_after_of};
 use crate::request::redact;
 use crate::types::{
-    BackupAccount, ExceptionInfo, Organization, ResourceLinks, RestoreSession, SelectedMailboxPage, Token,
+    BackupAccount, ExceptionInfo, JobItem, JobItemPage, Organization, OrganizationPage, ResourceLinks, RestoreSession,
+    SelectedMailboxPage, ServiceInstance, Token,
 };
 
 /// The recorded response examples the mutations start from.
@@ -46,6 +47,11 @@ const SEEDS: &[&str] = &[
     include_str!("../../../openapi/examples/get_organization.response.200.constructed.json"),
     include_str!("../../../openapi/examples/get_restore_session.response.200.constructed.json"),
     include_str!("../../../openapi/examples/list_backup_accounts.response.404.constructed.json"),
+    include_str!("../../../openapi/examples/get_service_instance_v8.response.200.constructed.json"),
+    include_str!("../../../openapi/examples/list_job_selected_items.response.200.constructed.json"),
+    include_str!("../../../openapi/examples/list_job_selected_items_v8.response.200.constructed.json"),
+    include_str!("../../../openapi/examples/list_organizations_v8.response.200.constructed.json"),
+    include_str!("../../../openapi/examples/get_restore_session_v8.response.200.constructed.json"),
 ];
 
 /// Inputs of the short run inside `cargo test`.
@@ -108,6 +114,10 @@ fn every_decoder(input: &[u8]) -> (u64, u64) {
     tally(decode::<SelectedMailboxPage>("list_job_selected_mailboxes", input).is_some());
     tally(decode::<RestoreSession>("get_restore_session", input).is_some());
     tally(decode::<ExceptionInfo>("list_backup_accounts", input).is_some());
+    tally(decode::<ServiceInstance>("get_service_instance", input).is_some());
+    tally(decode::<Vec<JobItem>>("list_job_selected_items", input).is_some());
+    tally(decode::<JobItemPage>("list_job_selected_items_v8", input).is_some());
+    tally(decode::<OrganizationPage>("list_organizations_v8", input).is_some());
     let _ = redact::message_of("list_backup_accounts", input);
     let _ = redact::snippet("add_organization", input);
     every_header_reader(input);
