@@ -49,6 +49,13 @@ impl fmt::Display for ApiVersion {
     }
 }
 
+/// Written as `"v8"`, as paths name it.
+impl serde::Serialize for ApiVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl FromStr for ApiVersion {
     type Err = String;
 

@@ -6,7 +6,8 @@ use crate::request::call::call;
 use crate::{ApiVersion, Client, Error};
 
 /// What a server says about itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerInfo {
     /// The ID of the installation.

@@ -14,7 +14,7 @@
 //! `cargo test` runs a short, fixed-seed pass. The long run:
 //!
 //! ```sh
-//! VB365_FUZZ_INPUTS=1000000 cargo test --release -p vb365 --lib decode::fuzz -- --nocapture
+//! VB365_FUZZ_INPUTS=1000000 cargo test --release -p vb365 --all-features --lib request::decode::fuzz -- --nocapture
 //! ```
 //!
 //! `VB365_FUZZ_SEED` picks another seed; a failure prints the seed, the

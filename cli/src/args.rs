@@ -1,0 +1,263 @@
+//! The command line: connection options on every command, one subcommand
+//! per operation, grouped by resource.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use uuid::Uuid;
+use vb365::ApiVersion;
+
+const EXIT_CODES: &str = "\
+Exit status: 0 on success; 1 when the server or the network refused (the
+server's status and message, a connection or TLS failure, a timeout); 2 for
+invalid usage or input (an unknown option, a malformed UUID, a body file
+that is not JSON, a value the client refuses before sending).
+
+Output: --output json prints one JSON document, ndjson one item a line as
+pages arrive (a collection of any size never sits in memory), table
+readable columns. The default is table on a terminal, json otherwise.
+RUST_LOG=debug (or vb365=debug) turns on the library's tracing on stderr.";
+
+/// Every Veeam Backup for Microsoft 365 REST API operation from a shell.
+///
+/// Logs in (password from VB365_PASSWORD, --password-stdin, or a prompt),
+/// renews the token, retries, walks every page of a collection, and prints
+/// JSON for scripts or tables for people.
+#[derive(Debug, Parser)]
+#[command(name = "vb365", version, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: Connection,
+
+    /// How to print results: json, ndjson or table [default: table on a terminal, json otherwise].
+    #[arg(long, short, global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How to reach and log in to the server.
+#[derive(Debug, Args)]
+pub struct Connection {
+    /// The server, e.g. https://vbo.example.com (port 4443 is added).
+    #[arg(long, env = "VB365_URL", hide_env_values = true, global = true)]
+    pub url: Option<String>,
+
+    /// The account to log in with; its password comes from VB365_PASSWORD,
+    /// --password-stdin, or a prompt on a terminal (never an argument).
+    #[arg(long, env = "VB365_USER", hide_env_values = true, global = true)]
+    pub user: Option<String>,
+
+    /// Read the password from the first line of standard input.
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
+
+    /// Trust the PEM certificate(s) in FILE (a self-signed server).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Accept any certificate: anyone on the way can read the password.
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
+    /// Use these API versions (e.g. 6, or 6,8) instead of asking the server.
+    #[arg(long, value_name = "VERSIONS", value_delimiter = ',', global = true)]
+    pub api_version: Option<Vec<ApiVersion>>,
+
+    /// Seconds one request may take. [default: 60]
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, global = true)]
+    pub timeout: Option<Duration>,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(format!("`{text}` must be more than 0 and at most 86400 seconds"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON document.
+    Json,
+    /// One JSON value a line, streamed as pages arrive.
+    Ndjson,
+    /// Columns for people.
+    Table,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The server: its installation, build and API versions.
+    Server {
+        #[command(subcommand)]
+        command: ServerCommand,
+    },
+    /// Microsoft 365 organizations.
+    #[command(visible_alias = "orgs")]
+    Organizations {
+        #[command(subcommand)]
+        command: OrganizationsCommand,
+    },
+    /// The backup accounts of an organization.
+    BackupAccounts {
+        #[command(subcommand)]
+        command: BackupAccountsCommand,
+    },
+    /// What a backup job selects.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// Restore sessions of tenant organizations.
+    RestoreSessions {
+        #[command(subcommand)]
+        command: RestoreSessionsCommand,
+    },
+    /// Any request, with the login and renewal; prints the response as JSON.
+    Api {
+        /// GET, POST, PUT, DELETE, ...
+        method: String,
+        /// The path under the server, query included: /v8/Jobs?limit=5.
+        path: String,
+        /// The JSON body: a file, or - for standard input.
+        #[arg(long, value_name = "FILE")]
+        body: Option<PathBuf>,
+    },
+    /// Run the embedded simulator as a standalone server on 127.0.0.1, for
+    /// contract tests in any language; stops on Ctrl-C or SIGTERM.
+    Simulate(Simulate),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Installation ID, product build and the API versions served (server_info).
+    Info,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizationsCommand {
+    /// Every organization, with all its properties (list_organizations).
+    List(Collection),
+    /// One organization (get_organization).
+    Get {
+        /// The organization's ID.
+        organization_id: Uuid,
+    },
+    /// Add an organization with basic authentication (add_organization).
+    Add {
+        /// The organization as JSON (OrganizationCreate): a file, or - for
+        /// standard input [default: standard input].
+        #[arg(long, value_name = "FILE")]
+        body: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAccountsCommand {
+    /// The backup accounts of an organization (list_backup_accounts).
+    List {
+        /// The organization's ID.
+        organization_id: Uuid,
+    },
+    /// Replace the backup accounts of an organization (set_backup_accounts).
+    Set {
+        /// The organization's ID.
+        organization_id: Uuid,
+        /// The accounts as a JSON array (BackupAccount): a file, or - for
+        /// standard input [default: standard input].
+        #[arg(long, value_name = "FILE")]
+        body: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Every item a backup job selects: users, groups, sites, teams (job_selected_items).
+    SelectedItems {
+        /// The job's ID.
+        job_id: Uuid,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// Every mailbox a backup job processes, in the archived v1 API (job_selected_mailboxes).
+    SelectedMailboxes {
+        /// The job's ID.
+        job_id: Uuid,
+        #[command(flatten)]
+        collection: Collection,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RestoreSessionsCommand {
+    /// Start a restore session (start_restore_session).
+    Start {
+        /// The options as JSON (ExploreOptions): a file, or - for standard
+        /// input; without it, --type and --date-time say what to explore.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["type_", "date_time"])]
+        body: Option<PathBuf>,
+        /// The service: Vex (Exchange), Veod (OneDrive), Vesp (SharePoint), Vet (Teams).
+        #[arg(long = "type", value_name = "TYPE", requires = "date_time")]
+        type_: Option<String>,
+        /// Show the data as backed up before this time (RFC 3339).
+        #[arg(long, value_name = "TIME", requires = "type_")]
+        date_time: Option<vb365::DateTime>,
+        /// Show items deleted before that time.
+        #[arg(long)]
+        show_deleted: bool,
+        /// Show every version of items.
+        #[arg(long)]
+        show_all_versions: bool,
+    },
+    /// One restore session (get_restore_session).
+    Get {
+        /// The session's ID.
+        restore_session_id: Uuid,
+    },
+    /// Stop a restore session (stop_restore_session).
+    Stop {
+        /// The session's ID.
+        restore_session_id: Uuid,
+    },
+}
+
+/// How much of a collection to walk.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Collection {
+    /// Stop after N items [default: every item, every page].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Items per request on paged APIs (1 to 10000).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub page_size: u32,
+}
+
+/// `vb365 simulate`.
+#[derive(Debug, Args)]
+pub struct Simulate {
+    /// Listen on this port of 127.0.0.1 [default: a free one].
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The API versions to serve: some of 1, 6 and 8.
+    #[arg(long, value_delimiter = ',', default_values_t = [ApiVersion::V1, ApiVersion::V6, ApiVersion::V8])]
+    pub versions: Vec<ApiVersion>,
+    /// Misbehave: STATUS[:RETRY_AFTER] (503, 429:5), drop, malformed, stall
+    /// or delay:MILLISECONDS, then @OPERATION to aim it and *N to repeat
+    /// it, e.g. 503@list_organizations*2. May be given several times.
+    #[arg(long, value_name = "FAULT")]
+    pub fault: Vec<String>,
+    /// Write this time wherever the simulator writes "now" (RFC 3339), so
+    /// that its answers are the same on every run.
+    #[arg(long, value_name = "TIME")]
+    pub frozen_time: Option<vb365::DateTime>,
+    /// How many items the seeded job selects (v6, v8).
+    #[arg(long, default_value_t = 25)]
+    pub job_items: usize,
+    /// How many mailboxes the seeded job processes (v1).
+    #[arg(long, default_value_t = 250)]
+    pub mailboxes: usize,
+}

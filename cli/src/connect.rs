@@ -1,0 +1,52 @@
+//! Building the client from the connection options, and logging in.
+
+use std::io::{BufRead, IsTerminal};
+
+use vb365::{Client, Credentials, Secret};
+
+use crate::args::Connection;
+use crate::failure::Failure;
+
+/// A client for the server of `connection`, logged in.
+pub async fn connect(connection: &Connection) -> Result<Client, Failure> {
+    let url = connection.url.as_deref().ok_or_else(|| Failure::usage("no server: give --url or set VB365_URL"))?;
+    let user = connection.user.as_deref().ok_or_else(|| Failure::usage("no account: give --user or set VB365_USER"))?;
+    let mut builder = Client::builder(url).danger_accept_invalid_certs(connection.insecure);
+    if let Some(file) = &connection.ca_cert {
+        let pem = std::fs::read(file).map_err(|e| Failure::usage(format!("--ca-cert {}: {e}", file.display())))?;
+        builder = builder.add_root_certificate(pem);
+    }
+    if let Some(versions) = &connection.api_version {
+        builder = builder.api_versions(versions.iter().copied());
+    }
+    if let Some(timeout) = connection.timeout {
+        builder = builder.request_timeout(timeout);
+    }
+    let client = builder.build()?;
+    let password = password(connection, user, client.base_url())?;
+    client.login(Credentials::password(user, password)).await?;
+    Ok(client)
+}
+
+/// The password: from standard input when asked, else `VB365_PASSWORD`,
+/// else a prompt without echo when a terminal is attached. Never an argument.
+fn password(connection: &Connection, user: &str, url: &str) -> Result<Secret, Failure> {
+    if connection.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::usage(format!("--password-stdin: {e}")))?;
+        let password = line.trim_end_matches(['\r', '\n']);
+        if password.is_empty() {
+            return Err(Failure::usage("--password-stdin: standard input holds no password"));
+        }
+        return Ok(Secret::from(password));
+    }
+    if let Ok(password) = std::env::var("VB365_PASSWORD") {
+        return Ok(Secret::from(password));
+    }
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let password = rpassword::prompt_password(format!("password of {user} at {url}: "))
+            .map_err(|e| Failure::usage(format!("cannot read the password: {e}")))?;
+        return Ok(Secret::from(password));
+    }
+    Err(Failure::usage("no password: set VB365_PASSWORD, pass --password-stdin, or run in a terminal to be asked"))
+}

@@ -1,0 +1,66 @@
+//! `vb365`: every Veeam Backup for Microsoft 365 REST API operation from a
+//! shell, over `vb365::Client`, and the simulator as a standalone server.
+#![forbid(unsafe_code)]
+
+mod args;
+mod body;
+mod commands;
+mod connect;
+mod failure;
+mod output;
+mod rows;
+mod simulate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to standard output with status 0.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        // A usage error is one line, as every other failure: clap's first.
+        Err(e) => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            eprintln!("vb365: {} (see --help)", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("vb365: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`vb365 ... | head`): nothing more to say.
+        Err(failure) if failure.message.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("vb365: {failure}");
+            failure.exit_code()
+        }
+    }
+}
+
+/// `RUST_LOG` (`debug`, `vb365=debug`, ...) turns on the library's tracing on
+/// standard error.
+fn tracing() {
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let Ok(filter) = std::env::var("RUST_LOG") else { return };
+    match filter.parse::<tracing_subscriber::filter::Targets>() {
+        Ok(targets) => {
+            let subscriber = tracing_subscriber::fmt().with_writer(std::io::stderr).finish().with(targets);
+            let _ = tracing::subscriber::set_global_default(subscriber);
+        }
+        Err(e) => eprintln!("vb365: RUST_LOG={filter} is not a filter ({e}); tracing stays off"),
+    }
+}

@@ -1,0 +1,157 @@
+//! Printing results: one JSON document, one JSON value a line, or a table.
+//!
+//! Collections are written as their items arrive, in every format but
+//! `table` (whose columns need every row): `json` writes the array's
+//! brackets around the items, `ndjson` one item a line, so a collection of
+//! any size never sits in memory.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{Table, presets};
+use futures::{Stream, StreamExt};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::args::OutputFormat;
+use crate::failure::Failure;
+use crate::rows::Row;
+
+/// Where results go: standard output, buffered.
+pub struct Output {
+    format: OutputFormat,
+    out: std::io::BufWriter<std::io::Stdout>,
+}
+
+impl Output {
+    /// `format`, or `table` on a terminal and `json` otherwise.
+    pub fn new(format: Option<OutputFormat>) -> Self {
+        let terminal = std::io::stdout().is_terminal();
+        let format = format.unwrap_or(if terminal { OutputFormat::Table } else { OutputFormat::Json });
+        Self { format, out: std::io::BufWriter::new(std::io::stdout()) }
+    }
+
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    /// One value.
+    pub fn one<T: Serialize + Row>(&mut self, value: &T) -> Result<(), Failure> {
+        match self.format {
+            OutputFormat::Json => self.pretty(value)?,
+            OutputFormat::Ndjson => self.line(value)?,
+            OutputFormat::Table => self.table(std::slice::from_ref(value))?,
+        }
+        self.flush()
+    }
+
+    /// A JSON value the client has no type for (`api`): JSON in every format.
+    pub fn value(&mut self, value: &Value) -> Result<(), Failure> {
+        match self.format {
+            OutputFormat::Ndjson => self.line(value)?,
+            OutputFormat::Json | OutputFormat::Table => self.pretty(value)?,
+        }
+        self.flush()
+    }
+
+    /// A message for people after an operation that answers nothing; the
+    /// machine formats print nothing (the exit status says it worked).
+    pub fn done(&mut self, message: &str) -> Result<(), Failure> {
+        if self.format == OutputFormat::Table {
+            writeln!(self.out, "{message}")?;
+        }
+        self.flush()
+    }
+
+    /// Every item of `items` up to `limit`, as they arrive; returns how many.
+    /// An error ends the output where it happened.
+    pub async fn many<T, S>(&mut self, items: S, limit: Option<u64>) -> Result<u64, Failure>
+    where
+        T: Serialize + Row,
+        S: Stream<Item = Result<T, vb365::Error>>,
+    {
+        let progress = progress();
+        let mut items =
+            std::pin::pin!(items.take(limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX))));
+        let mut count = 0u64;
+        let mut rows = Vec::new();
+        let outcome = loop {
+            let item = match items.next().await {
+                None => break Ok(()),
+                Some(Err(e)) => break Err(e),
+                Some(Ok(item)) => item,
+            };
+            match self.format {
+                OutputFormat::Json => {
+                    // The array opens with its first item, so a collection
+                    // that fails at once prints nothing.
+                    self.out.write_all(if count == 0 { b"[\n" } else { b",\n" })?;
+                    let text = serde_json::to_string_pretty(&item).map_err(std::io::Error::other)?;
+                    for (i, line) in text.lines().enumerate() {
+                        if i > 0 {
+                            self.out.write_all(b"\n")?;
+                        }
+                        write!(self.out, "  {line}")?;
+                    }
+                }
+                OutputFormat::Ndjson => self.line(&item)?,
+                OutputFormat::Table => rows.push(item),
+            }
+            count += 1;
+            progress.inc(1);
+        };
+        progress.finish_and_clear();
+        match (self.format, &outcome) {
+            (OutputFormat::Json, Ok(())) if count == 0 => writeln!(self.out, "[]")?,
+            (OutputFormat::Json, Ok(())) => writeln!(self.out, "\n]")?,
+            (OutputFormat::Table, Ok(())) => self.table(&rows)?,
+            // A failure ends the output where it happened; the exit status says so.
+            _ => {}
+        }
+        self.flush()?;
+        outcome.map(|()| count).map_err(Failure::from)
+    }
+
+    fn pretty<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        serde_json::to_writer_pretty(&mut self.out, value).map_err(std::io::Error::other)?;
+        writeln!(self.out)?;
+        Ok(())
+    }
+
+    fn line<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        serde_json::to_writer(&mut self.out, value).map_err(std::io::Error::other)?;
+        writeln!(self.out)?;
+        Ok(())
+    }
+
+    fn table<T: Row>(&mut self, rows: &[T]) -> Result<(), Failure> {
+        let mut table = Table::new();
+        table.load_style(presets::NOTHING).set_header(T::HEADER.to_vec());
+        for row in rows {
+            table.add_row(row.cells());
+        }
+        // The preset pads every cell with a space on each side; a table
+        // starts at the margin.
+        for line in table.to_string().lines() {
+            writeln!(self.out, "{}", line.strip_prefix(' ').unwrap_or(line).trim_end())?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Failure> {
+        self.out.flush().map_err(Failure::from)
+    }
+}
+
+/// A count of the items so far on standard error, only when it is a terminal.
+fn progress() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{spinner} {human_pos} items ({per_sec})")
+        .unwrap_or(ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
