@@ -58,7 +58,16 @@ fn tracing() {
     let Ok(filter) = std::env::var("RUST_LOG") else { return };
     match filter.parse::<tracing_subscriber::filter::Targets>() {
         Ok(targets) => {
-            let subscriber = tracing_subscriber::fmt().with_writer(std::io::stderr).finish().with(targets);
+            // The builder stops at INFO unless told otherwise; RUST_LOG decides.
+            // Each `vb365.call` span is printed when it closes, with its
+            // operation, method, path, status, attempts and duration.
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_writer(std::io::stderr)
+                .finish()
+                .with(targets);
             let _ = tracing::subscriber::set_global_default(subscriber);
         }
         Err(e) => eprintln!("vb365: RUST_LOG={filter} is not a filter ({e}); tracing stays off"),

@@ -33,6 +33,8 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
     for fault in faults {
         simulator.inject(fault);
     }
+    // Listen before saying where it listens: a script may stop it at once.
+    let stop = Stop::listen()?;
     let versions: Vec<String> = simulator.versions().iter().map(ToString::to_string).collect();
     let mut out = std::io::stdout().lock();
     if output.format() == OutputFormat::Table {
@@ -59,31 +61,46 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
     }
     out.flush()?;
     drop(out);
-    stopped().await;
+    stop.wait().await;
     drop(simulator);
     Ok(())
 }
 
-/// Waits for Ctrl-C, or SIGTERM where there is one.
-async fn stopped() {
+/// Ctrl-C and, where there is one, SIGTERM, listened to from creation on.
+struct Stop {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    fn listen() -> Result<Self, Failure> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let cannot =
+                |e: std::io::Error| Failure::from(std::io::Error::other(format!("cannot listen for signals: {e}")));
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt()).map_err(cannot)?,
+                terminate: signal(SignalKind::terminate()).map_err(cannot)?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(Self {})
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

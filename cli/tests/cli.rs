@@ -291,6 +291,54 @@ async fn a_password_from_standard_input_and_none_without_a_terminal() {
     );
 }
 
+/// Progress goes to standard error only when it is a terminal: under
+/// `script` (a pseudo-terminal for every stream) it shows; in a pipe (every
+/// other test here checks an empty stderr) it does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_shows_on_a_terminal() {
+    let mut config = SimulatorConfig::default();
+    config.job_item_count = 20_000;
+    let sim = Simulator::start_with(config).await.unwrap();
+    let command = format!(
+        "VB365_URL={} VB365_USER=administrator VB365_PASSWORD=simulated-password {} jobs selected-items {JOB} \
+         --page-size 100 --output ndjson > /dev/null",
+        sim.url(),
+        env!("CARGO_BIN_EXE_vb365")
+    );
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("script").args(["--quiet", "--return", "--command", &command, "/dev/null"]).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{terminal}");
+    assert!(terminal.contains(" items ("), "no progress on the terminal: {terminal:?}");
+}
+
+/// `RUST_LOG` turns on the library's tracing, on standard error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rust_log_turns_on_the_library_s_tracing() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    let url = sim.url().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_vb365"))
+            .args(["server", "info", "-o", "json"])
+            .env("VB365_URL", url)
+            .env("VB365_USER", "administrator")
+            .env("VB365_PASSWORD", "simulated-password")
+            .env("RUST_LOG", "vb365=debug")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("asked the server which API versions it serves"), "{stderr}");
+    assert!(stderr.contains("vb365.call") && stderr.contains("operation=\"get_service_instance_v8\""), "{stderr}");
+    assert!(!stderr.contains("simulated-password") && !stderr.contains("sim-access-"), "no secrets: {stderr}");
+}
+
 /// `vb365 simulate` serves until SIGTERM, and other programs can use it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulate_serves_until_sigterm() {
@@ -320,6 +368,28 @@ async fn simulate_serves_until_sigterm() {
         }
         assert!(waited.elapsed() < Duration::from_secs(10), "vb365 simulate did not stop on SIGTERM");
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[test]
+fn simulate_stops_on_ctrl_c() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vb365"))
+        .args(["simulate", "-o", "json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("\"url\""), "{first}");
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let waited = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(waited.elapsed() < Duration::from_secs(10), "vb365 simulate did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
