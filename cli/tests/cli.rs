@@ -358,17 +358,7 @@ async fn simulate_serves_until_sigterm() {
     // The injected 503 is retried away; the versions are v6 only.
     golden(url, &["server", "info", "-o", "json"], "simulate_server_info.json").await;
 
-    let stop = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(stop.success());
-    let waited = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(waited.elapsed() < Duration::from_secs(10), "vb365 simulate did not stop on SIGTERM");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    stops_cleanly_on(&mut child, "-TERM");
 }
 
 #[test]
@@ -381,14 +371,19 @@ fn simulate_stops_on_ctrl_c() {
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     assert!(first.contains("\"url\""), "{first}");
-    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    stops_cleanly_on(&mut child, "-INT");
+}
+
+/// Sends `signal` to `child` and waits (at most 10 s) for it to exit with status 0.
+fn stops_cleanly_on(child: &mut std::process::Child, signal: &str) {
+    assert!(Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap().success());
     let waited = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
+            assert!(status.success(), "{signal}: {status:?}");
+            return;
         }
-        assert!(waited.elapsed() < Duration::from_secs(10), "vb365 simulate did not stop on Ctrl-C");
+        assert!(waited.elapsed() < Duration::from_secs(10), "vb365 simulate did not stop on kill {signal}");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
