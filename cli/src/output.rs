@@ -4,6 +4,11 @@
 //! `table` (whose columns need every row): `json` writes the array's
 //! brackets around the items, `ndjson` one item a line, so a collection of
 //! any size never sits in memory.
+//!
+//! Every value goes through `serde_json::Value`, whose objects keep their
+//! keys in order: the generated types hold maps (`_links`) as `HashMap`s,
+//! which decode faster but would print their keys in another order on
+//! every run.
 
 use std::io::{IsTerminal, Write};
 
@@ -86,7 +91,7 @@ impl Output {
                     // The array opens with its first item, so a collection
                     // that fails at once prints nothing.
                     self.out.write_all(if count == 0 { b"[\n" } else { b",\n" })?;
-                    let text = serde_json::to_string_pretty(&item).map_err(std::io::Error::other)?;
+                    let text = serde_json::to_string_pretty(&ordered(&item)?).map_err(std::io::Error::other)?;
                     for (i, line) in text.lines().enumerate() {
                         if i > 0 {
                             self.out.write_all(b"\n")?;
@@ -113,13 +118,13 @@ impl Output {
     }
 
     fn pretty<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        serde_json::to_writer_pretty(&mut self.out, value).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut self.out, &ordered(value)?).map_err(std::io::Error::other)?;
         writeln!(self.out)?;
         Ok(())
     }
 
     fn line<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        serde_json::to_writer(&mut self.out, value).map_err(std::io::Error::other)?;
+        serde_json::to_writer(&mut self.out, &ordered(value)?).map_err(std::io::Error::other)?;
         writeln!(self.out)?;
         Ok(())
     }
@@ -141,6 +146,11 @@ impl Output {
     fn flush(&mut self) -> Result<(), Failure> {
         self.out.flush().map_err(Failure::from)
     }
+}
+
+/// `value` with every object's keys in one order.
+fn ordered<T: Serialize>(value: &T) -> Result<Value, Failure> {
+    serde_json::to_value(value).map_err(|e| Failure::from(std::io::Error::other(e)))
 }
 
 /// A count of the items so far on standard error, only when it is a terminal.

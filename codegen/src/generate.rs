@@ -12,7 +12,6 @@ use crate::{Document, Error, ErrorKind, check, open_enums};
 /// The one set of generation settings, shared by `build.rs` and the xtask.
 ///
 /// - builder-style methods, one per operation;
-/// - maps (`_links`) are `BTreeMap`s, so their keys keep one order;
 /// - every `type: string, format: password` becomes `crate::Secret`, which
 ///   never prints its value;
 /// - every `type: string, format: date-time` becomes `crate::DateTime`, which
@@ -32,8 +31,6 @@ pub fn settings(doc: &Document) -> GenerationSettings {
         .with_inner_type(quote!(::std::sync::Arc<crate::ClientState>))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq")
-        // Ordered maps: `_links` and other maps print the same on every run.
-        .with_map_type("::std::collections::BTreeMap")
         .with_crate("vb365", progenitor::CrateVers::Any, None)
         .with_conversion(string_format("password"), "crate::Secret", [TypeImpl::FromStr, TypeImpl::Display].into_iter())
         .with_conversion(
