@@ -189,3 +189,16 @@ fn the_simulator_refuses_versions_it_cannot_serve() {
         assert!(err.to_string().contains(says), "{err}");
     }
 }
+
+/// The probe asks `ServiceInstance` without a token and takes a 401 as an
+/// answer; `server_info` asks the same path with a token, and a 401 there
+/// means the token expired: renewed and asked again, on every version.
+#[tokio::test]
+async fn server_info_renews_a_refused_token_like_every_call() {
+    for versions in [[ApiVersion::V6], [ApiVersion::V8]] {
+        let (simulator, client) = serving(&versions).await;
+        simulator.revoke_access_tokens();
+        let info = client.server_info().await.unwrap_or_else(|e| panic!("{versions:?}: {e}"));
+        assert_eq!(info.api_versions, versions);
+    }
+}

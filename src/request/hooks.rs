@@ -14,7 +14,7 @@ use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use super::retry;
 use crate::request::auth::is_token_request;
 use crate::request::call::{record_attempt, record_not_repeated, record_response, stash};
-use crate::request::versions::PROBE;
+use crate::request::versions::PROBE_REQUEST;
 use crate::{ClientState, RetryConfig, api};
 
 impl ClientHooks<Arc<ClientState>> for api::Client {
@@ -54,7 +54,7 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         let mut request = request;
         let mut attempt = 1;
         // A request without a token is not renewed and repeated after a 401.
-        let mut renewed = is_token_request(operation) || operation == PROBE;
+        let mut renewed = is_token_request(operation) || operation == PROBE_REQUEST;
         loop {
             // A copy to send again; every body this client sends can be copied.
             let spare = request.try_clone();

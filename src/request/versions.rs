@@ -79,6 +79,9 @@ pub const PROBED: [ApiVersion; 6] =
 
 /// The operation that probing uses, as errors name it.
 pub(crate) const PROBE: &str = "get_service_instance";
+/// How the request path knows a probe: it carries no token, so a 401 is an
+/// answer, not a token to renew (unlike `get_service_instance` itself).
+pub(crate) const PROBE_REQUEST: &str = "probe_api_versions";
 
 /// Whether the versions were pinned or found out, and what they are.
 #[derive(Debug, Default)]
@@ -163,7 +166,7 @@ async fn probe_one(api: &api::Client, version: ApiVersion) -> Result<bool, Error
     let url = format!("{}/{version}/ServiceInstance", api.baseurl);
     let request = api.client.get(url).build().map_err(|e| Error::transport(PROBE, e))?;
     debug_assert!(request.headers().get(AUTHORIZATION).is_none());
-    let response = hooks::exec_anonymous(api, request, PROBE).await.map_err(|e| Error::transport(PROBE, e))?;
+    let response = hooks::exec_anonymous(api, request, PROBE_REQUEST).await.map_err(|e| Error::transport(PROBE, e))?;
     match response.status() {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Ok(true),
         status if status.is_success() => Ok(true),
