@@ -37,11 +37,11 @@ pub fn check(doc: &Document) -> Vec<Problem> {
         Some(v) if v.starts_with("3.0.") => {}
         other => problems.push("/openapi", format!("must be an OpenAPI 3.0.x version, found {other:?}")),
     }
-    check_refs(root, root, String::new(), &mut problems);
+    check_refs(root, &mut problems);
     check_operations(root, &mut problems);
-    check_enums(root, String::new(), &mut problems);
+    check_enums(root, &mut problems);
     check_components(root, &mut problems);
-    check_departures(root, String::new(), &mut problems);
+    check_departures(root, &mut problems);
     problems.0
 }
 
@@ -53,25 +53,12 @@ pub const DRIFT_KINDS: &[&str] =
 /// `x-departure` is prose, or a mapping with a `note` (and a `drift` list of
 /// difference kinds, and `versions`), or a list of such mappings; a
 /// misspelled kind would never match, so it is refused.
-fn check_departures(value: &Value, pointer: String, problems: &mut Problems) {
-    match value {
-        Value::Object(map) => {
-            if let Some(departure) = map.get("x-departure")
-                && let Err(message) = departure_shape(departure)
-            {
-                problems.push(format!("{pointer}/x-departure"), message);
-            }
-            for (key, child) in map {
-                check_departures(child, format!("{pointer}/{}", pointer_segment(key)), problems);
-            }
+fn check_departures(root: &Value, problems: &mut Problems) {
+    each_object(root, String::new(), &mut |map, pointer| {
+        if let Some(Err(message)) = map.get("x-departure").map(departure_shape) {
+            problems.push(format!("{pointer}/x-departure"), message);
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                check_departures(child, format!("{pointer}/{i}"), problems);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 fn departure_shape(departure: &Value) -> Result<(), String> {
@@ -132,30 +119,35 @@ pub(crate) fn resolve<'a>(root: &'a Value, mut value: &'a Value) -> Option<&'a V
     None
 }
 
-fn check_refs(root: &Value, value: &Value, pointer: String, problems: &mut Problems) {
+fn check_refs(root: &Value, problems: &mut Problems) {
+    each_object(root, String::new(), &mut |map, pointer| {
+        let Some(target) = map.get("$ref") else { return };
+        match target.as_str() {
+            Some(t) if t.starts_with("#/") && root.pointer(&t[1..]).is_some() => {}
+            Some(t) if t.starts_with("#/") => {
+                problems.push(format!("{pointer}/$ref"), format!("`{t}` does not resolve to anything in this document"))
+            }
+            Some(t) => problems.push(
+                format!("{pointer}/$ref"),
+                format!("`{t}` is not a local reference; only `#/...` references are supported"),
+            ),
+            None => problems.push(format!("{pointer}/$ref"), "must be a string"),
+        }
+    });
+}
+
+/// Calls `visit` with every object in `value` and its JSON pointer.
+fn each_object(value: &Value, pointer: String, visit: &mut impl FnMut(&Map<String, Value>, &str)) {
     match value {
         Value::Object(map) => {
-            if let Some(target) = map.get("$ref") {
-                match target.as_str() {
-                    Some(t) if t.starts_with("#/") && root.pointer(&t[1..]).is_some() => {}
-                    Some(t) if t.starts_with("#/") => problems.push(
-                        format!("{pointer}/$ref"),
-                        format!("`{t}` does not resolve to anything in this document"),
-                    ),
-                    Some(t) => problems.push(
-                        format!("{pointer}/$ref"),
-                        format!("`{t}` is not a local reference; only `#/...` references are supported"),
-                    ),
-                    None => problems.push(format!("{pointer}/$ref"), "must be a string"),
-                }
-            }
+            visit(map, &pointer);
             for (key, child) in map {
-                check_refs(root, child, format!("{pointer}/{}", pointer_segment(key)), problems);
+                each_object(child, format!("{pointer}/{}", pointer_segment(key)), visit);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                check_refs(root, child, format!("{pointer}/{i}"), problems);
+                each_object(child, format!("{pointer}/{i}"), visit);
             }
         }
         _ => {}
@@ -286,26 +278,15 @@ fn path_parameters(root: &Value, parameters: Option<&Value>) -> BTreeMap<String,
 
 /// Enumerations must be named components so the client can generate them
 /// open (accepting values a newer server adds).
-fn check_enums(value: &Value, pointer: String, problems: &mut Problems) {
-    match value {
-        Value::Object(map) => {
-            if map.contains_key("enum") && !is_component_schema(&pointer) && !pointer.starts_with("/servers/") {
-                problems.push(
-                    format!("{pointer}/enum"),
-                    "enumerations must be named schemas under /components/schemas so the client accepts values a newer server adds",
-                );
-            }
-            for (key, child) in map {
-                check_enums(child, format!("{pointer}/{}", pointer_segment(key)), problems);
-            }
+fn check_enums(root: &Value, problems: &mut Problems) {
+    each_object(root, String::new(), &mut |map, pointer| {
+        if map.contains_key("enum") && !is_component_schema(pointer) && !pointer.starts_with("/servers/") {
+            problems.push(
+                format!("{pointer}/enum"),
+                "enumerations must be named schemas under /components/schemas so the client accepts values a newer server adds",
+            );
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                check_enums(child, format!("{pointer}/{i}"), problems);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 fn is_component_schema(pointer: &str) -> bool {
