@@ -89,13 +89,12 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
             Some(version)
                 if is_probe && parts.method == http::Method::GET && shared.config.versions.contains(&version) =>
             {
-                let token = authorization.as_deref().and_then(|a| a.strip_prefix("Bearer "));
-                if token.is_some_and(|t| shared.world().tokens.accepts(t)) {
+                if live_token(&shared, authorization.as_deref()) {
                     let call =
                         Call { shared: &shared, version, params: BTreeMap::new(), query: BTreeMap::new(), body: None };
                     tokens::service_instance(call)
                 } else {
-                    message(StatusCode::UNAUTHORIZED, "Authorization has been denied for this request.")
+                    denied()
                 }
             }
             _ => not_found(),
@@ -106,11 +105,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     if !shared.config.versions.contains(&version) {
         return not_found();
     }
-    if operation.authenticated {
-        let token = authorization.as_deref().and_then(|a| a.strip_prefix("Bearer "));
-        if !token.is_some_and(|t| shared.world().tokens.accepts(t)) {
-            return message(StatusCode::UNAUTHORIZED, "Authorization has been denied for this request.");
-        }
+    if operation.authenticated && !live_token(&shared, authorization.as_deref()) {
+        return denied();
     }
     let body = match parsed {
         Some(Ok(value)) => Some(value),
@@ -140,6 +136,17 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         }),
     };
     answer.unwrap_or_else(Refusal::into_response)
+}
+
+/// Whether `Authorization` carries a bearer token the simulator issued and
+/// that has not expired.
+fn live_token(shared: &Shared, authorization: Option<&str>) -> bool {
+    let token = authorization.and_then(|a| a.strip_prefix("Bearer "));
+    token.is_some_and(|t| shared.world().tokens.accepts(t))
+}
+
+fn denied() -> Response {
+    message(StatusCode::UNAUTHORIZED, "Authorization has been denied for this request.")
 }
 
 /// The API version of a path template (`/v8/...` is v8).
