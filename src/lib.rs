@@ -21,7 +21,7 @@ pub use error::{Error, TransportKind};
 pub use request::auth::Credentials;
 pub use request::repair::{KEPT_REPAIRS, Repair};
 pub use request::retry::RetryConfig;
-pub use request::versions::{ApiVersion, PROBED};
+pub use request::versions::{ApiVersion, OperationFamily, PROBED};
 pub use reqwest::Method;
 pub use resources::mailboxes::SelectedMailboxes;
 pub use resources::paging::{MAX_PAGE_SIZE, PageRequest, Pages};

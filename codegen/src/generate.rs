@@ -89,6 +89,10 @@ pub fn generate(doc: &Document) -> Result<String, Error> {
         /// Where the document was read from when the client was generated.
         pub const OPENAPI_SOURCE: &str = #source;
     });
+    let (families, _) = crate::families(doc);
+    let table: syn::File = syn::parse2(crate::families::to_tokens(&families))
+        .map_err(|e| Error::new(&doc.path, ErrorKind::Generator(format!("the family table does not parse: {e}"))))?;
+    file.items.extend(table.items);
     let secrets = secret_properties(doc);
     file.items.push(syn::parse_quote! {
         /// Names of the properties the document marks `format: password`;

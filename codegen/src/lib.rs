@@ -7,12 +7,14 @@
 
 mod document;
 mod enums;
+mod families;
 mod generate;
 mod lenient;
 mod structure;
 
 pub use document::Document;
 pub use enums::{OpenEnum, open_enums};
+pub use families::{Family, Member, families};
 pub use generate::{generate, settings};
 pub use structure::{Problem, check};
 

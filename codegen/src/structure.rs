@@ -42,6 +42,7 @@ pub fn check(doc: &Document) -> Vec<Problem> {
     check_enums(root, &mut problems);
     check_components(root, &mut problems);
     check_departures(root, &mut problems);
+    problems.0.extend(crate::families(doc).1);
     problems.0
 }
 
@@ -326,7 +327,7 @@ mod tests {
     #[test]
     fn a_clean_document_has_no_problems() {
         let doc = format!(
-            "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      operationId: get_a\n      x-source: here\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses:\n        '200': {{description: ok}}\n"
+            "{HEAD}paths:\n  /v6/a/{{id}}:\n    get:\n      operationId: get_a\n      x-source: here\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses:\n        '200': {{description: ok}}\n"
         );
         assert_eq!(problems(&doc), vec![]);
     }
@@ -334,11 +335,11 @@ mod tests {
     #[test]
     fn undeclared_path_parameter_is_reported() {
         let doc = format!(
-            "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      operationId: get_a\n      x-source: here\n      responses:\n        '200': {{description: ok}}\n"
+            "{HEAD}paths:\n  /v6/a/{{id}}:\n    get:\n      operationId: get_a\n      x-source: here\n      responses:\n        '200': {{description: ok}}\n"
         );
         let found = problems(&doc);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].pointer, "/paths/~1a~1{id}/get");
+        assert_eq!(found[0].pointer, "/paths/~1v6~1a~1{id}/get");
         assert!(found[0].message.contains("`id`"));
     }
 

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::HeaderValue;
 
 use crate::api::types::{GrantType, Token, TokenRequest};
-use crate::request::call::call;
-use crate::{ApiVersion, Error, Secret, api};
+use crate::api::versioned;
+use crate::{Error, Secret, api};
 
 /// The operationId of the token request, which carries no bearer token.
 pub(crate) const CREATE_TOKEN: &str = "create_token";
@@ -320,14 +320,9 @@ impl Current {
 /// Sends a token request; a refusal is an authentication error.
 async fn request_token(api: &api::Client, grant: TokenRequest) -> Result<Current, Error> {
     let margin = api.inner.config.token_refresh_margin;
-    let version = api.inner.versions.choose(CREATE_TOKEN, &[ApiVersion::V6, ApiVersion::V8], None)?;
-    let (operation, sent) = if version == ApiVersion::V8 {
-        (CREATE_TOKEN_V8, call(&api.inner, CREATE_TOKEN_V8, Box::pin(api.create_token_v8().body(grant).send())).await)
-    } else {
-        (CREATE_TOKEN, call(&api.inner, CREATE_TOKEN, Box::pin(api.create_token().body(grant).send())).await)
-    };
-    let token: Token = sent.map_err(|e| match e {
-        Error::Api { status, message, .. } => Error::Auth {
+    let sent: Result<Token, Error> = versioned!(send api, create_token, |op| op.body(grant));
+    let token = sent.map_err(|e| match e {
+        Error::Api { operation, status, message, .. } => Error::Auth {
             operation,
             status: Some(status),
             reason: format!("the server refused the credentials ({status}): {message}"),

@@ -123,14 +123,9 @@ impl Versions {
         Ok(found)
     }
 
-    /// The newest of `candidates` (the versions an operation exists in) that
-    /// the server serves.
-    pub(crate) fn choose(
-        &self,
-        operation: &'static str,
-        candidates: &[ApiVersion],
-        instead: Option<&'static str>,
-    ) -> Result<ApiVersion, Error> {
+    /// The newest version of `family` that the server serves.
+    pub(crate) fn choose_family(&self, family: &OperationFamily) -> Result<ApiVersion, Error> {
+        let operation = family.name;
         self.with_served(|served| {
             let Some(served) = served else {
                 return Err(Error::Auth {
@@ -139,13 +134,47 @@ impl Versions {
                     reason: String::from("not logged in; call Client::login first"),
                 });
             };
-            candidates.iter().copied().filter(|v| served.contains(v)).max().ok_or_else(|| Error::NotServed {
+            // `operations` lists the newest version first.
+            family.operations.iter().map(|(v, _)| *v).find(|v| served.contains(v)).ok_or_else(|| Error::NotServed {
                 operation,
-                needed: candidates.to_vec(),
+                needed: family.versions(),
                 served: served.to_vec(),
-                instead,
+                instead: family.successor,
             })
         })
+    }
+}
+
+/// One operation family: the same request in each API version it exists
+/// in, as the document names them (`get_job` in v6, `get_job_v8` in v8).
+/// [`crate::api::families`] lists every family of the document; the client
+/// sends each request in the newest version of its family that the server
+/// serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationFamily {
+    /// The family's name, which errors name: the operationId of its oldest
+    /// version (`get_job`).
+    pub name: &'static str,
+    /// Each version it exists in with its operationId, newest first.
+    pub operations: &'static [(ApiVersion, &'static str)],
+    /// What replaced it, for a family no current server serves.
+    pub successor: Option<&'static str>,
+}
+
+impl OperationFamily {
+    /// The versions it exists in, oldest first.
+    pub fn versions(&self) -> Vec<ApiVersion> {
+        self.operations.iter().rev().map(|(v, _)| *v).collect()
+    }
+
+    /// Its operationId in `version`, if it exists there.
+    pub fn operation(&self, version: ApiVersion) -> Option<&'static str> {
+        self.operations.iter().find(|(v, _)| *v == version).map(|(_, id)| *id)
+    }
+
+    /// The family an operationId belongs to.
+    pub fn of(operation: &str) -> Option<&'static OperationFamily> {
+        crate::api::families::ALL.iter().find(|f| f.operations.iter().any(|(_, id)| *id == operation))
     }
 }
 
@@ -201,15 +230,24 @@ mod tests {
         assert_eq!(ApiVersion::V8.to_string(), "v8");
     }
 
+    const BOTH: OperationFamily = OperationFamily {
+        name: "op",
+        operations: &[(ApiVersion::V8, "op_v8"), (ApiVersion::V6, "op")],
+        successor: None,
+    };
+
     #[test]
-    fn the_newest_served_candidate_is_chosen() {
+    fn the_newest_served_version_of_a_family_is_chosen() {
         let versions = Versions::pinned(vec![ApiVersion::V6, ApiVersion::V7, ApiVersion::V8]);
-        let both = [ApiVersion::V6, ApiVersion::V8];
-        assert_eq!(versions.choose("op", &both, None).unwrap(), ApiVersion::V8);
+        assert_eq!(versions.choose_family(&BOTH).unwrap(), ApiVersion::V8);
         let old = Versions::pinned(vec![ApiVersion::V6, ApiVersion::V7]);
-        assert_eq!(old.choose("op", &both, None).unwrap(), ApiVersion::V6);
-        let err = old.choose("list_job_selected_mailboxes", &[ApiVersion::V1], Some("Client::job_selected_items"));
-        let text = err.unwrap_err().to_string();
+        assert_eq!(old.choose_family(&BOTH).unwrap(), ApiVersion::V6);
+        let archived = OperationFamily {
+            name: "list_job_selected_mailboxes",
+            operations: &[(ApiVersion::V1, "list_job_selected_mailboxes")],
+            successor: Some("Client::job_selected_items"),
+        };
+        let text = old.choose_family(&archived).unwrap_err().to_string();
         assert_eq!(
             text,
             "list_job_selected_mailboxes: the server does not serve API v1, which this operation needs \
@@ -218,8 +256,18 @@ mod tests {
     }
 
     #[test]
+    fn every_operation_of_the_document_has_its_family() {
+        let mailboxes = OperationFamily::of("list_job_selected_mailboxes").unwrap();
+        assert_eq!(mailboxes.versions(), [ApiVersion::V1]);
+        assert!(mailboxes.successor.is_some_and(|s| s.contains("job_selected_items")));
+        let tokens = OperationFamily::of("create_token_v8").unwrap();
+        assert_eq!((tokens.name, tokens.operation(ApiVersion::V6)), ("create_token", Some("create_token")));
+        assert_eq!(tokens.versions(), [ApiVersion::V6, ApiVersion::V8]);
+    }
+
+    #[test]
     fn nothing_is_chosen_before_the_versions_are_known() {
-        let err = Versions::default().choose("op", &[ApiVersion::V6], None).unwrap_err();
+        let err = Versions::default().choose_family(&BOTH).unwrap_err();
         assert!(err.to_string().contains("not logged in"), "{err}");
     }
 }

@@ -5,26 +5,15 @@ use std::collections::HashSet;
 
 use uuid::Uuid;
 
-use crate::request::call::call;
+use crate::api::versioned;
 use crate::types::BackupAccount;
-use crate::{ApiVersion, Client, Error};
-
-const V6_V8: &[ApiVersion] = &[ApiVersion::V6, ApiVersion::V8];
+use crate::{Client, Error};
 
 impl Client {
     /// The backup accounts of an organization
     /// (`GET /vN/Organizations/{organizationId}/BackupAccounts`).
     pub async fn list_backup_accounts(&self, organization_id: Uuid) -> Result<Vec<BackupAccount>, Error> {
-        match self.state().versions.choose("list_backup_accounts", V6_V8, None)? {
-            ApiVersion::V8 => {
-                let request = self.api().list_backup_accounts_v8().organization_id(organization_id);
-                call(self.state(), "list_backup_accounts_v8", Box::pin(request.send())).await
-            }
-            _ => {
-                let request = self.api().list_backup_accounts().organization_id(organization_id);
-                call(self.state(), "list_backup_accounts", Box::pin(request.send())).await
-            }
-        }
+        versioned!(send self.api(), list_backup_accounts, |op| op.organization_id(organization_id))
     }
 
     /// Replaces the backup accounts of an organization with `accounts`
@@ -43,15 +32,7 @@ impl Client {
                 return Err(Error::invalid(OPERATION, &field, format!("`{login}` appears twice")));
             }
         }
-        match self.state().versions.choose(OPERATION, V6_V8, None)? {
-            ApiVersion::V8 => {
-                let request = self.api().set_backup_accounts_v8().organization_id(organization_id).body(accounts);
-                call(self.state(), "set_backup_accounts_v8", Box::pin(request.send())).await.map(drop)
-            }
-            _ => {
-                let request = self.api().set_backup_accounts().organization_id(organization_id).body(accounts);
-                call(self.state(), OPERATION, Box::pin(request.send())).await.map(drop)
-            }
-        }
+        versioned!(send self.api(), set_backup_accounts, |op| op.organization_id(organization_id).body(accounts))
+            .map(drop)
     }
 }

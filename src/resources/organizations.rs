@@ -3,12 +3,10 @@
 use futures::TryStreamExt;
 use uuid::Uuid;
 
-use super::paging::{Page, Pages};
-use crate::request::call::call;
+use super::paging::Pages;
+use crate::api::versioned;
 use crate::types::{ExchangeOnlineSettings, Organization, OrganizationCreate, SharePointOnlineSettings};
-use crate::{ApiVersion, Client, Error, Secret};
-
-const V6_V8: &[ApiVersion] = &[ApiVersion::V6, ApiVersion::V8];
+use crate::{Client, Error, Secret};
 /// The page size `list_organizations` walks v8 pages with.
 const LIST_PAGE: u32 = 1_000;
 
@@ -29,47 +27,12 @@ impl Client {
     /// Every organization as a stream, `page_size` at a time on API v8 (1 to
     /// [`crate::MAX_PAGE_SIZE`]); v6 answers at once.
     pub fn organizations(&self, page_size: u32) -> Pages<Organization> {
-        let client = self.clone();
-        match self.state().versions.choose("list_organizations", V6_V8, None) {
-            Err(e) => Pages::failed("list_organizations", e),
-            Ok(ApiVersion::V8) => Pages::new("list_organizations_v8", page_size, move |request| {
-                let client = client.clone();
-                Box::pin(async move {
-                    let (offset, limit) = request.checked("list_organizations_v8")?;
-                    let send = client
-                        .api()
-                        .list_organizations_v8()
-                        .extended_view(true)
-                        .offset(offset_i32("list_organizations_v8", offset)?)
-                        .limit(limit)
-                        .send();
-                    let page = call(client.state(), "list_organizations_v8", Box::pin(send)).await?;
-                    let links = page.links.map(|links| links.next.is_some());
-                    Ok(Page { offset: page.offset.into(), limit: page.limit.into(), items: page.results, links })
-                })
-            }),
-            Ok(_) => Pages::single("list_organizations", move || {
-                Box::pin(async move {
-                    let send = client.api().list_organizations().extended_view(true).send();
-                    call(client.state(), "list_organizations", Box::pin(send)).await
-                })
-            }),
-        }
+        versioned!(pages self, list_organizations, page_size, |op| op.extended_view(true))
     }
 
     /// One organization (`GET /vN/Organizations/{organizationId}?extendedView=true`).
     pub async fn get_organization(&self, organization_id: Uuid) -> Result<Organization, Error> {
-        let api = self.api();
-        match self.state().versions.choose("get_organization", V6_V8, None)? {
-            ApiVersion::V8 => {
-                let send = api.get_organization_v8().organization_id(organization_id).extended_view(true).send();
-                call(self.state(), "get_organization_v8", Box::pin(send)).await
-            }
-            _ => {
-                let send = api.get_organization().organization_id(organization_id).extended_view(true).send();
-                call(self.state(), "get_organization", Box::pin(send)).await
-            }
-        }
+        versioned!(send self.api(), get_organization, |op| op.organization_id(organization_id).extended_view(true))
     }
 
     /// Adds a Microsoft 365 organization with basic authentication
@@ -84,20 +47,8 @@ impl Client {
     /// renewed token.
     pub async fn add_organization(&self, organization: OrganizationCreate) -> Result<Organization, Error> {
         check(&organization)?;
-        match self.state().versions.choose(OPERATION, V6_V8, None)? {
-            ApiVersion::V8 => {
-                let send = self.api().add_organization_v8().body(organization).send();
-                call(self.state(), "add_organization_v8", Box::pin(send)).await
-            }
-            _ => call(self.state(), OPERATION, Box::pin(self.api().add_organization().body(organization).send())).await,
-        }
+        versioned!(send self.api(), add_organization, |op| op.body(organization))
     }
-}
-
-/// v8 pages count in `int32`.
-pub(crate) fn offset_i32(operation: &'static str, offset: i64) -> Result<i32, Error> {
-    i32::try_from(offset)
-        .map_err(|_| Error::invalid(operation, "offset", format!("{offset} is beyond what API v8 pages")))
 }
 
 const OPERATION: &str = "add_organization";

@@ -35,17 +35,13 @@ impl PageRequest {
 
     /// Checks the page size and the offset for `operation`; returns the
     /// offset and limit as the generated client takes them.
-    pub(crate) fn checked(self, operation: &'static str) -> Result<(i64, u32), Error> {
-        if !(1..=MAX_PAGE_SIZE).contains(&self.limit) {
-            return Err(Error::invalid(
-                operation,
-                "limit",
-                format!("must be 1 to {MAX_PAGE_SIZE}, not {}", self.limit),
-            ));
-        }
+    pub(crate) fn checked(self, operation: &'static str) -> Result<(i64, std::num::NonZeroU32), Error> {
+        let limit = std::num::NonZeroU32::new(self.limit).filter(|l| l.get() <= MAX_PAGE_SIZE).ok_or_else(|| {
+            Error::invalid(operation, "limit", format!("must be 1 to {MAX_PAGE_SIZE}, not {}", self.limit))
+        })?;
         let offset = i64::try_from(self.offset)
             .map_err(|_| Error::invalid(operation, "offset", format!("{} is too large", self.offset)))?;
-        Ok((offset, self.limit))
+        Ok((offset, limit))
     }
 }
 
@@ -60,6 +56,14 @@ pub(crate) struct Page<T> {
     pub(crate) items: Vec<T>,
     /// Whether the server sent links at all, and a `next` one among them.
     pub(crate) links: Option<bool>,
+}
+
+impl<T> Page<T> {
+    /// A page as a generated page type holds it (`offset` and `limit` in
+    /// `int32` or `int64`, links if the server sent any).
+    pub(crate) fn new(offset: impl Into<i64>, limit: impl Into<i64>, items: Vec<T>, next: Option<bool>) -> Self {
+        Self { offset: offset.into(), limit: limit.into(), items, links: next }
+    }
 }
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;

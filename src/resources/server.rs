@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use crate::request::call::call;
+use crate::api::versioned;
 use crate::{ApiVersion, Client, Error};
 
 /// What a server says about itself.
@@ -22,17 +22,7 @@ impl Client {
     /// The installation ID, the product version and the API versions the
     /// server serves (`GET /vN/ServiceInstance`, with the token).
     pub async fn server_info(&self) -> Result<ServerInfo, Error> {
-        let instance =
-            match self.state().versions.choose("get_service_instance", &[ApiVersion::V6, ApiVersion::V8], None)? {
-                ApiVersion::V8 => {
-                    call(self.state(), "get_service_instance_v8", Box::pin(self.api().get_service_instance_v8().send()))
-                        .await?
-                }
-                _ => {
-                    call(self.state(), "get_service_instance", Box::pin(self.api().get_service_instance().send()))
-                        .await?
-                }
-            };
+        let instance = versioned!(send self.api(), get_service_instance, |op| op)?;
         Ok(ServerInfo {
             installation_id: instance.installation_id,
             product_version: instance.version,

@@ -85,7 +85,7 @@ impl Fault {
 /// Whether `asked` (as a test names it) is `operation` (as routed): the same
 /// operationId, or the same one in another API version.
 pub(crate) fn same_operation(asked: &str, operation: &str) -> bool {
-    asked == operation || operation.strip_suffix("_v8") == Some(asked)
+    asked == operation || crate::OperationFamily::of(operation).is_some_and(|family| family.name == asked)
 }
 
 #[derive(Debug, Default)]

@@ -116,7 +116,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     let query = query.unwrap_or_default();
     let query: BTreeMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let call = Call { shared: &shared, version, params, query, body };
-    let name = operation.id.strip_suffix("_v8").unwrap_or(&operation.id);
+    let name = crate::OperationFamily::of(&operation.id).map_or(operation.id.as_str(), |family| family.name);
     let answer = match name {
         "create_token" => tokens::create_token(call),
         "get_service_instance" => Ok(tokens::service_instance(call)),
