@@ -5,6 +5,7 @@
 //! generation settings.
 #![forbid(unsafe_code)]
 
+mod codecs;
 mod document;
 mod enums;
 mod families;
@@ -12,6 +13,7 @@ mod generate;
 mod lenient;
 mod structure;
 
+pub use codecs::roundtrip_codecs;
 pub use document::Document;
 pub use enums::{OpenEnum, open_enums};
 pub use families::{Family, Member, families};

@@ -11,6 +11,7 @@ mod compare;
 pub mod examples;
 mod operation;
 mod schema;
+mod versions;
 mod violation;
 
 pub use compare::{Difference, DifferenceKind};
@@ -159,6 +160,22 @@ impl Contract {
     ) -> Result<Vec<Difference>, ContractError> {
         let body = self.body(operation, direction)?;
         Ok(compare::compare(&self.document, &body.schema, original, round_tripped))
+    }
+
+    /// Removes from a body of `operation` every member the document records
+    /// as absent in API `version` (an `x-departure` listing `ours-only:
+    /// <name>` for that version), so that one value holding every version's
+    /// members can be answered in each version's shape.
+    pub fn shape_for_version(
+        &self,
+        operation: &str,
+        direction: Direction,
+        version: u64,
+        value: &mut Value,
+    ) -> Result<(), ContractError> {
+        let body = self.body(operation, direction)?;
+        versions::shape(&self.document, &body.schema, version, value);
+        Ok(())
     }
 
     /// For the object member at `pointer` (inside a body of `operation`):
