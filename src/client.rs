@@ -208,6 +208,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How many items each request of a collection stream asks for (1 to
+    /// [`crate::MAX_PAGE_SIZE`]). Default 1,000.
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.config.page_size = page_size;
+        self
+    }
+
     /// Takes the server to serve exactly these API versions instead of
     /// asking it at login: for a server whose versions are known, or to use
     /// an older version on purpose (`[ApiVersion::V6]` makes every call use
@@ -229,6 +236,10 @@ impl ClientBuilder {
         let config = self.config;
         if config.connect_timeout.is_zero() || config.request_timeout.is_zero() {
             return Err(Error::Config { setting: "timeouts", problem: String::from("must be longer than zero") });
+        }
+        if !(1..=crate::MAX_PAGE_SIZE).contains(&config.page_size) {
+            let problem = format!("must be 1 to {}, not {}", crate::MAX_PAGE_SIZE, config.page_size);
+            return Err(Error::Config { setting: "page_size", problem });
         }
         let mut certificates = Vec::new();
         for pem in &self.root_certificates {

@@ -188,6 +188,16 @@ impl fmt::Display for TransportKind {
 }
 
 impl Error {
+    /// A stream collected into a list fails with the first page's own
+    /// error (nothing was delivered yet), or with [`Error::Page`] for a
+    /// later page, which names where the walk broke off.
+    pub(crate) fn first_page(self) -> Self {
+        match self {
+            Self::Page { offset: 0, source } => *source,
+            other => other,
+        }
+    }
+
     /// The operation that failed (`None` for configuration errors).
     pub fn operation(&self) -> Option<&'static str> {
         match self {

@@ -194,54 +194,66 @@ pub(crate) fn to_tokens(families: &[Family]) -> TokenStream {
     }
 }
 
-/// The `send` and `pages` arms of a family.
+/// The `send` and `pages` arms of a family. The main arms take one
+/// builder closure per version, newest first (`v8: |op| ..., v6: |op| ...`),
+/// for a family whose versions take different parameters; the short arms
+/// give every version the same closure.
 fn arms(family: &Family) -> TokenStream {
     let name = format_ident!("{}", family.name);
     let constant = format_ident!("{}", family.name.to_ascii_uppercase());
     let family_name = &family.name;
-    let (newest, older) = family.members.split_first().expect("a family has an operation");
-    let guard = |m: &Member| {
-        let version = m.version;
-        quote! { ::std::result::Result::Ok(v) if v == crate::ApiVersion::new(#version) }
-    };
-    let mut out = TokenStream::new();
-    {
-        let send = |m: &Member| {
-            let op = format_ident!("{}", m.operation);
-            let id = &m.operation;
-            quote! {{
-                let $op = api.#op();
-                crate::request::call::call(&api.inner, #id, ::std::boxed::Box::pin($build.send())).await
-            }}
-        };
+    let label = |m: &Member| format_ident!("v{}", m.version);
+    let op_var = |m: &Member| format_ident!("op{}", m.version);
+    let build_var = |m: &Member| format_ident!("build{}", m.version);
+    // `v8: |$op8:ident| $build8:expr, v6: ...` and what repeats one closure for each.
+    let matchers = family.members.iter().map(|m| {
+        let (label, op, build) = (label(m), op_var(m), build_var(m));
+        quote! { #label: |$#op:ident| $#build:expr }
+    });
+    let matchers = quote! { #(#matchers),* };
+    let repeated = family.members.iter().map(|m| {
+        let label = label(m);
+        quote! { #label: |$op| $build }
+    });
+    let repeated = quote! { #(#repeated),* };
+    let passed = family.members.iter().map(|m| {
+        let (label, op, build) = (label(m), op_var(m), build_var(m));
+        quote! { #label: |$#op| $#build }
+    });
+    let passed = quote! { #(#passed),* };
+    // Every arm but the newest matches its version; the newest takes the rest.
+    let dispatch = |body: &dyn Fn(&Member) -> TokenStream| {
+        let (newest, older) = family.members.split_first().expect("a family has an operation");
         let older = older.iter().map(|m| {
-            let (guard, body) = (guard(m), send(m));
-            quote! { #guard => #body, }
+            let version = m.version;
+            let body = body(m);
+            quote! { ::std::result::Result::Ok(v) if v == crate::ApiVersion::new(#version) => #body, }
         });
-        let newest_body = send(newest);
-        out.extend(quote! {
-            (send $api:expr, #name, |$op:ident| $build:expr) => {{
-                let api: &crate::api::Client = $api;
-                match api.inner.versions.choose_family(&crate::api::families::#constant) {
-                    ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
-                    #(#older)*
-                    ::std::result::Result::Ok(_) => #newest_body,
-                }
-            }};
-        });
-    }
-    let walk = |m: &Member| {
-        let op = format_ident!("{}", m.operation);
+        let newest = body(newest);
+        quote! { #(#older)* ::std::result::Result::Ok(_) => #newest, }
+    };
+    let send = dispatch(&|m: &Member| {
+        let (op, build) = (op_var(m), build_var(m));
+        let method = format_ident!("{}", m.operation);
+        let id = &m.operation;
+        quote! {{
+            let $#op = api.#method();
+            crate::request::call::call(&api.inner, #id, ::std::boxed::Box::pin($#build.send())).await
+        }}
+    });
+    let walk = dispatch(&|m: &Member| {
+        let (op, build) = (op_var(m), build_var(m));
+        let method = format_ident!("{}", m.operation);
         let id = &m.operation;
         if m.paged {
             quote! {
                 crate::Pages::new(#id, $page_size, move |request| {
                     let client = ::std::clone::Clone::clone(&client);
-                    $(let $cap = ::std::clone::Clone::clone(&$cap);)*
+                    $(#[allow(unused_variables)] let $cap = ::std::clone::Clone::clone(&$cap);)*
                     ::std::boxed::Box::pin(async move {
                         let (offset, limit) = request.checked(#id)?;
-                        let $op = client.api().#op();
-                        let send = $build.offset(offset).limit(limit).send();
+                        let $#op = client.api().#method();
+                        let send = $#build.offset(offset).limit(limit).send();
                         let page = crate::request::call::call(client.state(), #id, ::std::boxed::Box::pin(send)).await?;
                         ::std::result::Result::Ok(crate::resources::paging::Page::new(
                             page.offset, page.limit, page.results, page.links.map(|links| links.next.is_some()),
@@ -252,33 +264,43 @@ fn arms(family: &Family) -> TokenStream {
         } else {
             quote! {
                 crate::Pages::single(#id, move || {
+                    $(#[allow(unused_variables)] let $cap = ::std::clone::Clone::clone(&$cap);)*
                     ::std::boxed::Box::pin(async move {
-                        let $op = client.api().#op();
-                        crate::request::call::call(client.state(), #id, ::std::boxed::Box::pin($build.send())).await
+                        let $#op = client.api().#method();
+                        crate::request::call::call(client.state(), #id, ::std::boxed::Box::pin($#build.send())).await
                     })
                 })
             }
         }
-    };
-    let older = older.iter().map(|m| {
-        let (guard, body) = (guard(m), walk(m));
-        quote! { #guard => #body, }
     });
-    let newest_body = walk(newest);
-    out.extend(quote! {
-        (pages $client:expr, #name, $page_size:expr, [$($cap:ident),*] |$op:ident| $build:expr) => {{
+    quote! {
+        (send $api:expr, #name, #matchers) => {{
+            let api: &crate::api::Client = $api;
+            match api.inner.versions.choose_family(&crate::api::families::#constant) {
+                ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
+                #send
+            }
+        }};
+        (send $api:expr, #name, |$op:ident| $build:expr) => {
+            versioned!(send $api, #name, #repeated)
+        };
+        (pages $client:expr, #name, $page_size:expr, [$($cap:ident),*] #matchers) => {{
             let client: crate::Client = ::std::clone::Clone::clone($client);
             match client.state().versions.choose_family(&crate::api::families::#constant) {
                 ::std::result::Result::Err(e) => crate::Pages::failed(#family_name, e),
-                #(#older)*
-                ::std::result::Result::Ok(_) => #newest_body,
+                #walk
             }
         }};
-        (pages $client:expr, #name, $page_size:expr, |$op:ident| $build:expr) => {
-            versioned!(pages $client, #name, $page_size, [] |$op| $build)
+        (pages $client:expr, #name, $page_size:expr, [$($cap:ident),*] |$op:ident| $build:expr) => {
+            versioned!(pages $client, #name, $page_size, [$($cap),*] #repeated)
         };
-    });
-    out
+        (pages $client:expr, #name, $page_size:expr, #matchers) => {
+            versioned!(pages $client, #name, $page_size, [] #passed)
+        };
+        (pages $client:expr, #name, $page_size:expr, |$op:ident| $build:expr) => {
+            versioned!(pages $client, #name, $page_size, [] #repeated)
+        };
+    }
 }
 
 #[cfg(test)]

@@ -18,10 +18,7 @@ impl Client {
     /// A failure of the first page is the call's own error; a later page's
     /// is [`Error::Page`], which names where the walk broke off.
     pub async fn list_organizations(&self) -> Result<Vec<Organization>, Error> {
-        self.organizations(LIST_PAGE).try_collect().await.map_err(|e| match e {
-            Error::Page { offset: 0, source } => *source,
-            other => other,
-        })
+        self.organizations(LIST_PAGE).try_collect().await.map_err(Error::first_page)
     }
 
     /// Every organization as a stream, `page_size` at a time on API v8 (1 to

@@ -68,6 +68,7 @@ impl<T> Page<T> {
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 type FetchPage<T> = Box<dyn Fn(PageRequest) -> PageFuture<T> + Send + Sync>;
+type Adjust<T> = Box<dyn Fn(&mut T) -> bool + Send + Sync>;
 
 /// The request for one page: spawned on the runtime, so that it proceeds
 /// while the caller works through the page before it; polled here when the
@@ -89,6 +90,9 @@ pub struct Pages<T> {
     fetch: FetchPage<T>,
     /// The whole collection comes in one answer (API v6 lists); no second request.
     single: bool,
+    /// Applied to each item before it is handed out; an item it answers
+    /// `false` for is left out (a filter the server's version lacks).
+    adjust: Option<Adjust<T>>,
     /// An error to yield before anything else (the operation cannot run).
     failed: Option<Error>,
     /// The page being handed out.
@@ -121,6 +125,7 @@ impl<T: Send + 'static> Pages<T> {
             page_size,
             fetch: Box::new(fetch),
             single: false,
+            adjust: None,
             failed: None,
             current: Vec::new().into_iter(),
             in_flight: None,
@@ -158,10 +163,23 @@ impl<T: Send + 'static> Pages<T> {
             page_size: 1,
             fetch: Box::new(|_| Box::pin(async { Ok(Page { offset: 0, limit: 1, items: Vec::new(), links: None }) })),
             single: true,
+            adjust: None,
             failed: Some(error),
             current: Vec::new().into_iter(),
             in_flight: None,
         }
+    }
+
+    /// Runs `adjust` on each item before handing it out, and leaves out
+    /// the items it answers `false` for. The walk itself is not affected:
+    /// every page is still fetched, so filtering on the client never ends a
+    /// collection early.
+    pub(crate) fn adjusted(mut self, adjust: impl Fn(&mut T) -> bool + Send + Sync + 'static) -> Self {
+        self.adjust = Some(match self.adjust.take() {
+            None => Box::new(adjust),
+            Some(first) => Box::new(move |item| first(item) && adjust(item)),
+        });
+        self
     }
 
     fn start(&mut self, offset: u64) {
@@ -197,8 +215,11 @@ impl<T: Send + 'static> Stream for Pages<T> {
             return Poll::Ready(Some(Err(error)));
         }
         loop {
-            if let Some(item) = this.current.next() {
-                return Poll::Ready(Some(Ok(item)));
+            if let Some(mut item) = this.current.next() {
+                if this.adjust.as_ref().is_none_or(|adjust| adjust(&mut item)) {
+                    return Poll::Ready(Some(Ok(item)));
+                }
+                continue;
             }
             let Some((offset, in_flight)) = &mut this.in_flight else { return Poll::Ready(None) };
             let offset = *offset;
@@ -347,6 +368,19 @@ mod tests {
         use futures::StreamExt;
         assert!(matches!(stream.next().await, Some(Err(Error::InvalidInput { .. }))));
         assert!(stream.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn an_adjustment_sees_every_item_and_filters_without_ending_the_walk() {
+        // Nothing on the first page passes: the walk must go on to the next.
+        let (stream, asked) = pages(25, 10, true, 10);
+        let kept = stream.adjusted(|n| *n % 7 == 3 && *n > 9).adjusted(|n| {
+            *n *= 100;
+            true
+        });
+        let kept: Vec<u64> = kept.try_collect().await.unwrap();
+        assert_eq!(kept, [1000, 1700, 2400]);
+        assert_eq!(*asked.lock().unwrap(), [0, 10, 20]);
     }
 
     #[test]

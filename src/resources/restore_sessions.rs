@@ -2,9 +2,41 @@
 
 use uuid::Uuid;
 
+use super::Optionally;
+use super::paging::Pages;
 use crate::api::versioned;
-use crate::types::{ExploreOptions, RestoreSession};
-use crate::{Client, Error};
+use crate::types::{ExploreOptions, RestoreSession, RestoreSessionEvent};
+use crate::{Client, DateTime, Error};
+
+/// Which restore sessions [`Client::restore_sessions`] lists; the default
+/// lists all. `since` and `until` bound the start time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RestoreSessionFilter {
+    /// Only sessions started at or after this time.
+    pub since: Option<DateTime>,
+    /// Only sessions started at or before this time.
+    pub until: Option<DateTime>,
+}
+
+impl RestoreSessionFilter {
+    /// Every restore session.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Only sessions started at or after `since`.
+    pub fn since(mut self, since: DateTime) -> Self {
+        self.since = Some(since);
+        self
+    }
+
+    /// Only sessions started at or before `until`.
+    pub fn until(mut self, until: DateTime) -> Self {
+        self.until = Some(until);
+        self
+    }
+}
 
 impl Client {
     /// Starts a restore session over the backups made before
@@ -36,5 +68,21 @@ impl Client {
             Err(Error::Api { status, .. }) if status.is_success() => Ok(()),
             other => other,
         }
+    }
+
+    /// The restore sessions `filter` names (`GET /vN/RestoreSessions`), as
+    /// a stream over every page.
+    pub fn restore_sessions(&self, filter: RestoreSessionFilter) -> Pages<RestoreSession> {
+        versioned!(pages self, list_restore_sessions, self.config().page_size, [filter] |op| op
+            .optionally(filter.since.clone(), |op, since| op.start_time_from(since))
+            .optionally(filter.until.clone(), |op, until| op.start_time_to(until)))
+    }
+
+    /// What a restore session did, item by item
+    /// (`GET /vN/RestoreSessions/{restoreSessionId}/Events`), as a stream
+    /// over every page.
+    pub fn restore_session_events(&self, restore_session_id: Uuid) -> Pages<RestoreSessionEvent> {
+        versioned!(pages self, list_restore_session_events, self.config().page_size,
+            |op| op.restore_session_id(restore_session_id))
     }
 }

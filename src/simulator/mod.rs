@@ -5,9 +5,15 @@
 //! operations of the OpenAPI document with state: tokens for the password,
 //! refresh and jwt-bearer grants; organizations that are added and listed;
 //! backup accounts that are replaced and read (passwords are never sent
-//! back); restore sessions that are started, read and stopped; a job's
-//! selected items and (v1) mailboxes, paged. It starts from the recorded
-//! examples.
+//! back); restore sessions that are started, read, stopped and listed,
+//! with their events; a job's selected items and (v1) mailboxes, paged;
+//! and what monitoring watches: jobs that are started (a running session
+//! that succeeds after [`SimulatorConfig::job_duration`], its job's last
+//! status following), stopped, enabled and disabled, sessions with their
+//! logs, repositories with their space, proxies, the license and its
+//! licensed users, and (v8) health. It starts from the recorded examples,
+//! which hold a failed job, a job with warnings, a repository with 4 % free
+//! space and an offline proxy; `update_job` and its siblings change them.
 //!
 //! It serves the API versions of [`SimulatorConfig::versions`] (v1, v6 and
 //! v8 unless told otherwise), each in its own shapes and statuses (v8:
@@ -48,7 +54,7 @@ use uuid::Uuid;
 pub use faults::Fault;
 pub use state::RecordedRequest;
 
-use crate::{ApiVersion, Credentials, DateTime, Secret};
+use crate::{ApiVersion, Credentials, DateTime, Secret, types};
 
 /// How a [`Simulator`] starts.
 #[derive(Debug, Clone)]
@@ -77,8 +83,17 @@ pub struct SimulatorConfig {
     pub port: u16,
     /// The time every "now" the simulator writes (a session's creation and
     /// end), so that its answers are the same on every run; `None` (the
-    /// default) uses the clock.
+    /// default) uses the clock. The recorded monitoring world (jobs that
+    /// ran hours ago, a license that expires in a year) is moved to it.
     pub frozen_time: Option<DateTime>,
+    /// The most items a page holds, whatever the request asks for (a
+    /// server may answer fewer items than asked, with a `next` link).
+    /// Default 10,000, as a server's; a small one makes every collection
+    /// take several pages.
+    pub max_page_size: u32,
+    /// How long a job started through the API runs before its session
+    /// succeeds. Default 2 s.
+    pub job_duration: Duration,
 }
 
 impl SimulatorConfig {
@@ -113,6 +128,8 @@ impl Default for SimulatorConfig {
             installation_id: Uuid::from_u128(0x3b0e4bd4_4b7f_4c3e_9f0a_7d5c2e9a1f60),
             port: 0,
             frozen_time: None,
+            max_page_size: 10_000,
+            job_duration: Duration::from_secs(2),
         }
     }
 }
@@ -251,6 +268,64 @@ impl Simulator {
     /// Forgets the requests recorded so far.
     pub fn clear_requests(&self) {
         self.shared.world().requests.clear();
+    }
+
+    /// Changes the job with `id` (its last status, last run, whether it is
+    /// enabled, ...); `false` when there is no such job.
+    pub fn update_job(&self, id: Uuid, change: impl FnOnce(&mut types::Job)) -> bool {
+        let mut world = self.shared.world();
+        world.monitoring.jobs.iter_mut().find(|j| j.id == id).map(change).is_some()
+    }
+
+    /// Changes the session with `id`; `false` when there is no such session.
+    pub fn update_job_session(&self, id: Uuid, change: impl FnOnce(&mut types::JobSession)) -> bool {
+        let mut world = self.shared.world();
+        world.monitoring.sessions.iter_mut().find(|s| s.id == id).map(change).is_some()
+    }
+
+    /// Changes the repository with `id` (its capacity, free space, object
+    /// storage); `false` when there is no such repository.
+    pub fn update_repository(&self, id: Uuid, change: impl FnOnce(&mut types::BackupRepository)) -> bool {
+        let mut world = self.shared.world();
+        world.monitoring.repositories.iter_mut().find(|r| r.id == id).map(change).is_some()
+    }
+
+    /// Changes the proxy with `id` (its status, ...); `false` when there is
+    /// no such proxy.
+    pub fn update_proxy(&self, id: Uuid, change: impl FnOnce(&mut types::Proxy)) -> bool {
+        let mut world = self.shared.world();
+        world.monitoring.proxies.iter_mut().find(|p| p.id == id).map(change).is_some()
+    }
+
+    /// Changes the license (its status, expiry, counts). Its counts then
+    /// need not agree with the licensed users.
+    pub fn update_license(&self, change: impl FnOnce(&mut types::License)) {
+        change(&mut self.shared.world().monitoring.license);
+    }
+
+    /// Changes the v8 health report.
+    pub fn update_health(&self, change: impl FnOnce(&mut types::HealthReport)) {
+        change(&mut self.shared.world().monitoring.health);
+    }
+
+    /// Every job, as the simulator holds it (every version's members).
+    pub fn jobs(&self) -> Vec<types::Job> {
+        self.shared.world().monitoring.jobs.clone()
+    }
+
+    /// Every job session, newest first.
+    pub fn job_sessions(&self) -> Vec<types::JobSession> {
+        self.shared.world().monitoring.sessions.clone()
+    }
+
+    /// Every backup repository.
+    pub fn repositories(&self) -> Vec<types::BackupRepository> {
+        self.shared.world().monitoring.repositories.clone()
+    }
+
+    /// Every backup proxy.
+    pub fn proxies(&self) -> Vec<types::Proxy> {
+        self.shared.world().monitoring.proxies.clone()
     }
 }
 

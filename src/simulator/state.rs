@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::types::{BackupAccount, JobItem, Organization, RestoreSession};
+use crate::types::{
+    BackupAccount, BackupRepository, HealthReport, Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser,
+    Organization, Proxy, RestoreSession, RestoreSessionEvent, UsedRepository,
+};
 
 /// A request as the simulator received it.
 #[derive(Clone)]
@@ -89,7 +92,7 @@ fn mix(mut x: u64) -> u64 {
 /// What one backup job selects: items (v6, v8) and mailboxes (v1), each the
 /// recorded ones, then generated ones of the same shape up to a count.
 #[derive(Debug)]
-pub(crate) struct Job {
+pub(crate) struct Selection {
     pub(crate) recorded: Vec<Value>,
     pub(crate) count: usize,
     pub(crate) recorded_items: Vec<JobItem>,
@@ -97,7 +100,7 @@ pub(crate) struct Job {
     pub(crate) organization_id: Uuid,
 }
 
-impl Job {
+impl Selection {
     /// Item `index`: a recorded one, else a generated user with a mailbox.
     pub(crate) fn item(&self, index: usize) -> JobItem {
         if let Some(recorded) = self.recorded_items.get(index) {
@@ -153,7 +156,9 @@ pub(crate) struct World {
     pub(crate) organizations: Vec<Organization>,
     pub(crate) backup_accounts: HashMap<Uuid, Vec<BackupAccount>>,
     pub(crate) sessions: BTreeMap<Uuid, RestoreSession>,
-    pub(crate) jobs: HashMap<Uuid, Job>,
+    pub(crate) restore_events: HashMap<Uuid, Vec<RestoreSessionEvent>>,
+    pub(crate) selections: HashMap<Uuid, Selection>,
+    pub(crate) monitoring: Monitoring,
     pub(crate) tokens: Tokens,
     pub(crate) requests: Vec<RecordedRequest>,
     next_id: u64,
@@ -165,7 +170,9 @@ impl World {
             organizations: Vec::new(),
             backup_accounts: HashMap::new(),
             sessions: BTreeMap::new(),
-            jobs: HashMap::new(),
+            restore_events: HashMap::new(),
+            selections: HashMap::new(),
+            monitoring: Monitoring::default(),
             tokens: Tokens::new(lifetime),
             requests: Vec::new(),
             next_id: 0,
@@ -176,5 +183,92 @@ impl World {
     pub(crate) fn new_id(&mut self) -> Uuid {
         self.next_id += 1;
         Uuid::from_u64_pair(0x51_4d55_4c41_0000 | 0x4000, 0x8000_0000_0000_0000 | self.next_id)
+    }
+}
+
+/// What a monitoring system watches: jobs and their sessions and logs,
+/// repositories, proxies, the license and the server's health. Each value
+/// holds the members of every API version; answers are cut to the version
+/// asked for (`Contract::shape_for_version`).
+#[derive(Debug, Default)]
+pub(crate) struct Monitoring {
+    pub(crate) jobs: Vec<Job>,
+    /// Newest first, as servers list them.
+    pub(crate) sessions: Vec<JobSession>,
+    pub(crate) log: HashMap<Uuid, Vec<JobSessionLogItem>>,
+    /// Sessions started here that are still running: when each finishes.
+    pub(crate) running: HashMap<Uuid, Run>,
+    pub(crate) repositories: Vec<BackupRepository>,
+    /// By organization.
+    pub(crate) used_repositories: HashMap<Uuid, Vec<UsedRepository>>,
+    pub(crate) proxies: Vec<Proxy>,
+    pub(crate) license: License,
+    pub(crate) licensed_users: Vec<LicensedUser>,
+    pub(crate) health: HealthReport,
+}
+
+/// A job run the simulator started.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run {
+    pub(crate) started: Instant,
+    pub(crate) takes: Duration,
+}
+
+impl Monitoring {
+    /// Brings the sessions started here up to `instant`: a running one
+    /// makes progress, and once its time is up it succeeds, writes its end
+    /// (at `now`, the simulator's clock) and its log, and its job's last
+    /// status follows.
+    pub(crate) fn advance(&mut self, instant: Instant, now: &crate::DateTime) {
+        if self.running.is_empty() {
+            return;
+        }
+        let mut finished = Vec::new();
+        for (id, run) in &self.running {
+            let elapsed = instant.saturating_duration_since(run.started);
+            let Some(session) = self.sessions.iter_mut().find(|s| s.id == *id) else { continue };
+            if elapsed >= run.takes {
+                finished.push(*id);
+                continue;
+            }
+            let share = elapsed.as_secs_f64() / run.takes.as_secs_f64().max(f64::EPSILON);
+            session.progress = Some((share * 100.0) as i32);
+        }
+        for id in finished {
+            self.running.remove(&id);
+            self.finish(id, crate::types::JobStatus::Success, now);
+        }
+    }
+
+    /// Ends session `id` with `status` at `now`; its job's last status follows.
+    pub(crate) fn finish(&mut self, id: Uuid, status: crate::types::JobStatus, now: &crate::DateTime) {
+        use crate::types::{JobLogItemType, JobStatus};
+        let Some(session) = self.sessions.iter_mut().find(|s| s.id == id) else { return };
+        let succeeded = status == JobStatus::Success;
+        session.status = Some(status.clone());
+        session.end_time = Some(now.clone());
+        session.e_tag = Some(session.e_tag.unwrap_or(0) + 1);
+        if succeeded {
+            session.progress = Some(100);
+            let statistics = session.statistics.get_or_insert_with(Default::default);
+            (statistics.transferred_data_bytes, statistics.processed_objects) = (Some(104_857_600), Some(512));
+            session.details = Some(String::from("Processed 512 objects."));
+        }
+        let job_id = session.job_id;
+        let log = self.log.entry(id).or_default();
+        let (kind, message) = if succeeded {
+            (JobLogItemType::Success, String::from("Job finished: Success"))
+        } else {
+            (JobLogItemType::Stop, format!("Job finished: {status}"))
+        };
+        let index = log.len();
+        log.push(super::seed::log_item(id, index, kind, message, Some(now.clone()), Some(now.clone())));
+        if let Some(job) = self.jobs.iter_mut().find(|j| Some(j.id) == job_id) {
+            job.last_status = Some(status);
+            if succeeded {
+                job.last_backup = Some(now.clone());
+            }
+            job.e_tag = Some(job.e_tag.unwrap_or(0) + 1);
+        }
     }
 }

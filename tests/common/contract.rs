@@ -81,6 +81,13 @@ pub fn one_call(server: &TestServer) -> Captured {
     calls.into_iter().next().unwrap()
 }
 
+/// The one request since the last call of this (or of [`TestServer::clear`]).
+pub fn next_call(server: &TestServer) -> Captured {
+    let call = one_call(server);
+    server.clear();
+    call
+}
+
 pub fn assert_request(request: &Captured, method: &str, path: &str, query: Option<&str>) {
     assert_eq!(request.method, method);
     assert_eq!(request.path, path, "the client sends the documented casing");

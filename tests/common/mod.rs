@@ -119,6 +119,11 @@ impl TestServer {
         self.captured.lock().unwrap().clone()
     }
 
+    /// Forgets the requests captured so far.
+    pub fn clear(&self) {
+        self.captured.lock().unwrap().clear();
+    }
+
     /// The captured requests other than token requests.
     pub fn calls(&self) -> Vec<Captured> {
         self.captured().into_iter().filter(|r| !r.is_token_request()).collect()

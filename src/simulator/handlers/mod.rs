@@ -3,8 +3,13 @@
 //! body, then answer from the simulator's state in the shapes and statuses
 //! of the version asked for.
 
+mod health;
+mod job_sessions;
 mod jobs;
+mod license;
 mod organizations;
+mod proxies;
+mod repositories;
 mod restore_sessions;
 mod tokens;
 
@@ -90,8 +95,14 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
                 if is_probe && parts.method == http::Method::GET && shared.config.versions.contains(&version) =>
             {
                 if live_token(&shared, authorization.as_deref()) {
-                    let call =
-                        Call { shared: &shared, version, params: BTreeMap::new(), query: BTreeMap::new(), body: None };
+                    let call = Call {
+                        shared: &shared,
+                        operation: "get_service_instance",
+                        version,
+                        params: BTreeMap::new(),
+                        query: BTreeMap::new(),
+                        body: None,
+                    };
                     tokens::service_instance(call)
                 } else {
                     denied()
@@ -115,7 +126,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     };
     let query = query.unwrap_or_default();
     let query: BTreeMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let call = Call { shared: &shared, version, params, query, body };
+    shared.world().monitoring.advance(std::time::Instant::now(), &shared.now());
+    let call = Call { shared: &shared, operation: &operation.id, version, params, query, body };
     let name = crate::OperationFamily::of(&operation.id).map_or(operation.id.as_str(), |family| family.name);
     let answer = match name {
         "create_token" => tokens::create_token(call),
@@ -127,6 +139,28 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "set_backup_accounts" => organizations::set_backup_accounts(call),
         "list_job_selected_items" => jobs::selected_items(call),
         "list_job_selected_mailboxes" => jobs::selected_mailboxes(call),
+        "list_jobs" => jobs::list(call),
+        "list_organization_jobs" => jobs::list_of_organization(call),
+        "get_job" => jobs::get(call),
+        "start_job" => jobs::start(call),
+        "stop_job" => jobs::stop(call),
+        "enable_job" => jobs::enable(call, true),
+        "disable_job" => jobs::enable(call, false),
+        "list_job_sessions" => job_sessions::list(call),
+        "list_job_sessions_by_job" => job_sessions::list_of_job(call),
+        "get_job_session" => job_sessions::get(call),
+        "list_job_session_log_items" => job_sessions::log(call),
+        "list_backup_repositories" => repositories::list(call),
+        "get_backup_repository" => repositories::get(call),
+        "list_organization_used_repositories" => repositories::used(call),
+        "list_proxies" => proxies::list(call),
+        "get_proxy" => proxies::get(call),
+        "get_license" => license::get(call),
+        "list_licensed_users" => license::users(call),
+        "get_organization_licensing" => license::of_organization(call),
+        "list_restore_sessions" => restore_sessions::list(call),
+        "list_restore_session_events" => restore_sessions::events(call),
+        "get_health" => health::get(call),
         "explore_tenant_organization" => restore_sessions::start(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),
@@ -155,9 +189,11 @@ fn version_of(path: &str) -> ApiVersion {
     first.parse().unwrap_or(ApiVersion::V1)
 }
 
-/// A routed request with its version, path parameters, query and checked body.
+/// A routed request with its operation, version, path parameters, query
+/// and checked body.
 pub(super) struct Call<'a> {
     pub(super) shared: &'a Shared,
+    pub(super) operation: &'a str,
     pub(super) version: ApiVersion,
     pub(super) params: BTreeMap<String, String>,
     pub(super) query: BTreeMap<String, String>,
@@ -175,7 +211,8 @@ impl Call<'_> {
             .map_err(|e| Refusal::bad_request(format!("The request body cannot be read: {e}")))
     }
 
-    /// `offset` and `limit` from the query (defaults 0 and 30, as the server's).
+    /// `offset` and `limit` from the query (defaults 0 and 30, as the
+    /// server's); the limit applied is at most the simulator's page size.
     pub(super) fn paging(&self) -> Result<(u64, u64), Refusal> {
         let number = |name: &str, default: u64| match self.query.get(name) {
             None => Ok(default),
@@ -187,7 +224,46 @@ impl Call<'_> {
         if !(1..=10_000).contains(&limit) {
             return Err(Refusal::bad_request(format!("`limit` must be 1 to 10000, not {limit}.")));
         }
-        Ok((offset, limit))
+        Ok((offset, limit.min(self.shared.config.max_page_size.max(1) as u64)))
+    }
+
+    /// A query parameter read as `T` (absent is `None`; unreadable is `400`).
+    pub(super) fn query_as<T: std::str::FromStr>(&self, name: &str, what: &str) -> Result<Option<T>, Refusal> {
+        self.query
+            .get(name)
+            .map(|text| {
+                text.parse::<T>().map_err(|_| Refusal::bad_request(format!("`{name}` must be {what}, not `{text}`.")))
+            })
+            .transpose()
+    }
+
+    /// The items of a collection as this operation answers them: the whole
+    /// list where the document says the version answers with an array, else
+    /// the page `offset`/`limit` asks for, linked under `path`.
+    pub(super) fn collection<T: Serialize>(&self, items: &[T], path: &str) -> Result<Response, Refusal> {
+        let list = self
+            .shared
+            .contract
+            .body(self.operation, Direction::Response(200))
+            .is_ok_and(|body| body.schema.get("type").and_then(Value::as_str) == Some("array"));
+        if list {
+            return Ok(self.answer(StatusCode::OK, &items));
+        }
+        let (offset, limit) = self.paging()?;
+        let version = self.version;
+        let item = |i: u64| serde_json::to_value(&items[i as usize]).unwrap_or(Value::Null);
+        let href = |o: u64| format!("/{version}/{path}?offset={o}&limit={limit}");
+        let mut body = page(offset, limit, items.len() as u64, item, href);
+        body.insert("setId".into(), json!(self.shared.config.installation_id));
+        if version < ApiVersion::V8 {
+            body.insert("totalCount".into(), json!(items.len()));
+        }
+        Ok(self.answer(StatusCode::OK, &body))
+    }
+
+    /// An empty answer: `204`.
+    pub(super) fn no_content(&self) -> Response {
+        raw(StatusCode::NO_CONTENT, "text/plain", "")
     }
 
     /// The status of a successful create: v8 answers `201`, older versions `200`.
@@ -195,11 +271,16 @@ impl Call<'_> {
         if self.version >= ApiVersion::V8 { StatusCode::CREATED } else { StatusCode::OK }
     }
 
-    /// A value as this version answers it: its links under `/vN/`.
+    /// A value as this version answers it: its links under `/vN/`, and
+    /// without the members the document says this version lacks.
     pub(super) fn answer<T: Serialize>(&self, status: StatusCode, value: &T) -> Response {
         match serde_json::to_value(value) {
             Ok(mut value) => {
                 relink(&mut value, self.version);
+                let direction = Direction::Response(status.as_u16());
+                let version = u64::from(self.version.number());
+                // An operation without a declared body for the status answers as it is.
+                let _ = self.shared.contract.shape_for_version(self.operation, direction, version, &mut value);
                 json(status, &value)
             }
             Err(e) => raw(StatusCode::INTERNAL_SERVER_ERROR, "text/plain", e.to_string()),
@@ -306,7 +387,7 @@ pub(super) fn page(
     page
 }
 
-pub(super) fn links(pairs: &[(&str, String)]) -> Links {
+pub(crate) fn links(pairs: &[(&str, String)]) -> Links {
     Links(pairs.iter().map(|(rel, href)| ((*rel).to_owned(), Link { href: href.clone() })).collect())
 }
 

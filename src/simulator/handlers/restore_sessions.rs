@@ -86,6 +86,45 @@ pub(super) fn stop(call: Call<'_>) -> Result<Response, Refusal> {
     Ok(raw(status, "text/plain", ""))
 }
 
+/// Newest first unless `orderAsc=true`; v8 also filters by end time and
+/// orders by end time on request.
+pub(super) fn list(call: Call<'_>) -> Result<Response, Refusal> {
+    use crate::DateTime;
+    let from = call.query_as::<DateTime>("startTimeFrom", "a date-time")?;
+    let to = call.query_as::<DateTime>("startTimeTo", "a date-time")?;
+    let end_from = call.query_as::<DateTime>("endTimeFrom", "a date-time")?;
+    let end_to = call.query_as::<DateTime>("endTimeTo", "a date-time")?;
+    let ascending = call.query_as::<bool>("orderAsc", "true or false")?.unwrap_or(false);
+    let by_end = call.query.get("orderBy").is_some_and(|o| o == "EndTime");
+    let world = call.shared.world();
+    let within = |t: Option<&DateTime>, from: &Option<DateTime>, to: &Option<DateTime>| {
+        from.as_ref().is_none_or(|f| t.is_some_and(|t| t >= f)) && to.as_ref().is_none_or(|e| t.is_some_and(|t| t <= e))
+    };
+    let mut sessions: Vec<RestoreSession> = world
+        .sessions
+        .values()
+        .filter(|s| within(s.creation_time.as_ref(), &from, &to))
+        .filter(|s| within(s.end_time.as_ref(), &end_from, &end_to))
+        .map(|s| shaped(s, call.version))
+        .collect();
+    sessions.sort_by(|a, b| {
+        let key = |s: &RestoreSession| if by_end { s.end_time.clone() } else { s.creation_time.clone() };
+        let order = key(a).cmp(&key(b));
+        if ascending { order } else { order.reverse() }
+    });
+    call.collection(&sessions, "RestoreSessions")
+}
+
+pub(super) fn events(call: Call<'_>) -> Result<Response, Refusal> {
+    let id = call.id("restoreSessionId")?;
+    let world = call.shared.world();
+    if !world.sessions.contains_key(&id) {
+        return Err(no_session(id));
+    }
+    let events = world.restore_events.get(&id).map(Vec::as_slice).unwrap_or_default();
+    call.collection(events, &format!("RestoreSessions/{id}/Events"))
+}
+
 fn no_session(id: Uuid) -> Refusal {
     Refusal::not_found(format!("Restore session with ID {id} was not found."))
 }
