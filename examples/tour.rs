@@ -22,12 +22,16 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use uuid::Uuid;
+use vb365::monitoring::{Scope, Thresholds, judge};
 use vb365::simulator::{Simulator, SimulatorConfig};
 use vb365::types::{
     BackupAccount, ExchangeOnlineSettings, ExploreOptions, GroupMember, GroupMemberType, OrganizationCreate,
     OrganizationRegion, OrganizationType, RestoreSessionType, SharePointOnlineSettings,
 };
-use vb365::{ApiVersion, Client, Credentials, Error, PageRequest, Secret};
+use vb365::{
+    ApiVersion, Client, Credentials, Error, JobSessionFilter, LicensedUserFilter, PageRequest, RestoreSessionFilter,
+    Secret,
+};
 
 const USAGE: &str = "usage: tour [--simulate-versions LIST] | [--url URL --user NAME [--ca-cert FILE | --insecure] [--job ID] [--allow-changes]]
   without --url: runs every step against the embedded simulator, which serves the API versions
@@ -160,6 +164,8 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             if let Some(versions) = versions {
                 config.versions = versions.clone();
             }
+            // A started job finishes while the tour waits for it.
+            config.job_duration = Duration::from_millis(300);
             Some(Simulator::start_with(config).await?)
         }
     };
@@ -269,6 +275,8 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         None => steps.skip("walk what a job selects", "give --job <id>"),
     }
 
+    monitoring(&client, &mut steps, organization_id, changes).await?;
+
     if changes {
         let options = ExploreOptions {
             date_time: vb365::DateTime::now(),
@@ -303,6 +311,167 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         ms(steps.started.elapsed()),
         client.requests_sent()
     );
+    Ok(())
+}
+
+/// What the people who run the server watch: jobs and their sessions,
+/// repositories, proxies, the license, restore sessions, health, and the
+/// verdict `vb365 check` gives; with `changes`, a job is started, waited
+/// for, disabled and enabled again.
+async fn monitoring(
+    client: &Client,
+    steps: &mut Steps,
+    organization_id: Uuid,
+    changes: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let jobs = steps
+        .run("list jobs", client.list_jobs(), |jobs| {
+            let states: Vec<String> = jobs
+                .iter()
+                .map(|j| format!("{} {}", j.name.as_deref().unwrap_or("?"), shown(&j.last_status)))
+                .collect();
+            format!("{}: {}", jobs.len(), states.join(", "))
+        })
+        .await?;
+    let Some(job) = jobs.iter().find(|j| j.is_enabled != Some(false)).or(jobs.first()) else {
+        steps.skip("jobs, sessions and logs", "the server has no jobs");
+        return Ok(());
+    };
+    steps
+        .run("get a job", client.get_job(job.id), |j| {
+            format!(
+                "{}: last run {}, next {}",
+                j.name.as_deref().unwrap_or("?"),
+                shown(&j.last_run),
+                shown(&j.next_run)
+            )
+        })
+        .await?;
+    let sessions = steps
+        .run("walk every job session", client.job_sessions(JobSessionFilter::all()).try_collect::<Vec<_>>(), |all| {
+            let failed = all.iter().filter(|s| s.status == Some(vb365::types::JobStatus::Failed)).count();
+            format!("{} sessions, {failed} failed", all.len())
+        })
+        .await?;
+    steps
+        .run("the latest sessions of a job", client.recent_job_sessions(job.id, 3), |recent| {
+            let states: Vec<String> = recent.iter().map(|s| shown(&s.status)).collect();
+            format!("{}: {}", job.name.as_deref().unwrap_or("?"), states.join(", "))
+        })
+        .await?;
+    if let Some(session) = sessions.first() {
+        let log = client.job_session_log(session.id).try_collect::<Vec<_>>();
+        steps
+            .run("read a session's log", log, |log| {
+                format!("{} lines; last: {}", log.len(), log.last().and_then(|l| l.message.as_deref()).unwrap_or(""))
+            })
+            .await?;
+    }
+    steps
+        .run("list repositories", client.backup_repositories().try_collect::<Vec<_>>(), |all| {
+            let space: Vec<String> = all
+                .iter()
+                .map(|r| {
+                    let free =
+                        r.space().map_or(String::from("no capacity"), |s| format!("{:.0}% free", s.free_percent()));
+                    format!("{} {free}", r.name.as_deref().unwrap_or("?"))
+                })
+                .collect();
+            space.join(", ")
+        })
+        .await?;
+    let used = client.organization_used_repositories(organization_id).try_collect::<Vec<_>>();
+    steps
+        .run("space an organization takes", used, |used| {
+            let bytes: i64 = used.iter().filter_map(|u| u.used_space_bytes).sum();
+            format!("{} repositories, {:.1} GiB in all", used.len(), bytes as f64 / f64::from(1u32 << 30))
+        })
+        .await?;
+    steps
+        .run("list proxies", client.proxies().try_collect::<Vec<_>>(), |all| {
+            let states: Vec<String> =
+                all.iter().map(|p| format!("{} {}", p.host_name.as_deref().unwrap_or("?"), shown(&p.status))).collect();
+            states.join(", ")
+        })
+        .await?;
+    steps
+        .run("read the license", client.license(), |l| {
+            let expires = l.expires().map_or_else(|| String::from("?"), ToString::to_string);
+            format!(
+                "{}, expires {expires}, {} of {} used",
+                shown(&l.status),
+                shown(&l.used_number),
+                shown(&l.total_number)
+            )
+        })
+        .await?;
+    let users = client.licensed_users(LicensedUserFilter::all()).try_collect::<Vec<_>>();
+    steps.run("list licensed users", users, |all| format!("{} users", all.len())).await?;
+    steps
+        .run("an organization's licenses", client.organization_licensing(organization_id), |l| {
+            format!("{} licensed, {} new", shown(&l.licensed_users), shown(&l.new_users))
+        })
+        .await?;
+    let restores = steps
+        .run(
+            "list restore sessions",
+            client.restore_sessions(RestoreSessionFilter::all()).try_collect::<Vec<_>>(),
+            |all| format!("{} sessions", all.len()),
+        )
+        .await?;
+    if let Some(restore) = restores.first() {
+        let events = client.restore_session_events(restore.id).try_collect::<Vec<_>>();
+        steps.run("a restore session's events", events, |all| format!("{} events", all.len())).await?;
+    }
+    steps
+        .run("health", client.health(), |h| {
+            let mut entries: Vec<String> = h.entries.keys().cloned().collect();
+            entries.sort();
+            format!("{} ({})", shown(&h.status), entries.join(", "))
+        })
+        .await?;
+    let verdict = async {
+        let snapshot = client.snapshot(Scope::default()).await;
+        Ok::<_, Error>(judge(&snapshot, &Thresholds::default(), &vb365::DateTime::now()))
+    };
+    let report = steps.run("check: judge it all", verdict, |r| format!("{}: {}", r.state.as_str(), r.summary)).await?;
+    for finding in &report.findings {
+        println!("       {}: {}", finding.state.as_str(), finding.detail);
+    }
+
+    if !changes {
+        steps.skip("start, disable and enable a job", "pass --allow-changes");
+        return Ok(());
+    }
+    let started = steps
+        .run("start a job", client.start_job(job.id, false), |s| match s {
+            Some(session) => format!("session {} {}", session.id, shown(&session.status)),
+            None => String::from("started (v6 does not name the session)"),
+        })
+        .await?;
+    let finished = async {
+        let waited = Instant::now();
+        loop {
+            let latest = match &started {
+                Some(session) => client.get_job_session(session.id).await?,
+                None => client.recent_job_sessions(job.id, 1).await?.into_iter().next().ok_or(Error::Config {
+                    setting: "tour",
+                    problem: String::from("the started session is not listed"),
+                })?,
+            };
+            if latest.is_finished() || waited.elapsed() > Duration::from_secs(30) {
+                return Ok::<_, Error>(latest);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    steps
+        .run("wait for its session", finished, |s| {
+            format!("{} after {}", shown(&s.status), s.duration().map_or(String::from("?"), ms))
+        })
+        .await?;
+    steps.run("disable the job", client.disable_job(job.id), |()| String::from("disabled")).await?;
+    steps.run("enable it again", client.enable_job(job.id), |()| String::from("enabled")).await?;
     Ok(())
 }
 

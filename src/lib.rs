@@ -9,6 +9,7 @@ extern crate self as vb365;
 mod client;
 mod config;
 mod error;
+pub mod monitoring;
 mod request;
 mod resources;
 #[cfg(feature = "simulator")]

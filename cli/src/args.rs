@@ -12,7 +12,9 @@ const EXIT_CODES: &str = "\
 Exit status: 0 on success; 1 when the server or the network refused (the
 server's status and message, a connection or TLS failure, a timeout); 2 for
 invalid usage or input (an unknown option, a malformed UUID, a body file
-that is not JSON, a value the client refuses before sending).
+that is not JSON, a value the client refuses before sending). `vb365 check`
+answers in the monitoring plugin convention instead: 0 OK, 1 WARNING,
+2 CRITICAL, 3 UNKNOWN (see vb365 check --help).
 
 Output: --output json prints one JSON document, ndjson one item a line as
 pages arrive (a collection of any size never sits in memory), table
@@ -107,16 +109,49 @@ pub enum Command {
         #[command(subcommand)]
         command: BackupAccountsCommand,
     },
-    /// What a backup job selects.
+    /// Backup jobs: list, read, start, stop, enable, disable; what a job selects.
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
+    },
+    /// Job sessions (the runs of jobs) and their logs.
+    Sessions {
+        #[command(subcommand)]
+        command: SessionsCommand,
+    },
+    /// Backup repositories, their space, and the space organizations take.
+    #[command(visible_alias = "repos")]
+    Repositories {
+        #[command(subcommand)]
+        command: RepositoriesCommand,
+    },
+    /// Backup proxies.
+    Proxies {
+        #[command(subcommand)]
+        command: ProxiesCommand,
+    },
+    /// The installed license.
+    License {
+        #[command(subcommand)]
+        command: LicenseCommand,
+    },
+    /// The users that hold a license.
+    LicensedUsers {
+        #[command(subcommand)]
+        command: LicensedUsersCommand,
     },
     /// Restore sessions of tenant organizations.
     RestoreSessions {
         #[command(subcommand)]
         command: RestoreSessionsCommand,
     },
+    /// The server's health (v8 reports it; v6 is asked for its service instance).
+    Health,
+    /// Judge jobs, repositories, proxies, the license and health as a
+    /// monitoring plugin (Nagios, Icinga, checkmk, Zabbix, PRTG): exit 0 OK,
+    /// 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+    #[command(after_long_help = crate::check::HELP)]
+    Check(CheckOptions),
     /// Any request, with the login and renewal; prints the response as JSON.
     Api {
         /// GET, POST, PUT, DELETE, ...
@@ -144,6 +179,11 @@ pub enum OrganizationsCommand {
     List(Collection),
     /// One organization (get_organization).
     Get {
+        /// The organization's ID.
+        organization_id: Uuid,
+    },
+    /// How many licenses an organization uses (organization_licensing).
+    Licensing {
         /// The organization's ID.
         organization_id: Uuid,
     },
@@ -176,6 +216,42 @@ pub enum BackupAccountsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
+    /// Every backup job, or one organization's (jobs).
+    List {
+        /// Only the jobs of this organization.
+        #[arg(long, value_name = "ID")]
+        organization: Option<Uuid>,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// One job (get_job).
+    Get {
+        /// The job's ID.
+        job_id: Uuid,
+    },
+    /// Start a job now (start_job); v8 answers with the session it began.
+    Start {
+        /// The job's ID.
+        job_id: Uuid,
+        /// Read everything again instead of only what changed.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Stop a running job (stop_job).
+    Stop {
+        /// The job's ID.
+        job_id: Uuid,
+    },
+    /// Let a job run on its schedule again (enable_job).
+    Enable {
+        /// The job's ID.
+        job_id: Uuid,
+    },
+    /// Keep a job from running on its schedule (disable_job).
+    Disable {
+        /// The job's ID.
+        job_id: Uuid,
+    },
     /// Every item a backup job selects: users, groups, sites, teams (job_selected_items).
     SelectedItems {
         /// The job's ID.
@@ -193,7 +269,106 @@ pub enum JobsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// Job sessions, newest first (job_sessions).
+    List {
+        /// Only the sessions of this job.
+        #[arg(long, value_name = "ID")]
+        job: Option<Uuid>,
+        /// Only sessions in this state: Success, Warning, Failed, Running, Stopped, ...
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// Only sessions that ended at or after TIME (RFC 3339, or back from now: 26h, 7d).
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        since: Option<vb365::DateTime>,
+        /// Only sessions that ended at or before TIME.
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        until: Option<vb365::DateTime>,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// One job session (get_job_session).
+    Get {
+        /// The session's ID.
+        job_session_id: Uuid,
+    },
+    /// The log of a job session (job_session_log).
+    Log {
+        /// The session's ID.
+        job_session_id: Uuid,
+        #[command(flatten)]
+        collection: Collection,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepositoriesCommand {
+    /// Every backup repository, with its capacity and free space (backup_repositories).
+    List(Collection),
+    /// One backup repository (get_backup_repository).
+    Get {
+        /// The repository's ID.
+        repository_id: Uuid,
+    },
+    /// The space an organization takes in each repository (organization_used_repositories).
+    Usage {
+        /// The organization's ID.
+        #[arg(long, value_name = "ID")]
+        organization: Uuid,
+        #[command(flatten)]
+        collection: Collection,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProxiesCommand {
+    /// Every backup proxy (proxies).
+    List(Collection),
+    /// One backup proxy (get_proxy).
+    Get {
+        /// The proxy's ID.
+        proxy_id: Uuid,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LicenseCommand {
+    /// The installed license: whose, until when, how many used (license).
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LicensedUsersCommand {
+    /// The users that hold a license (licensed_users).
+    List {
+        /// Only the users of this organization.
+        #[arg(long, value_name = "ID")]
+        organization: Option<Uuid>,
+        #[command(flatten)]
+        collection: Collection,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum RestoreSessionsCommand {
+    /// Restore sessions, newest first (restore_sessions).
+    List {
+        /// Only sessions started at or after TIME (RFC 3339, or back from now: 26h, 7d).
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        since: Option<vb365::DateTime>,
+        /// Only sessions started at or before TIME.
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        until: Option<vb365::DateTime>,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// What a restore session did, item by item (restore_session_events).
+    Events {
+        /// The session's ID.
+        restore_session_id: Uuid,
+        #[command(flatten)]
+        collection: Collection,
+    },
     /// Start a restore session (start_restore_session).
     Start {
         /// The options as JSON (ExploreOptions): a file, or - for standard
@@ -236,6 +411,32 @@ pub struct Collection {
     pub page_size: u32,
 }
 
+/// `vb365 check`: what is judged, and how strictly.
+#[derive(Debug, Clone, Args)]
+pub struct CheckOptions {
+    /// An enabled job that has not run for longer than this is a WARNING (26h, 2d, 90m).
+    #[arg(long, value_name = "AGE", default_value = "26h", value_parser = crate::time::age)]
+    pub max_age: std::time::Duration,
+    /// A repository with less free space than this is a WARNING (20 or 20%).
+    #[arg(long, value_name = "PERCENT", default_value = "20", value_parser = crate::time::percent)]
+    pub warn_free: f64,
+    /// A repository with less free space than this is CRITICAL (10 or 10%).
+    #[arg(long, value_name = "PERCENT", default_value = "10", value_parser = crate::time::percent)]
+    pub crit_free: f64,
+    /// A license that expires within this many days is a WARNING (30 or 30d).
+    #[arg(long, value_name = "DAYS", default_value = "30", value_parser = crate::time::days)]
+    pub license_warn: u32,
+    /// A license that expires within this many days is CRITICAL (7 or 7d).
+    #[arg(long, value_name = "DAYS", default_value = "7", value_parser = crate::time::days)]
+    pub license_crit: u32,
+    /// Judge only the jobs of this organization.
+    #[arg(long, value_name = "ID")]
+    pub organization: Option<Uuid>,
+    /// How many requests may be in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+}
+
 /// `vb365 simulate`.
 #[derive(Debug, Args)]
 pub struct Simulate {
@@ -260,4 +461,10 @@ pub struct Simulate {
     /// How many mailboxes the seeded job processes (v1).
     #[arg(long, default_value_t = 250)]
     pub mailboxes: usize,
+    /// The most items a page holds, whatever a request asks for.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_page_size: u32,
+    /// Seconds a job started through the API runs before it succeeds.
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = seconds)]
+    pub job_duration: Duration,
 }

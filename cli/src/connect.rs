@@ -7,8 +7,9 @@ use vb365::{Client, Credentials, Secret};
 use crate::args::Connection;
 use crate::failure::Failure;
 
-/// A client for the server of `connection`, logged in.
-pub async fn connect(connection: &Connection) -> Result<Client, Failure> {
+/// A client for the server of `connection` whose streams ask for
+/// `page_size` items a request, logged in.
+pub async fn connect(connection: &Connection, page_size: Option<u32>) -> Result<Client, Failure> {
     let url = connection.url.as_deref().ok_or_else(|| Failure::usage("no server: give --url or set VB365_URL"))?;
     let user = connection.user.as_deref().ok_or_else(|| Failure::usage("no account: give --user or set VB365_USER"))?;
     let mut builder = Client::builder(url).danger_accept_invalid_certs(connection.insecure);
@@ -21,6 +22,9 @@ pub async fn connect(connection: &Connection) -> Result<Client, Failure> {
     }
     if let Some(timeout) = connection.timeout {
         builder = builder.request_timeout(timeout);
+    }
+    if let Some(page_size) = page_size {
+        builder = builder.page_size(page_size);
     }
     let client = builder.build()?;
     let password = password(connection, user, client.base_url())?;

@@ -4,12 +4,14 @@
 
 mod args;
 mod body;
+mod check;
 mod commands;
 mod connect;
 mod failure;
 mod output;
 mod rows;
 mod simulate;
+mod time;
 
 use std::process::ExitCode;
 
@@ -24,10 +26,16 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         // A usage error is one line, as every other failure: clap's first.
+        // A monitoring plugin's usage error is UNKNOWN (3), not CRITICAL (2).
         Err(e) => {
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or_default();
-            eprintln!("vb365: {} (see --help)", first.trim_start_matches("error: "));
+            let message = first.trim_start_matches("error: ");
+            if check::asked_for(std::env::args_os()) {
+                println!("VB365 UNKNOWN - {message}");
+                return ExitCode::from(vb365::monitoring::State::Unknown.exit_code());
+            }
+            eprintln!("vb365: {message} (see --help)");
             return ExitCode::from(2);
         }
     };
@@ -40,7 +48,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         // The reader went away (`vb365 ... | head`): nothing more to say.
         Err(failure) if failure.message.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(failure) => {

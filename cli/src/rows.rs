@@ -1,7 +1,10 @@
 //! The columns of `--output table`, one implementation per type printed.
 
 use vb365::ServerInfo;
-use vb365::types::{BackupAccount, JobItem, Organization, RestoreSession, SelectedMailbox};
+use vb365::types::{
+    BackupAccount, BackupRepository, HealthReport, Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser,
+    Organization, OrganizationLicensing, Proxy, RestoreSession, RestoreSessionEvent, SelectedMailbox, UsedRepository,
+};
 
 /// A type printed as a table row.
 pub trait Row {
@@ -21,6 +24,19 @@ fn flag(value: Option<bool>) -> String {
         Some(false) => String::from("no"),
         None => String::new(),
     }
+}
+
+/// Bytes as people read them: `2.0 TiB`.
+fn bytes(value: Option<i64>) -> String {
+    let Some(value) = value else { return String::new() };
+    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut size = value as f64;
+    let mut unit = 0;
+    while size.abs() >= 1024.0 && unit < units.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{value} B") } else { format!("{size:.1} {}", units[unit]) }
 }
 
 impl Row for ServerInfo {
@@ -107,5 +123,141 @@ impl Row for RestoreSession {
             text(&self.creation_time),
             ended.unwrap_or_default(),
         ]
+    }
+}
+
+impl Row for Job {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "ENABLED", "LAST STATUS", "LAST RUN", "NEXT RUN"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            text(&self.name),
+            flag(self.is_enabled),
+            text(&self.last_status),
+            text(&self.last_run),
+            text(&self.next_run),
+        ]
+    }
+}
+
+impl Row for JobSession {
+    const HEADER: &'static [&'static str] = &["ID", "JOB", "STATUS", "PROGRESS", "STARTED", "ENDED", "DETAILS"];
+
+    fn cells(&self) -> Vec<String> {
+        let ended = self.end_time.as_ref().filter(|_| self.is_finished()).map(ToString::to_string);
+        vec![
+            self.id.to_string(),
+            text(&self.job_id),
+            text(&self.status),
+            self.progress.map(|p| format!("{p}%")).unwrap_or_default(),
+            text(&self.creation_time),
+            ended.unwrap_or_default(),
+            text(&self.details),
+        ]
+    }
+}
+
+impl Row for JobSessionLogItem {
+    const HEADER: &'static [&'static str] = &["TIME", "TYPE", "MESSAGE"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.creation_time), text(&self.type_), text(&self.message)]
+    }
+}
+
+impl Row for BackupRepository {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "CAPACITY", "FREE", "FREE %", "LONG-TERM"];
+
+    fn cells(&self) -> Vec<String> {
+        let space = self.space();
+        let as_i64 = |b: u64| i64::try_from(b).ok();
+        vec![
+            self.id.to_string(),
+            text(&self.name),
+            bytes(space.and_then(|s| as_i64(s.capacity_bytes))),
+            bytes(space.and_then(|s| as_i64(s.free_bytes))),
+            space.map(|s| format!("{:.1}", s.free_percent())).unwrap_or_default(),
+            flag(self.is_long_term),
+        ]
+    }
+}
+
+impl Row for UsedRepository {
+    const HEADER: &'static [&'static str] = &["REPOSITORY", "USED", "LOCAL CACHE", "OBJECT STORAGE", "AVAILABLE"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            text(&self.repository_id),
+            bytes(self.used_space_bytes),
+            bytes(self.local_cache_used_space_bytes),
+            bytes(self.object_storage_used_space_bytes),
+            flag(self.is_available),
+        ]
+    }
+}
+
+impl Row for Proxy {
+    const HEADER: &'static [&'static str] = &["ID", "HOST", "STATUS", "TYPE", "VERSION"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.id.to_string(), text(&self.host_name), text(&self.status), text(&self.type_), text(&self.version)]
+    }
+}
+
+impl Row for License {
+    const HEADER: &'static [&'static str] = &["STATUS", "TYPE", "LICENSED TO", "EXPIRES", "USED", "TOTAL", "NEW"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            text(&self.status),
+            text(&self.type_),
+            text(&self.licensed_to),
+            self.expires().map(ToString::to_string).unwrap_or_default(),
+            text(&self.used_number),
+            text(&self.total_number),
+            text(&self.new_number),
+        ]
+    }
+}
+
+impl Row for LicensedUser {
+    const HEADER: &'static [&'static str] = &["NAME", "ORGANIZATION", "STATE", "BACKED UP", "LAST BACKUP"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            text(&self.name),
+            text(&self.organization_name),
+            text(&self.license_state),
+            flag(self.is_backed_up),
+            text(&self.last_backup_date),
+        ]
+    }
+}
+
+impl Row for OrganizationLicensing {
+    const HEADER: &'static [&'static str] = &["LICENSED USERS", "NEW USERS"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.licensed_users), text(&self.new_users)]
+    }
+}
+
+impl Row for RestoreSessionEvent {
+    const HEADER: &'static [&'static str] = &["ORDER", "TYPE", "STATUS", "ITEM", "MESSAGE"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.order), text(&self.type_), text(&self.status), text(&self.item_name), text(&self.message)]
+    }
+}
+
+impl Row for HealthReport {
+    const HEADER: &'static [&'static str] = &["STATUS", "ENTRIES"];
+
+    fn cells(&self) -> Vec<String> {
+        let mut entries: Vec<String> =
+            self.entries.iter().map(|(name, entry)| format!("{name}: {}", text(&entry.status))).collect();
+        entries.sort();
+        vec![text(&self.status), entries.join(", ")]
     }
 }

@@ -13,62 +13,9 @@ use std::time::{Duration, Instant};
 use vb365::ApiVersion;
 use vb365::simulator::{Fault, Simulator, SimulatorConfig};
 
-const ORGANIZATION: &str = "6f9b3da3-204d-4a4b-b466-55586e0233fc";
-const JOB: &str = "00b96531-1a68-4c90-a398-91141ffedb3b";
+mod common;
 
-async fn simulator(versions: &[ApiVersion]) -> Simulator {
-    let mut config = SimulatorConfig::default();
-    config.versions = versions.to_vec();
-    config.frozen_time = Some("2024-05-01T12:00:00Z".parse().unwrap());
-    config.mailbox_count = 40;
-    Simulator::start_with(config).await.unwrap()
-}
-
-/// What a run of the binary left behind.
-#[derive(Debug)]
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `vb365 args...` against `url` with the simulator's credentials in
-/// the environment (and nothing else of the caller's `VB365_*`).
-async fn vb365(url: &str, args: &[&str], stdin: Option<&str>) -> Run {
-    let (url, password) = (url.to_owned(), String::from("simulated-password"));
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    let stdin = stdin.map(str::to_owned);
-    tokio::task::spawn_blocking(move || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vb365"));
-        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("VB365_") || k == "RUST_LOG") {
-            command.env_remove(key);
-        }
-        command.env("VB365_URL", &url).env("VB365_USER", "administrator").env("VB365_PASSWORD", &password);
-        command.args(&args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
-        }
-        drop(input);
-        let output = child.wait_with_output().unwrap();
-        Run {
-            status: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
-    })
-    .await
-    .unwrap()
-}
-
-/// Runs a command that must succeed and compares its output with `golden`.
-async fn golden(url: &str, args: &[&str], golden: &str) {
-    let run = vb365(url, args, None).await;
-    assert_eq!(run.status, 0, "vb365 {args:?}: {}", run.stderr);
-    assert_eq!(run.stderr, "", "vb365 {args:?}");
-    expectorate::assert_contents(format!("tests/golden/{golden}"), &run.stdout);
-}
+use common::{JOB, ORGANIZATION, Run, golden, simulator, vb365};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_info_in_every_format() {
@@ -393,4 +340,118 @@ fn help_documents_every_command_and_the_exit_status() {
     let output = Command::new(env!("CARGO_BIN_EXE_vb365")).arg("--help").env_remove("COLUMNS").output().unwrap();
     assert!(output.status.success());
     expectorate::assert_contents("tests/golden/help.txt", &String::from_utf8(output.stdout).unwrap());
+}
+
+const FAILED_JOB: &str = "1c4e7a2b-3d5f-4a6c-8e9b-0d1f2a3b4c5d";
+const FAILED_SESSION: &str = "5e551011-0000-4000-8000-000000000004";
+const REPO_1: &str = "a1e4c7b0-5d2f-4c8e-9b31-0e6f2a7d4c51";
+const OFFLINE_PROXY: &str = "f6d9bca5-ac7e-4b3d-8a86-5dbe7fcb9ba6";
+const EXPLORED: &str = "0fe57023-0000-4000-8000-000000000001";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_list_get_start_stop_enable_disable() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    let url = sim.url();
+    golden(url, &["jobs", "list", "-o", "table"], "jobs_list.txt").await;
+    golden(url, &["jobs", "list", "-o", "ndjson", "--page-size", "1"], "jobs_list.ndjson").await;
+    golden(url, &["jobs", "list", "--organization", ORGANIZATION, "-o", "json"], "jobs_list_organization.json").await;
+    golden(url, &["jobs", "get", FAILED_JOB, "-o", "json"], "jobs_get.json").await;
+    golden(url, &["jobs", "start", FAILED_JOB, "--full", "-o", "json"], "jobs_start.json").await;
+    golden(url, &["jobs", "stop", FAILED_JOB, "-o", "table"], "jobs_stop.txt").await;
+    golden(url, &["jobs", "disable", FAILED_JOB, "-o", "table"], "jobs_disable.txt").await;
+    golden(url, &["jobs", "enable", FAILED_JOB, "-o", "table"], "jobs_enable.txt").await;
+    let run = vb365(url, &["jobs", "stop", FAILED_JOB], None).await;
+    assert_eq!(run.status, 1, "{run:?}");
+    assert!(run.stderr.contains("stop_job_v8: the server refused the request with 400"), "{run:?}");
+
+    let v6 = simulator(&[ApiVersion::V6]).await;
+    golden(v6.url(), &["jobs", "list", "-o", "table"], "jobs_list_v6.txt").await;
+    golden(v6.url(), &["jobs", "start", FAILED_JOB, "-o", "table"], "jobs_start_v6.txt").await;
+    let run = vb365(v6.url(), &["jobs", "start", FAILED_JOB, "-o", "json"], None).await;
+    assert_eq!((run.status, run.stdout.as_str()), (1, ""), "already running: {run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_list_get_log() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    let url = sim.url();
+    golden(url, &["sessions", "list", "-o", "table"], "sessions_list.txt").await;
+    golden(url, &["sessions", "list", "--job", FAILED_JOB, "-o", "json"], "sessions_list_job.json").await;
+    let filtered = [
+        "sessions",
+        "list",
+        "--status",
+        "Success",
+        "--since",
+        "2024-04-30T00:00:00Z",
+        "--until",
+        "2024-04-30T23:59:59Z",
+    ];
+    golden(url, &[&filtered[..], &["-o", "ndjson"]].concat(), "sessions_list_filtered.ndjson").await;
+    golden(url, &["sessions", "get", FAILED_SESSION, "-o", "json"], "sessions_get.json").await;
+    golden(url, &["sessions", "log", FAILED_SESSION, "-o", "table"], "sessions_log.txt").await;
+    // The same on v6, which filters on the client and fills in each session's job.
+    let v6 = simulator(&[ApiVersion::V6]).await;
+    golden(v6.url(), &[&filtered[..], &["-o", "ndjson"]].concat(), "sessions_list_filtered_v6.ndjson").await;
+    golden(v6.url(), &["sessions", "log", FAILED_SESSION, "-o", "table"], "sessions_log_v6.txt").await;
+    let run = vb365(url, &["sessions", "list", "--since", "yesterday"], None).await;
+    assert_eq!(run.status, 2, "{run:?}");
+    assert!(run.stderr.contains("neither RFC 3339"), "{run:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repositories_proxies_license_health() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    let url = sim.url();
+    golden(url, &["repositories", "list", "-o", "table"], "repositories_list.txt").await;
+    golden(url, &["repositories", "get", REPO_1, "-o", "json"], "repositories_get.json").await;
+    golden(url, &["repositories", "usage", "--organization", ORGANIZATION, "-o", "table"], "repositories_usage.txt")
+        .await;
+    golden(url, &["proxies", "list", "-o", "table"], "proxies_list.txt").await;
+    golden(url, &["proxies", "get", OFFLINE_PROXY, "-o", "json"], "proxies_get.json").await;
+    golden(url, &["license", "show", "-o", "table"], "license_show.txt").await;
+    golden(url, &["license", "show", "-o", "json"], "license_show.json").await;
+    golden(url, &["licensed-users", "list", "-o", "table"], "licensed_users_list.txt").await;
+    golden(
+        url,
+        &["licensed-users", "list", "--organization", ORGANIZATION, "-o", "ndjson"],
+        "licensed_users_list.ndjson",
+    )
+    .await;
+    golden(url, &["organizations", "licensing", ORGANIZATION, "-o", "table"], "organizations_licensing.txt").await;
+    golden(url, &["health", "-o", "json"], "health.json").await;
+    let v6 = simulator(&[ApiVersion::V6]).await;
+    golden(v6.url(), &["health", "-o", "table"], "health_v6.txt").await;
+    golden(v6.url(), &["license", "show", "-o", "json"], "license_show_v6.json").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_sessions_list_and_events() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    let url = sim.url();
+    golden(url, &["restore-sessions", "list", "-o", "table"], "restore_sessions_list.txt").await;
+    let since = ["restore-sessions", "list", "--since", "2024-01-01T00:00:00Z", "--until", "2024-12-31T00:00:00Z"];
+    golden(url, &[&since[..], &["-o", "json"]].concat(), "restore_sessions_list_since.json").await;
+    golden(url, &["restore-sessions", "events", EXPLORED, "-o", "table"], "restore_sessions_events.txt").await;
+}
+
+/// TIME back from now: against a simulator on the clock, the recorded
+/// sessions ended hours ago.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_back_from_now() {
+    let mut config = SimulatorConfig::default();
+    config.versions = vec![ApiVersion::V8];
+    let sim = Simulator::start_with(config).await.unwrap();
+    let count = |since: &'static str| {
+        let url = sim.url().to_owned();
+        async move {
+            let run = vb365(&url, &["sessions", "list", "--since", since, "-o", "ndjson"], None).await;
+            assert_eq!(run.status, 0, "{run:?}");
+            run.stdout.lines().count()
+        }
+    };
+    // Three sessions ended within 12 hours, six within two days, all eight within 100.
+    assert_eq!(count("12h").await, 3);
+    assert_eq!(count("2d").await, 6);
+    assert_eq!(count("100d").await, 8);
 }

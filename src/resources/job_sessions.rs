@@ -122,6 +122,29 @@ impl Client {
         })
     }
 
+    /// The latest `count` sessions of one job (1 to [`crate::MAX_PAGE_SIZE`]),
+    /// newest first, in one request: the first page of
+    /// `GET /v8/JobSessions?jobId=` or `GET /v6/Jobs/{jobId}/JobSessions`,
+    /// which servers list newest first. What monitoring asks of every job.
+    pub async fn recent_job_sessions(&self, job_id: Uuid, count: u32) -> Result<Vec<JobSession>, Error> {
+        let v8 = self.state().versions.choose_family(&LIST_JOB_SESSIONS)? == ApiVersion::V8;
+        let operation = if v8 { "list_job_sessions_v8" } else { "list_job_sessions_by_job" };
+        let (offset, limit) = crate::PageRequest::first(count).checked(operation)?;
+        let page = if v8 {
+            let send = self.api().list_job_sessions_v8().job_id(job_id).offset(offset).limit(limit).send();
+            crate::request::call::call(self.state(), operation, Box::pin(send)).await?
+        } else {
+            versioned!(send self.api(), list_job_sessions_by_job, |op| op.job_id(job_id).offset(offset).limit(limit))?
+        };
+        let mut sessions = page.results;
+        for session in &mut sessions {
+            session.job_id = session.job_id.or_else(|| job_of(session.links.as_ref())).or(Some(job_id));
+        }
+        // Newest first whatever order the server used.
+        sessions.sort_by(|a, b| b.creation_time.cmp(&a.creation_time));
+        Ok(sessions)
+    }
+
     /// One job session (`GET /vN/JobSessions/{jobSessionId}`); on v6 its
     /// `job_id` is filled in from its `job` link.
     pub async fn get_job_session(&self, job_session_id: Uuid) -> Result<JobSession, Error> {

@@ -99,6 +99,9 @@ pub struct Pages<T> {
     current: std::vec::IntoIter<T>,
     /// The request for the page after `current`, with its offset.
     in_flight: Option<(u64, InFlight<T>)>,
+    /// Whether the first page was asked for: nothing is sent before the
+    /// stream is first polled.
+    started: bool,
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -113,14 +116,14 @@ impl<T> std::fmt::Debug for Pages<T> {
 }
 
 impl<T: Send + 'static> Pages<T> {
-    /// Starts walking from offset 0, `page_size` items at a time; `fetch`
-    /// gets one page. A page size out of range fails the first item.
+    /// Walks from offset 0, `page_size` items at a time, once first polled;
+    /// `fetch` gets one page. A page size out of range fails the first item.
     pub(crate) fn new(
         operation: &'static str,
         page_size: u32,
         fetch: impl Fn(PageRequest) -> PageFuture<T> + Send + Sync + 'static,
     ) -> Self {
-        let mut pages = Self {
+        Self {
             operation,
             page_size,
             fetch: Box::new(fetch),
@@ -129,9 +132,8 @@ impl<T: Send + 'static> Pages<T> {
             failed: None,
             current: Vec::new().into_iter(),
             in_flight: None,
-        };
-        pages.start(0);
-        pages
+            started: false,
+        }
     }
 
     /// A collection the server answers in one piece (API v6 lists), as the
@@ -167,6 +169,7 @@ impl<T: Send + 'static> Pages<T> {
             failed: Some(error),
             current: Vec::new().into_iter(),
             in_flight: None,
+            started: true,
         }
     }
 
@@ -213,6 +216,10 @@ impl<T: Send + 'static> Stream for Pages<T> {
         if let Some(error) = this.failed.take() {
             this.in_flight = None;
             return Poll::Ready(Some(Err(error)));
+        }
+        if !this.started {
+            this.started = true;
+            this.start(0);
         }
         loop {
             if let Some(mut item) = this.current.next() {
@@ -381,6 +388,17 @@ mod tests {
         let kept: Vec<u64> = kept.try_collect().await.unwrap();
         assert_eq!(kept, [1000, 1700, 2400]);
         assert_eq!(*asked.lock().unwrap(), [0, 10, 20]);
+    }
+
+    #[tokio::test]
+    async fn nothing_is_sent_until_the_stream_is_polled() {
+        let (stream, asked) = pages(5, 2, true, 2);
+        tokio::task::yield_now().await;
+        assert!(asked.lock().unwrap().is_empty(), "a page was asked for before anything polled");
+        let mut stream = stream;
+        use futures::StreamExt;
+        assert_eq!(stream.next().await.transpose().unwrap(), Some(0));
+        assert_eq!(asked.lock().unwrap()[0], 0);
     }
 
     #[test]

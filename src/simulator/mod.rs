@@ -149,6 +149,7 @@ pub(crate) struct Shared {
     pub(crate) contract: vb365_contract::Contract,
     pub(crate) world: Mutex<state::World>,
     pub(crate) faults: Mutex<faults::Faults>,
+    pub(crate) in_flight: state::InFlight,
 }
 
 impl Shared {
@@ -184,6 +185,7 @@ impl Simulator {
             contract,
             world: Mutex::new(world),
             faults: Mutex::new(faults::Faults::default()),
+            in_flight: state::InFlight::default(),
         });
         let (url, server) = server::serve(Arc::clone(&shared)).await?;
         Ok(Self { url, shared, server })
@@ -306,6 +308,18 @@ impl Simulator {
     /// Changes the v8 health report.
     pub fn update_health(&self, change: impl FnOnce(&mut types::HealthReport)) {
         change(&mut self.shared.world().monitoring.health);
+    }
+
+    /// The most requests with a bearer token it has been answering at
+    /// once since it started (or since [`Simulator::reset_max_in_flight`]):
+    /// how far a client's concurrency went.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.in_flight.max()
+    }
+
+    /// Starts counting [`Simulator::max_in_flight`] afresh.
+    pub fn reset_max_in_flight(&self) {
+        self.shared.in_flight.reset();
     }
 
     /// Every job, as the simulator holds it (every version's members).

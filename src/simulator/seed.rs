@@ -103,7 +103,8 @@ pub(crate) fn world(config: &SimulatorConfig) -> Result<World, String> {
 fn monitoring(world: &mut World, config: &SimulatorConfig) -> Result<(), String> {
     let now = config.frozen_time.clone().unwrap_or_else(DateTime::now);
     let recorded_at = DateTime::parse(RECORDED_AT).map_err(|e| e.to_string())?;
-    let shift = now.utc() - recorded_at.utc();
+    // Whole seconds: the recorded fractions stay as they were.
+    let shift = chrono::TimeDelta::seconds((now.utc() - recorded_at.utc()).num_seconds());
     let load = |what: &str, both: [&str; 2]| -> Result<Value, String> {
         let mut v8 = results(parse::<Value>(what, both[0])?);
         merge_missing(&mut v8, &results(parse::<Value>(what, both[1])?));

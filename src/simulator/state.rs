@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -270,5 +271,37 @@ impl Monitoring {
             }
             job.e_tag = Some(job.e_tag.unwrap_or(0) + 1);
         }
+    }
+}
+
+/// How many requests are being answered at once, and the most so far.
+#[derive(Debug, Default)]
+pub(crate) struct InFlight {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+/// One request being answered; dropping it ends it.
+pub(crate) struct Answering<'a>(&'a InFlight);
+
+impl InFlight {
+    pub(crate) fn enter(&self) -> Answering<'_> {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max.fetch_max(now, Ordering::SeqCst);
+        Answering(self)
+    }
+
+    pub(crate) fn max(&self) -> usize {
+        self.max.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn reset(&self) {
+        self.max.store(self.now.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+}
+
+impl Drop for Answering<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
     }
 }

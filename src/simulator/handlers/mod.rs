@@ -40,6 +40,9 @@ const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let fault = parts.extensions.get::<Chosen>().and_then(|c| c.0.clone());
+    let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    // Counted from arrival to answer, latency and faults included.
+    let _answering = live_token(&shared, authorization.as_deref()).then(|| shared.in_flight.enter());
     let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
         return message(StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large.");
     };
@@ -50,7 +53,6 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     let path = parts.uri.path();
     let query = parts.uri.query().map(str::to_owned);
     let found = shared.contract.find_operation(parts.method.as_str(), path);
-    let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let parsed = found.as_ref().and_then(|(op, _)| op.request.as_ref().map(|_| parse_body(&shared, op, &bytes)));
     shared.world().requests.push(RecordedRequest {
         method: parts.method.to_string(),

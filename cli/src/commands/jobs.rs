@@ -1,0 +1,65 @@
+//! `vb365 jobs` and `vb365 sessions`.
+
+use vb365::types::JobStatus;
+use vb365::{Client, JobFilter, JobSessionFilter};
+
+use super::{many, page_size_for};
+use crate::args::{Collection, JobsCommand, SessionsCommand};
+use crate::failure::Failure;
+use crate::output::Output;
+
+pub(super) async fn jobs(client: &Client, command: JobsCommand, output: &mut Output) -> Result<(), Failure> {
+    match command {
+        JobsCommand::List { organization, collection: Collection { limit, .. } } => {
+            let filter = organization.map_or(JobFilter::all(), |o| JobFilter::all().organization(o));
+            many(output, client.jobs(filter), limit).await
+        }
+        JobsCommand::Get { job_id } => output.one(&client.get_job(job_id).await?),
+        JobsCommand::Start { job_id, full } => match client.start_job(job_id, full).await? {
+            Some(session) => output.one(&session),
+            None => output.done(&format!(
+                "Started job {job_id}; this server (API v6) does not say which session: vb365 sessions list --job {job_id}"
+            )),
+        },
+        JobsCommand::Stop { job_id } => {
+            client.stop_job(job_id).await?;
+            output.done(&format!("Stopping job {job_id}."))
+        }
+        JobsCommand::Enable { job_id } => {
+            client.enable_job(job_id).await?;
+            output.done(&format!("Enabled job {job_id}."))
+        }
+        JobsCommand::Disable { job_id } => {
+            client.disable_job(job_id).await?;
+            output.done(&format!("Disabled job {job_id}."))
+        }
+        JobsCommand::SelectedItems { job_id, collection: Collection { limit, page_size } } => {
+            many(output, client.job_selected_items(job_id, page_size_for(limit, page_size)), limit).await
+        }
+        JobsCommand::SelectedMailboxes { job_id, collection: Collection { limit, page_size } } => {
+            let mailboxes = client.job_selected_mailboxes(job_id, page_size_for(limit, page_size));
+            many(output, mailboxes, limit).await.map_err(|mut failure| {
+                if failure.message.contains("does not serve API v1") {
+                    failure.message.push_str(&format!(" (from a shell: vb365 jobs selected-items {job_id})"));
+                }
+                failure
+            })
+        }
+    }
+}
+
+pub(super) async fn sessions(client: &Client, command: SessionsCommand, output: &mut Output) -> Result<(), Failure> {
+    match command {
+        SessionsCommand::List { job, status, since, until, collection: Collection { limit, .. } } => {
+            let mut filter = JobSessionFilter::all();
+            filter.job = job;
+            filter.status = status.as_deref().map(JobStatus::from);
+            (filter.since, filter.until) = (since, until);
+            many(output, client.job_sessions(filter), limit).await
+        }
+        SessionsCommand::Get { job_session_id } => output.one(&client.get_job_session(job_session_id).await?),
+        SessionsCommand::Log { job_session_id, collection: Collection { limit, .. } } => {
+            many(output, client.job_session_log(job_session_id), limit).await
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! One function per subcommand, over `vb365::Client` only; one file per
+//! resource.
+
+mod infrastructure;
+mod jobs;
+mod licensing;
+mod organizations;
+mod restore_sessions;
+
+use std::path::Path;
+
+use futures::Stream;
+use serde::Serialize;
+use vb365::Method;
+use vb365::types::{BackupAccount, ExploreOptions, OrganizationCreate};
+
+use crate::args::{
+    BackupAccountsCommand, Cli, Collection, Command, JobsCommand, OrganizationsCommand, RepositoriesCommand,
+    RestoreSessionsCommand, ServerCommand,
+};
+use crate::body;
+use crate::connect::connect;
+use crate::failure::Failure;
+use crate::output::Output;
+use crate::rows::Row;
+
+/// Runs the command of `cli`; answers the exit status (0 but for `check`,
+/// whose status is its verdict).
+pub async fn run(cli: Cli) -> Result<u8, Failure> {
+    if let Command::Simulate(options) = cli.command {
+        return crate::simulate::run(options, Output::new(cli.output)).await.map(|()| 0);
+    }
+    if let Command::Check(options) = cli.command {
+        return Ok(crate::check::run(&cli.connection, options, cli.output).await);
+    }
+    if cli.connection.password_stdin && reads_stdin(&cli.command) {
+        return Err(Failure::usage(
+            "--password-stdin and a body from standard input cannot share it; give --body FILE",
+        ));
+    }
+    // Read the body first: a malformed file should not cost a login.
+    let bodies = Bodies::read(&cli.command)?;
+    let client = connect(&cli.connection, page_size(&cli.command)).await?;
+    let mut output = Output::new(cli.output);
+    let output = &mut output;
+    match cli.command {
+        Command::Server { command: ServerCommand::Info } => output.one(&client.server_info().await?),
+        Command::Organizations { command } => organizations::organizations(&client, command, bodies, output).await,
+        Command::BackupAccounts { command } => organizations::backup_accounts(&client, command, bodies, output).await,
+        Command::Jobs { command } => jobs::jobs(&client, command, output).await,
+        Command::Sessions { command } => jobs::sessions(&client, command, output).await,
+        Command::Repositories { command } => infrastructure::repositories(&client, command, output).await,
+        Command::Proxies { command } => infrastructure::proxies(&client, command, output).await,
+        Command::Health => infrastructure::health(&client, output).await,
+        Command::License { command } => licensing::license(&client, command, output).await,
+        Command::LicensedUsers { command } => licensing::licensed_users(&client, command, output).await,
+        Command::RestoreSessions { command } => {
+            restore_sessions::restore_sessions(&client, command, bodies, output).await
+        }
+        Command::Api { method, path, .. } => {
+            let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+                .map_err(|_| Failure::usage(format!("`{method}` is not an HTTP method")))?;
+            let answer = client.send_json(method, &path, bodies.value.as_ref()).await?;
+            output.value(&answer)
+        }
+        Command::Simulate(_) | Command::Check(_) => unreachable!("handled above"),
+    }
+    .map(|()| 0)
+}
+
+/// Every item of `items` up to `limit`, as they arrive.
+async fn many<T, S>(output: &mut Output, items: S, limit: Option<u64>) -> Result<(), Failure>
+where
+    T: Serialize + Row,
+    S: Stream<Item = Result<T, vb365::Error>>,
+{
+    output.many(items, limit).await.map(drop)
+}
+
+/// The page size of a command that walks a collection, no bigger than
+/// what it is asked to print: the client's streams ask for that many.
+fn page_size(command: &Command) -> Option<u32> {
+    use crate::args::{LicensedUsersCommand, ProxiesCommand, SessionsCommand};
+    let collection = match command {
+        Command::Jobs { command: JobsCommand::List { collection, .. } }
+        | Command::Sessions {
+            command: SessionsCommand::List { collection, .. } | SessionsCommand::Log { collection, .. },
+        }
+        | Command::Repositories {
+            command: RepositoriesCommand::List(collection) | RepositoriesCommand::Usage { collection, .. },
+        }
+        | Command::Proxies { command: ProxiesCommand::List(collection) }
+        | Command::LicensedUsers { command: LicensedUsersCommand::List { collection, .. } }
+        | Command::RestoreSessions {
+            command: RestoreSessionsCommand::List { collection, .. } | RestoreSessionsCommand::Events { collection, .. },
+        } => collection,
+        _ => return None,
+    };
+    let Collection { limit, page_size } = *collection;
+    Some(page_size_for(limit, page_size))
+}
+
+/// A page no bigger than what is wanted.
+fn page_size_for(limit: Option<u64>, page_size: u32) -> u32 {
+    limit.map_or(page_size, |l| u32::try_from(l).unwrap_or(u32::MAX).clamp(1, page_size))
+}
+
+/// The request bodies a command takes, read before logging in.
+#[derive(Default)]
+struct Bodies {
+    organization: Option<OrganizationCreate>,
+    accounts: Option<Vec<BackupAccount>>,
+    explore: Option<ExploreOptions>,
+    value: Option<serde_json::Value>,
+}
+
+impl Bodies {
+    fn read(command: &Command) -> Result<Self, Failure> {
+        let mut bodies = Self::default();
+        match command {
+            Command::Organizations { command: OrganizationsCommand::Add { body } } => {
+                bodies.organization = Some(body::read(body.as_deref(), "an organization to add (OrganizationCreate)")?);
+            }
+            Command::BackupAccounts { command: BackupAccountsCommand::Set { body, .. } } => {
+                bodies.accounts = Some(body::read(body.as_deref(), "a list of backup accounts (BackupAccount)")?);
+            }
+            Command::RestoreSessions { command: RestoreSessionsCommand::Start { body: Some(body), .. } } => {
+                bodies.explore = Some(body::read(Some(body), "restore session options (ExploreOptions)")?);
+            }
+            Command::Api { body: Some(body), .. } => bodies.value = Some(body::read_value(body)?),
+            _ => {}
+        }
+        Ok(bodies)
+    }
+}
+
+/// Whether the command reads its body from standard input.
+fn reads_stdin(command: &Command) -> bool {
+    let stdin = |body: &Option<std::path::PathBuf>| body.as_deref().is_none_or(|b| b == Path::new("-"));
+    match command {
+        Command::Organizations { command: OrganizationsCommand::Add { body } } => stdin(body),
+        Command::BackupAccounts { command: BackupAccountsCommand::Set { body, .. } } => stdin(body),
+        Command::RestoreSessions { command: RestoreSessionsCommand::Start { body: Some(body), .. } }
+        | Command::Api { body: Some(body), .. } => body == Path::new("-"),
+        _ => false,
+    }
+}

@@ -1,0 +1,66 @@
+//! What the CLI's tests share: a simulator started here on 127.0.0.1, and
+//! the `vb365` binary run against it.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use vb365::ApiVersion;
+use vb365::simulator::{Simulator, SimulatorConfig};
+
+pub const ORGANIZATION: &str = "6f9b3da3-204d-4a4b-b466-55586e0233fc";
+pub const JOB: &str = "00b96531-1a68-4c90-a398-91141ffedb3b";
+
+pub async fn simulator(versions: &[ApiVersion]) -> Simulator {
+    let mut config = SimulatorConfig::default();
+    config.versions = versions.to_vec();
+    config.frozen_time = Some("2024-05-01T12:00:00Z".parse().unwrap());
+    config.mailbox_count = 40;
+    Simulator::start_with(config).await.unwrap()
+}
+
+/// What a run of the binary left behind.
+#[derive(Debug)]
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `vb365 args...` against `url` with the simulator's credentials in
+/// the environment (and nothing else of the caller's `VB365_*`).
+pub async fn vb365(url: &str, args: &[&str], stdin: Option<&str>) -> Run {
+    let (url, password) = (url.to_owned(), String::from("simulated-password"));
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let stdin = stdin.map(str::to_owned);
+    tokio::task::spawn_blocking(move || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vb365"));
+        for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("VB365_") || k == "RUST_LOG") {
+            command.env_remove(key);
+        }
+        command.env("VB365_URL", &url).env("VB365_USER", "administrator").env("VB365_PASSWORD", &password);
+        command.args(&args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        let output = child.wait_with_output().unwrap();
+        Run {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+/// Runs a command that must succeed and compares its output with `golden`.
+pub async fn golden(url: &str, args: &[&str], golden: &str) {
+    let run = vb365(url, args, None).await;
+    assert_eq!(run.status, 0, "vb365 {args:?}: {}", run.stderr);
+    assert_eq!(run.stderr, "", "vb365 {args:?}");
+    expectorate::assert_contents(format!("tests/golden/{golden}"), &run.stdout);
+}
