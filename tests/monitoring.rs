@@ -155,10 +155,11 @@ async fn every_method(version: ApiVersion) {
     assert_eq!(client.get_backup_repository(id(REPO_1)).await.unwrap().name.as_deref(), Some("Repo 1"));
     assert_eq!(routes(&sim), [format!("GET /{version}/BackupRepositories/{REPO_1}")]);
     let used: Vec<_> = client.organization_used_repositories(id(CONTOSO)).try_collect().await.unwrap();
-    assert_eq!(used.iter().map(|u| u.repository_id).collect::<Vec<_>>().len(), 2);
+    assert_eq!(used.len(), 2);
     assert!(used.iter().any(|u| u.repository_id == Some(id(REPO_1))), "v6's links give the repository");
     let r = routes(&sim);
     assert!(r[0].starts_with(&format!("GET /{version}/Organizations/{CONTOSO}/usedRepositories?")), "{r:?}");
+    assert_eq!(r.len(), 2, "pages of two on both versions: {r:?}");
 
     // Proxies.
     let proxies: Vec<_> = client.proxies().try_collect().await.unwrap();
@@ -166,6 +167,7 @@ async fn every_method(version: ApiVersion) {
     let r = routes(&sim);
     let expected = if v8 { "GET /v8/Proxies?limit=1000&offset=0" } else { "GET /v6/Proxies?extendedView=true" };
     assert_eq!(r[0], expected);
+    assert_eq!(r.len(), if v8 { 2 } else { 1 }, "a full page is followed by another: {r:?}");
     let offline = client.get_proxy(id(OFFLINE_PROXY)).await.unwrap();
     assert_eq!(offline.status, Some(ProxyStatus::Offline));
     assert_eq!(offline.cpu_usage_percent.is_none() && offline.fqdn.is_some(), v8, "v8 sends fqdn");
@@ -181,7 +183,7 @@ async fn every_method(version: ApiVersion) {
     let users: Vec<_> = client.licensed_users(LicensedUserFilter::all()).try_collect().await.unwrap();
     assert_eq!(users.len(), 12, "every page, and as many as the license counts");
     assert_eq!(users.iter().filter(|u| u.license_state == Some(LicenseState::New)).count(), 2);
-    routes(&sim);
+    assert_eq!(routes(&sim).len(), 7, "six full pages of two, then the empty one");
     let theirs: Vec<_> =
         client.licensed_users(LicensedUserFilter::all().organization(id(CONTOSO))).try_collect().await.unwrap();
     assert_eq!(theirs.len(), 8);
@@ -193,7 +195,7 @@ async fn every_method(version: ApiVersion) {
     // Restore sessions and their events.
     let restores: Vec<_> = client.restore_sessions(RestoreSessionFilter::all()).try_collect().await.unwrap();
     assert_eq!(restores.len(), 2);
-    routes(&sim);
+    assert_eq!(routes(&sim).len(), 2);
     let recent = RestoreSessionFilter::all().since("2024-01-01T00:00:00Z".parse().unwrap());
     let recent: Vec<_> = client.restore_sessions(recent).try_collect().await.unwrap();
     assert_eq!(recent.iter().map(|s| s.id).collect::<Vec<_>>(), [id(EXPLORED)]);
@@ -259,6 +261,19 @@ async fn every_monitoring_method_against_a_v8_only_server() {
 #[tokio::test]
 async fn every_monitoring_method_against_a_v6_only_server() {
     every_method(ApiVersion::V6).await;
+}
+
+#[tokio::test]
+async fn faults_reach_the_monitoring_routes_in_every_version() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (sim, client) = serving(&[version]).await;
+        sim.inject(vb365::simulator::Fault::status(500).on("list_jobs"));
+        let err = client.list_jobs().await.unwrap_err();
+        assert!(err.to_string().contains("500"), "{version}: {err}");
+        sim.inject(vb365::simulator::Fault::status(503).on("get_license").times(9));
+        assert!(client.license().await.unwrap_err().to_string().contains("503"), "{version}");
+        assert!(client.list_jobs().await.is_ok(), "the fault was used up");
+    }
 }
 
 #[tokio::test]
