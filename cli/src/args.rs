@@ -147,6 +147,13 @@ pub enum Command {
     },
     /// The server's health (v8 reports it; v6 is asked for its service instance).
     Health,
+    /// Print the monitoring figures once: Prometheus text, OpenMetrics, or
+    /// InfluxDB line protocol for Telegraf's exec input.
+    Metrics(MetricsOptions),
+    /// Serve the monitoring figures to Prometheus: /metrics for this
+    /// server, /probe?target=NAME for each server of --config; stops on
+    /// Ctrl-C or SIGTERM.
+    Exporter(ExporterOptions),
     /// Judge jobs, repositories, proxies, the license and health as a
     /// monitoring plugin (Nagios, Icinga, checkmk, Zabbix, PRTG): exit 0 OK,
     /// 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
@@ -435,6 +442,35 @@ pub struct CheckOptions {
     /// How many requests may be in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
+}
+
+/// `vb365 metrics`.
+#[derive(Debug, Clone, Args)]
+pub struct MetricsOptions {
+    /// prometheus (text 0.0.4), openmetrics, or influx (line protocol).
+    #[arg(long, value_enum, default_value = "prometheus")]
+    pub format: crate::metrics::Format,
+    /// How many requests may be in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+}
+
+/// `vb365 exporter`.
+#[derive(Debug, Clone, Args)]
+pub struct ExporterOptions {
+    /// Where to listen, e.g. 127.0.0.1:9365 or 0.0.0.0:9365.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// The servers /probe?target=NAME reads (TOML; see the README).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// How many requests to one server may be in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+    /// How long a scrape may take when Prometheus does not say
+    /// (X-Prometheus-Scrape-Timeout-Seconds).
+    #[arg(long, value_name = "AGE", default_value = "10s", value_parser = crate::time::age)]
+    pub scrape_timeout: Duration,
 }
 
 /// `vb365 simulate`.

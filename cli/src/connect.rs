@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use vb365::{Client, Credentials, Secret};
+use vb365::{Client, ClientBuilder, Credentials, Secret};
 
 use crate::args::Connection;
 use crate::failure::Failure;
@@ -10,8 +10,17 @@ use crate::failure::Failure;
 /// A client for the server of `connection` whose streams ask for
 /// `page_size` items a request, logged in.
 pub async fn connect(connection: &Connection, page_size: Option<u32>) -> Result<Client, Failure> {
-    let url = connection.url.as_deref().ok_or_else(|| Failure::usage("no server: give --url or set VB365_URL"))?;
     let user = connection.user.as_deref().ok_or_else(|| Failure::usage("no account: give --user or set VB365_USER"))?;
+    let client = builder(connection, page_size)?.build()?;
+    let password = password(connection, user, client.base_url())?;
+    client.login(Credentials::password(user, password)).await?;
+    Ok(client)
+}
+
+/// A builder for the server of `connection`, with its certificates,
+/// versions, timeout and page size.
+pub fn builder(connection: &Connection, page_size: Option<u32>) -> Result<ClientBuilder, Failure> {
+    let url = connection.url.as_deref().ok_or_else(|| Failure::usage("no server: give --url or set VB365_URL"))?;
     let mut builder = Client::builder(url).danger_accept_invalid_certs(connection.insecure);
     if let Some(file) = &connection.ca_cert {
         let pem = std::fs::read(file).map_err(|e| Failure::usage(format!("--ca-cert {}: {e}", file.display())))?;
@@ -26,15 +35,12 @@ pub async fn connect(connection: &Connection, page_size: Option<u32>) -> Result<
     if let Some(page_size) = page_size {
         builder = builder.page_size(page_size);
     }
-    let client = builder.build()?;
-    let password = password(connection, user, client.base_url())?;
-    client.login(Credentials::password(user, password)).await?;
-    Ok(client)
+    Ok(builder)
 }
 
 /// The password: from standard input when asked, else `VB365_PASSWORD`,
 /// else a prompt without echo when a terminal is attached. Never an argument.
-fn password(connection: &Connection, user: &str, url: &str) -> Result<Secret, Failure> {
+pub fn password(connection: &Connection, user: &str, url: &str) -> Result<Secret, Failure> {
     if connection.password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::usage(format!("--password-stdin: {e}")))?;

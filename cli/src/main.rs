@@ -7,9 +7,12 @@ mod body;
 mod check;
 mod commands;
 mod connect;
+mod exporter;
 mod failure;
+mod metrics;
 mod output;
 mod rows;
+mod signals;
 mod simulate;
 mod time;
 

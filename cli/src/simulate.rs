@@ -34,7 +34,7 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
         simulator.inject(fault);
     }
     // Listen before saying where it listens: a script may stop it at once.
-    let stop = Stop::listen()?;
+    let stop = crate::signals::Stop::listen()?;
     let versions: Vec<String> = simulator.versions().iter().map(ToString::to_string).collect();
     let mut out = std::io::stdout().lock();
     if output.format() == OutputFormat::Table {
@@ -64,44 +64,6 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
     stop.wait().await;
     drop(simulator);
     Ok(())
-}
-
-/// Ctrl-C and, where there is one, SIGTERM, listened to from creation on.
-struct Stop {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl Stop {
-    fn listen() -> Result<Self, Failure> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let cannot =
-                |e: std::io::Error| Failure::from(std::io::Error::other(format!("cannot listen for signals: {e}")));
-            Ok(Self {
-                interrupt: signal(SignalKind::interrupt()).map_err(cannot)?,
-                terminate: signal(SignalKind::terminate()).map_err(cannot)?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Self {})
-    }
-
-    async fn wait(mut self) {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = self.interrupt.recv() => {}
-            _ = self.terminate.recv() => {}
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = &mut self;
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }
 
 /// `KIND[:ARG][@OPERATION][*TIMES]`: `503`, `429:5` (Retry-After 5),

@@ -5,8 +5,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::types::{BackupRepository, HealthReport, Job, JobSession, License, Proxy};
-use crate::{ApiVersion, Client, Error, JobFilter};
+use crate::types::{BackupRepository, HealthReport, Job, JobSession, License, LicensedUser, Organization, Proxy};
+use crate::{ApiVersion, Client, Error, JobFilter, LicensedUserFilter};
 use futures::{StreamExt, TryStreamExt};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -22,11 +22,15 @@ pub struct Scope {
     pub organization: Option<Uuid>,
     /// At most this many requests in flight. Default 8.
     pub concurrency: u32,
+    /// Read the organizations too (their names label metrics). Default false.
+    pub organizations: bool,
+    /// Read the licensed users too (metrics count them). Default false.
+    pub licensed_users: bool,
 }
 
 impl Default for Scope {
     fn default() -> Self {
-        Self { organization: None, concurrency: 8 }
+        Self { organization: None, concurrency: 8, organizations: false, licensed_users: false }
     }
 }
 
@@ -40,6 +44,12 @@ impl Scope {
     /// At most `concurrency` requests in flight (at least one).
     pub fn concurrency(mut self, concurrency: u32) -> Self {
         self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Reads the organizations and the licensed users too.
+    pub fn everything(mut self) -> Self {
+        (self.organizations, self.licensed_users) = (true, true);
         self
     }
 }
@@ -78,6 +88,10 @@ pub struct Snapshot {
     pub license: Result<License, Error>,
     /// `None` on a server without API v8, which has no health report.
     pub health: Option<Result<HealthReport, Error>>,
+    /// Every organization; `None` unless [`Scope::organizations`].
+    pub organizations: Option<Result<Vec<Organization>, Error>>,
+    /// Every licensed user; `None` unless [`Scope::licensed_users`].
+    pub licensed_users: Option<Result<Vec<LicensedUser>, Error>>,
 }
 
 impl Client {
@@ -96,7 +110,8 @@ async fn observe(client: &Client, scope: Scope) -> Snapshot {
     let bounded = |permits: &Arc<Semaphore>| Arc::clone(permits);
     let filter = scope.organization.map_or(JobFilter::all(), |o| JobFilter::all().organization(o));
     let v8 = client.api_versions().is_some_and(|v| v.contains(&ApiVersion::V8));
-    let (jobs, repositories, proxies, license, health) = tokio::join!(
+    let page_size = client.config().page_size;
+    let (jobs, repositories, proxies, license, health, organizations, licensed_users) = tokio::join!(
         limited(bounded(&permits), client.jobs(filter).try_collect::<Vec<_>>()),
         limited(bounded(&permits), client.backup_repositories().try_collect::<Vec<_>>()),
         limited(bounded(&permits), client.proxies().try_collect::<Vec<_>>()),
@@ -107,12 +122,24 @@ async fn observe(client: &Client, scope: Scope) -> Snapshot {
             }
             Some(limited(bounded(&permits), client.health()).await)
         },
+        async {
+            if !scope.organizations {
+                return None;
+            }
+            Some(limited(bounded(&permits), client.organizations(page_size).try_collect()).await)
+        },
+        async {
+            if !scope.licensed_users {
+                return None;
+            }
+            Some(limited(bounded(&permits), client.licensed_users(LicensedUserFilter::all()).try_collect()).await)
+        },
     );
     let jobs = match jobs {
         Ok(jobs) => Ok(sessions_of(client, jobs, &permits, scope.concurrency).await),
         Err(e) => Err(e),
     };
-    Snapshot { jobs, repositories, proxies, license, health }
+    Snapshot { jobs, repositories, proxies, license, health, organizations, licensed_users }
 }
 
 /// The latest sessions of each job, `concurrency` jobs at a time.

@@ -175,9 +175,7 @@ impl Client {
 
 /// The job a session's `job` link names (`/v6/Jobs/{jobId}`).
 fn job_of(links: Option<&Links>) -> Option<Uuid> {
-    let href = &links?.get("job")?.href;
-    let id = href.trim_end_matches('/').rsplit('/').next()?;
-    Uuid::parse_str(id).ok()
+    super::id_in(&links?.get("job")?.href)
 }
 
 impl JobSession {

@@ -44,7 +44,9 @@ impl Client {
     /// filters on the server (`GET /v8/Jobs?organizationId=&repositoryId=`);
     /// v6 answers at once, from `GET /v6/Organizations/{id}/Jobs` for one
     /// organization or `GET /v6/Jobs`, and the repository filter is applied
-    /// here.
+    /// here. v6 jobs name their organization only in their links; the
+    /// client fills `organization_id` in from the `organization` link, so
+    /// that it is set whatever the version.
     pub fn jobs(&self, filter: JobFilter) -> Pages<Job> {
         let page_size = self.config().page_size;
         let v8 = self.state().versions.choose_family(&LIST_JOBS).ok() == Some(ApiVersion::V8);
@@ -59,10 +61,10 @@ impl Client {
                     .optionally(filter.repository, |op, id| op.repository_id(id)),
                 v6: |op| op),
         };
-        match repository {
-            Some(repository) if !v8 => jobs.adjusted(move |job| job.repository_id == Some(repository)),
-            _ => jobs,
-        }
+        jobs.adjusted(move |job| {
+            fill_organization(job);
+            v8 || repository.is_none_or(|repository| job.repository_id == Some(repository))
+        })
     }
 
     /// Every job (`jobs(JobFilter::all())`, collected). A failure of the
@@ -73,7 +75,9 @@ impl Client {
 
     /// One job (`GET /vN/Jobs/{jobId}`).
     pub async fn get_job(&self, job_id: Uuid) -> Result<Job, Error> {
-        versioned!(send self.api(), get_job, |op| op.job_id(job_id))
+        let mut job: Job = versioned!(send self.api(), get_job, |op| op.job_id(job_id))?;
+        fill_organization(&mut job);
+        Ok(job)
     }
 
     /// Starts a job now (`POST /vN/Jobs/{jobId}/start`); `full` reads
@@ -111,5 +115,13 @@ impl Client {
     /// it can still be started by hand.
     pub async fn disable_job(&self, job_id: Uuid) -> Result<(), Error> {
         versioned!(send self.api(), disable_job, |op| op.job_id(job_id))
+    }
+}
+
+/// A v6 job's organization, from its `organization` link.
+fn fill_organization(job: &mut Job) {
+    if job.organization_id.is_none() {
+        let link = job.links.as_ref().and_then(|links| links.get("organization"));
+        job.organization_id = link.and_then(|l| super::id_in(&l.href));
     }
 }

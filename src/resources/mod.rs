@@ -27,3 +27,8 @@ pub(crate) trait Optionally: Sized {
 }
 
 impl<T> Optionally for T {}
+
+/// The ID a link ends with (`/v6/Jobs/{id}`).
+pub(crate) fn id_in(href: &str) -> Option<uuid::Uuid> {
+    uuid::Uuid::parse_str(href.trim_end_matches('/').rsplit('/').next()?).ok()
+}

@@ -33,6 +33,12 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
     if let Command::Check(options) = cli.command {
         return Ok(crate::check::run(&cli.connection, options, cli.output).await);
     }
+    if let Command::Exporter(options) = cli.command {
+        return crate::exporter::run(&cli.connection, options).await.map(|()| 0);
+    }
+    if let Command::Metrics(options) = cli.command {
+        return metrics(&cli.connection, options).await;
+    }
     if cli.connection.password_stdin && reads_stdin(&cli.command) {
         return Err(Failure::usage(
             "--password-stdin and a body from standard input cannot share it; give --body FILE",
@@ -63,9 +69,45 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
             let answer = client.send_json(method, &path, bodies.value.as_ref()).await?;
             output.value(&answer)
         }
-        Command::Simulate(_) | Command::Check(_) => unreachable!("handled above"),
+        Command::Simulate(_) | Command::Check(_) | Command::Exporter(_) | Command::Metrics(_) => {
+            unreachable!("handled above")
+        }
     }
     .map(|()| 0)
+}
+
+/// `vb365 metrics`: the figures once. A server that cannot be read still
+/// gives its `vb365_up 0` (a monitoring system wants to see that), and the
+/// exit status 1 with the reason on standard error.
+async fn metrics(connection: &crate::args::Connection, options: crate::args::MetricsOptions) -> Result<u8, Failure> {
+    use std::io::Write;
+    let started = std::time::Instant::now();
+    let (reading, failure) = match connect(connection, None).await {
+        Ok(client) => (crate::metrics::read(&client, options.concurrency).await, None),
+        Err(failure) if failure.exit == crate::failure::Exit::Usage => return Err(failure),
+        Err(failure) => {
+            let at = vb365::DateTime::now();
+            (crate::metrics::Reading { snapshot: None, duration: started.elapsed(), requests: 0, at }, Some(failure))
+        }
+    };
+    let server = connection.url.as_deref().map(server_tag).unwrap_or_default();
+    let text = crate::metrics::encode(&reading.series(), options.format, &[("server", &server)], &reading.at);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    for error in reading.errors() {
+        eprintln!("vb365: {error}");
+    }
+    match failure {
+        Some(failure) => Err(failure),
+        None => Ok(0),
+    }
+}
+
+/// The server's host and port, as an Influx tag names it.
+fn server_tag(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest).to_owned()
 }
 
 /// Every item of `items` up to `limit`, as they arrive.

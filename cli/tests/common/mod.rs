@@ -64,3 +64,53 @@ pub async fn golden(url: &str, args: &[&str], golden: &str) {
     assert_eq!(run.stderr, "", "vb365 {args:?}");
     expectorate::assert_contents(format!("tests/golden/{golden}"), &run.stdout);
 }
+
+/// A Prometheus program (`prometheus`, `promtool`) on `PATH`. Without it a
+/// test that needs it is skipped with a message, unless
+/// `VB365_REQUIRE_PROMETHEUS` is set (CI sets it, after installing Debian's
+/// `prometheus` package), which makes it fail instead.
+pub fn prometheus_tool(name: &str) -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("VB365_REQUIRE_PROMETHEUS").is_none(),
+            "{name} is not installed: apt-get install prometheus (VB365_REQUIRE_PROMETHEUS is set)"
+        );
+        eprintln!("skipped: {name} is not installed (apt-get install prometheus)");
+    }
+    found
+}
+
+/// `promtool check metrics` (Prometheus's own linter) accepts `text`.
+/// Without promtool the check is skipped, unless `VB365_REQUIRE_PROMETHEUS`
+/// is set, as CI sets it.
+pub fn promtool_accepts(text: &str) {
+    use std::io::Write;
+    let Some(promtool) = prometheus_tool("promtool") else { return };
+    let mut child = std::process::Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success() && output.stdout.is_empty() && output.stderr.is_empty(),
+        "promtool check metrics: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A plain HTTP client for the tests' own requests (reqwest is built
+/// without a default crypto provider, as the library is).
+pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}

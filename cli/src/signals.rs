@@ -1,0 +1,41 @@
+//! Stopping a long-running command (`simulate`, `exporter`) cleanly.
+
+use crate::failure::Failure;
+
+/// Ctrl-C and, where there is one, SIGTERM, listened to from creation on.
+pub struct Stop {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    pub fn listen() -> Result<Self, Failure> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let cannot =
+                |e: std::io::Error| Failure::from(std::io::Error::other(format!("cannot listen for signals: {e}")));
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt()).map_err(cannot)?,
+                terminate: signal(SignalKind::terminate()).map_err(cannot)?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    pub async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
