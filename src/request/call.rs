@@ -141,13 +141,22 @@ async fn map_error<T: DeserializeOwned>(
             Some(status) if !status.is_success() => Err(refused(status, redact::message_of(operation, &bytes))),
             _ => {
                 let (decoded, repairs) = decode::leniently(operation, &bytes, state.config.strict)?;
+                // One event per distinct member: a page of a thousand alike is one problem.
+                let mut warned: Vec<String> = Vec::new();
                 for repair in &repairs {
+                    let pattern = decode::pattern_of(&repair.pointer);
+                    if warned.contains(&pattern) {
+                        continue;
+                    }
+                    let count = repairs.iter().filter(|r| decode::pattern_of(&r.pointer) == pattern).count();
                     tracing::warn!(
                         operation,
                         pointer = %repair.pointer,
                         problem = %repair.problem,
+                        count,
                         "set aside a response member that does not have the documented shape; see Client::repairs"
                     );
+                    warned.push(pattern);
                 }
                 state.repairs.record(repairs);
                 Ok(decoded)

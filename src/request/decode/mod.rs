@@ -16,7 +16,15 @@
 //! - not an item of a list (that would shorten a collection);
 //! - not anything under the `_links` of a page (a body with `results`):
 //!   paging follows them;
-//! - not more than [`MAX_REPAIRS`] members per response.
+//! - not more than [`MAX_REPAIRS`] distinct members per response: the same
+//!   member of every item of a list counts once (`/results/*/endTime`), so
+//!   whether a call fails does not depend on the page size.
+//!
+//! When the member of one item of a list is set aside, the same member of
+//! the other items is set aside too where it must fail the same way (the
+//! same value, or a value of the same JSON kind where serde refused the
+//! kind itself), so a page of a thousand such items costs a few passes, not
+//! a thousand.
 //!
 //! In strict mode ([`crate::ClientBuilder::strict`]) nothing is set aside
 //! and the first value that does not fit fails the call.
@@ -32,7 +40,8 @@ use crate::request::repair::Repair;
 #[cfg(test)]
 mod fuzz;
 
-/// At most this many members are set aside in one response.
+/// At most this many distinct members (list indices aside) are set aside
+/// in one response.
 pub(crate) const MAX_REPAIRS: usize = 16;
 
 /// Decodes a success body that the generated type refused, setting aside
@@ -50,6 +59,7 @@ pub(crate) fn leniently<T: DeserializeOwned>(
     };
     let mut value: Value = serde_json::from_slice(bytes).map_err(|e| fail(String::new(), e.to_string()))?;
     let mut repairs: Vec<Repair> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
     loop {
         let error = match serde_path_to_error::deserialize::<_, T>(&value) {
             Ok(decoded) => return Ok((decoded, repairs)),
@@ -61,12 +71,88 @@ pub(crate) fn leniently<T: DeserializeOwned>(
         if let Some(earlier) = repairs.iter().find(|r| r.pointer == pointer) {
             return Err(fail(pointer, earlier.problem.clone()));
         }
-        if strict || repairs.len() >= MAX_REPAIRS || !may_set_aside(&value, &pointer, &message) {
+        let pattern = pattern_of(&pointer);
+        let new_problem = !problems.contains(&pattern);
+        if strict || (new_problem && problems.len() >= MAX_REPAIRS) || !may_set_aside(&value, &pointer, &message) {
             return Err(fail(pointer, message));
+        }
+        if new_problem {
+            problems.push(pattern.clone());
         }
         let Some(member) = value.pointer_mut(&pointer) else { return Err(fail(pointer, message)) };
         let original = std::mem::replace(member, Value::Null);
+        // The same member of the other items, where it must fail alike.
+        let kind_refused = message.starts_with("invalid type:") && !original.is_string();
+        let alike = without_value(&message);
+        for other in matching(&value, &pattern) {
+            if other == pointer || !may_set_aside(&value, &other, &message) {
+                continue;
+            }
+            let Some(candidate) = value.pointer(&other) else { continue };
+            let same = *candidate == original || (kind_refused && kind(candidate) == kind(&original));
+            if same && let Some(member) = value.pointer_mut(&other) {
+                let sent = std::mem::replace(member, Value::Null);
+                let problem = if sent == original { message.clone() } else { alike.clone() };
+                repairs.push(Repair::new(operation, other, problem, sent));
+            }
+        }
         repairs.push(Repair::new(operation, pointer, message, original));
+    }
+}
+
+/// A pointer with its list indices as `*`: `/results/3/endTime` is
+/// `/results/*/endTime`, one problem however many items have it.
+pub(crate) fn pattern_of(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .map(|segment| if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) { "*" } else { segment })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every pointer in `root` that `pattern` matches (`*` being any index of a list).
+fn matching(root: &Value, pattern: &str) -> Vec<String> {
+    let mut found = vec![(String::new(), root)];
+    for segment in pattern.split('/').skip(1) {
+        let mut next = Vec::new();
+        for (at, value) in found {
+            match (segment, value) {
+                ("*", Value::Array(items)) => {
+                    next.extend(items.iter().enumerate().map(|(i, item)| (format!("{at}/{i}"), item)));
+                }
+                (key, Value::Object(map)) => {
+                    let name = key.replace("~1", "/").replace("~0", "~");
+                    if let Some(child) = map.get(&name) {
+                        next.push((format!("{at}/{key}"), child));
+                    }
+                }
+                _ => {}
+            }
+        }
+        found = next;
+    }
+    found.into_iter().map(|(at, _)| at).collect()
+}
+
+/// The JSON kind of a value, as serde's `invalid type` names it.
+fn kind(value: &Value) -> u8 {
+    match value {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(n) if n.is_f64() => 2,
+        Value::Number(_) => 3,
+        Value::String(_) => 4,
+        Value::Array(_) => 5,
+        Value::Object(_) => 6,
+    }
+}
+
+/// serde's message without the value it quotes (``integer `7` `` →
+/// `integer`), for another item that failed the same way with another value.
+fn without_value(message: &str) -> String {
+    match message.split_once(" `").and_then(|(head, rest)| Some((head, rest.split_once('`')?.1))) {
+        Some((head, tail)) => format!("{head}{tail}"),
+        None => message.to_owned(),
     }
 }
 
@@ -233,14 +319,87 @@ mod tests {
     }
 
     #[test]
-    fn repairs_are_bounded() {
-        let mut accounts = Vec::new();
-        for _ in 0..=MAX_REPAIRS {
-            accounts.push(json!({"groupMember": {"login": "a", "type": "User", "isCloud": "yes"}}));
+    fn distinct_repairs_are_bounded() {
+        // Seventeen different members that do not fit: the seventeenth fails.
+        let members = [
+            "name",
+            "officeName",
+            "type",
+            "region",
+            "isExchangeOnline",
+            "isSharePointOnline",
+            "isTeamsOnline",
+            "isTeamsChatsOnline",
+            "exchangeOnlineSettings",
+            "sharePointOnlineSettings",
+            "isBackedup",
+            "firstBackuptime",
+            "lastBackuptime",
+            "description",
+            "msid",
+            "backedUpOrganizationId",
+            "_links",
+        ];
+        assert!(members.len() > MAX_REPAIRS);
+        let mut organization = json!({"id": SESSION});
+        for member in members {
+            organization[member] = json!(7);
         }
-        let body = Value::Array(accounts).to_string();
-        let (path, _) = failure::<Vec<BackupAccount>>(body.as_bytes());
-        assert_eq!(path, format!("/{MAX_REPAIRS}/groupMember/isCloud"));
+        let body = organization.to_string();
+        let (path, _) = failure::<crate::types::Organization>(body.as_bytes());
+        // Members are read in the order of the JSON object's keys.
+        let mut order = members.to_vec();
+        order.sort_unstable();
+        assert_eq!(path, format!("/{}", order[MAX_REPAIRS]));
+    }
+
+    /// One member that does not fit on every item of a page is one problem,
+    /// whatever the page size: 10 or 1,000 items read alike, each value kept.
+    #[test]
+    fn the_same_member_of_every_item_is_one_problem_whatever_the_page_size() {
+        for size in [10, 1_000] {
+            let items: Vec<Value> = (0..size)
+                .map(|i| json!({"id": uuid::Uuid::from_u128(i as u128 + 1), "name": format!("m{i}"), "isBackedUp": {"odd": i}}))
+                .collect();
+            let body = json!({"offset": 0, "limit": size, "results": items}).to_string();
+            let (page, repairs): (SelectedMailboxPage, _) = leniently("op", body.as_bytes(), false).unwrap();
+            assert_eq!(page.results.len(), size, "every item kept");
+            assert!(page.results.iter().all(|m| m.is_backed_up.is_none() && m.name.is_some()));
+            assert_eq!(repairs.len(), size, "each item's value kept");
+            assert!(repairs.iter().all(|r| pattern_of(&r.pointer) == "/results/*/isBackedUp"));
+            assert_eq!(
+                repairs.iter().map(|r| r.value()["odd"].as_u64().unwrap()).sum::<u64>(),
+                (0..size as u64).sum::<u64>()
+            );
+        }
+    }
+
+    /// Only what must fail alike is set aside with the first: a valid value
+    /// of the same member in another item stays.
+    #[test]
+    fn other_items_keep_the_values_that_fit() {
+        let body = json!({"offset": 0, "limit": 3, "results": [
+            {"id": uuid::Uuid::from_u128(1), "isBackedUp": [1]},
+            {"id": uuid::Uuid::from_u128(2), "isBackedUp": true},
+            {"id": uuid::Uuid::from_u128(3), "isBackedUp": "maybe"},
+        ]})
+        .to_string();
+        let (page, repairs): (SelectedMailboxPage, _) = leniently("op", body.as_bytes(), false).unwrap();
+        assert_eq!(page.results[1].is_backed_up.map(bool::from), Some(true), "a value that fits is not set aside");
+        let pointers: Vec<&str> = repairs.iter().map(|r| r.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/results/0/isBackedUp", "/results/2/isBackedUp"]);
+    }
+
+    #[test]
+    fn patterns_and_quoted_values() {
+        assert_eq!(pattern_of("/results/12/user/endTime"), "/results/*/user/endTime");
+        assert_eq!(pattern_of("/name"), "/name");
+        assert_eq!(
+            without_value("invalid type: integer `7`, expected a string"),
+            "invalid type: integer, expected a string"
+        );
+        let root = json!({"results": [{"a": 1}, {"b": 2}, {"a": 3}]});
+        assert_eq!(matching(&root, "/results/*/a"), ["/results/0/a", "/results/2/a"]);
     }
 
     #[test]
