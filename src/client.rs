@@ -95,10 +95,15 @@ impl Client {
     /// [`crate::PROBED`]), unless [`ClientBuilder::api_versions`] pinned
     /// them; the token request and every later call use the newest version
     /// the server serves that the operation exists in.
+    ///
+    /// A [`Client::logout`] at any moment of it (during the probe, while it
+    /// waits for a renewal under way, during the token request) leaves the
+    /// client logged out: the login then fails with [`Error::Auth`].
     pub async fn login(&self, credentials: Credentials) -> Result<(), Error> {
         credentials.check()?;
+        let logouts = self.state().auth.logouts();
         self.state().versions.refresh(&self.api).await?;
-        self.state().auth.login(&self.api, credentials).await
+        self.state().auth.login(&self.api, credentials, logouts).await
     }
 
     /// The API versions the server serves: found out at login, or as pinned
@@ -208,6 +213,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How long each question of the version probe at login may take.
+    /// Default 5 s.
+    pub fn probe_timeout(mut self, timeout: Duration) -> Self {
+        self.config.probe_timeout = timeout;
+        self
+    }
+
     /// How many items each request of a collection stream asks for (1 to
     /// [`crate::MAX_PAGE_SIZE`]). Default 1,000.
     pub fn page_size(mut self, page_size: u32) -> Self {
@@ -234,7 +246,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let base_url = normalize_url(&self.url)?;
         let config = self.config;
-        if config.connect_timeout.is_zero() || config.request_timeout.is_zero() {
+        if config.connect_timeout.is_zero() || config.request_timeout.is_zero() || config.probe_timeout.is_zero() {
             return Err(Error::Config { setting: "timeouts", problem: String::from("must be longer than zero") });
         }
         if !(1..=crate::MAX_PAGE_SIZE).contains(&config.page_size) {

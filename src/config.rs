@@ -29,6 +29,10 @@ pub struct Config {
     /// read, instead of setting that member aside as a [`crate::Repair`].
     /// Default false.
     pub strict: bool,
+    /// How long each question of the version probe at login may take
+    /// (it is not retried; a version the client needs is asked once more).
+    /// Default 5 s.
+    pub probe_timeout: Duration,
     /// How many items each request of a collection stream asks for (1 to
     /// [`crate::MAX_PAGE_SIZE`]); servers of API v6 answer some
     /// collections at once instead. Default 1,000.
@@ -44,6 +48,7 @@ impl Default for Config {
             max_response_bytes: 64 * 1024 * 1024,
             token_refresh_margin: Duration::from_secs(60),
             strict: false,
+            probe_timeout: Duration::from_secs(5),
             page_size: 1_000,
         }
     }

@@ -272,6 +272,16 @@ impl Error {
 
     /// Adds what the retry loop knows: the attempts made, and whether a
     /// transient failure was left unrepeated on purpose.
+    /// The same error with `more` appended to what it says went wrong.
+    pub(crate) fn with_detail(mut self, more: &str) -> Self {
+        match &mut self {
+            Self::Api { message: text, .. } | Self::Transport { detail: text, .. } => text.push_str(more),
+            Self::Auth { reason: text, .. } | Self::Decode { message: text, .. } => text.push_str(more),
+            _ => {}
+        }
+        self
+    }
+
     pub(crate) fn with_attempts(mut self, made: u32, left_unrepeated: bool) -> Self {
         match &mut self {
             Self::Api { attempts, not_repeated, .. } => {

@@ -136,7 +136,7 @@ async fn an_optional_member_in_the_wrong_shape_is_set_aside_visibly_and_kept() {
 #[tokio::test]
 async fn strict_mode_fails_the_call_instead_of_setting_aside() {
     let server = TestServer::answering(Reply::json(200, json!({"id": SESSION, "endTime": 7}).to_string())).await;
-    let client = vb365::Client::builder(&server.url).strict(true).build().unwrap();
+    let client = server.builder().strict(true).build().unwrap();
     client.login(vb365::Credentials::password("administrator", "XXXXXXXX")).await.unwrap();
     let err = client.get_restore_session(SESSION.parse().unwrap()).await.unwrap_err();
     assert!(matches!(&err, vb365::Error::Decode { path, .. } if path == "/endTime"), "{err:?}");

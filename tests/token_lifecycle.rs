@@ -211,6 +211,56 @@ async fn a_logout_during_a_login_leaves_the_client_logged_out() {
 }
 
 #[tokio::test]
+async fn a_logout_during_the_version_probe_leaves_the_client_logged_out() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = Client::builder(simulator.url()).build().unwrap();
+    simulator.inject(Fault::delay(Duration::from_millis(400)).on("get_service_instance").times(6));
+    let login = tokio::spawn({
+        let (client, credentials) = (client.clone(), simulator.credentials());
+        async move { client.login(credentials).await }
+    });
+    while simulator.count("get_service_instance") < 1 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    client.logout();
+    let err = login.await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("logged out"), "{err}");
+    assert!(!client.is_logged_in(), "the login that probed on must not store its token");
+}
+
+#[tokio::test]
+async fn a_logout_while_a_login_waits_for_a_renewal_leaves_the_client_logged_out() {
+    let simulator = simulator(Duration::from_secs(3600)).await;
+    let client = logged_in(&simulator).await;
+    simulator.revoke_access_tokens();
+    simulator.inject(Fault::delay(Duration::from_millis(500)).on("create_token"));
+    // A call renews the token, holding the renewal lock for half a second.
+    let call = tokio::spawn({
+        let client = client.clone();
+        async move { client.list_organizations().await }
+    });
+    while simulator.count("create_token") < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // A login probes every version, then waits for that lock.
+    let probes = || simulator.requests().iter().filter(|r| r.path.ends_with("/ServiceInstance")).count();
+    let before = probes();
+    let login = tokio::spawn({
+        let (client, credentials) = (client.clone(), simulator.credentials());
+        async move { client.login(credentials).await }
+    });
+    while probes() < before + vb365::PROBED.len() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    client.logout();
+    let (call, login) = (call.await.unwrap(), login.await.unwrap());
+    assert!(call.is_err(), "{call:?}");
+    assert!(login.unwrap_err().to_string().contains("logged out"));
+    assert!(!client.is_logged_in(), "neither the renewal nor the waiting login may log the client back in");
+}
+
+#[tokio::test]
 async fn logout_forgets_the_token() {
     let simulator = simulator(Duration::from_secs(3600)).await;
     let client = logged_in(&simulator).await;

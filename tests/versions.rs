@@ -8,8 +8,11 @@ mod common;
 
 use futures::TryStreamExt;
 use serde_json::json;
+use std::time::Duration;
 use vb365::simulator::{Simulator, SimulatorConfig};
 use vb365::types::{BackupAccount, ExploreOptions, OrganizationCreate, RestoreSessionState, RestoreSessionType};
+
+use common::{Reply, TestServer};
 use vb365::{ApiVersion, Client, Error, PageRequest};
 
 async fn serving(versions: &[ApiVersion]) -> (Simulator, Client) {
@@ -157,24 +160,110 @@ async fn a_server_serving_no_version_the_client_speaks_fails_the_login() {
     assert!(server.captured().iter().all(|r| r.path.ends_with("/ServiceInstance")), "no token request");
 }
 
-#[tokio::test]
-async fn a_probe_the_server_answers_with_an_error_fails_the_login_with_it() {
-    let server = common::TestServer::start(|r| {
-        if r.path.starts_with("/v7/") {
-            common::Reply::json(500, r#"{"message": "Internal error."}"#)
+/// A scripted server whose `ServiceInstance` probes answer as `probe`
+/// says per version, and that answers a token request and
+/// `GET /vN/Organizations` as a server would.
+async fn probed(probe: impl Fn(u16) -> Reply + Send + Sync + 'static) -> TestServer {
+    TestServer::start(move |r| {
+        let version: u16 = r.path.trim_start_matches("/v").split('/').next().and_then(|v| v.parse().ok()).unwrap_or(0);
+        if r.path.ends_with("/ServiceInstance") && r.authorization.is_none() {
+            probe(version)
+        } else if r.is_token_request() {
+            Reply::token()
+        } else if r.path.ends_with("/Organizations") {
+            Reply::json(200, "[]")
         } else {
-            common::Reply::json(404, "{}")
+            Reply::json(404, r#"{"message": "No HTTP resource."}"#)
         }
+    })
+    .await
+}
+
+fn probes_of(server: &TestServer, version: &str) -> usize {
+    server.captured().iter().filter(|r| r.path == format!("/{version}/ServiceInstance")).count()
+}
+
+/// A 403, a redirect or an HTML page from a proxy says nothing about the
+/// server: for a version the client does not use it is not served; for
+/// v8, asked twice, it leaves the versions that answered clearly.
+#[tokio::test]
+async fn inconclusive_answers_are_not_served_and_a_needed_version_is_asked_again() {
+    for (inconclusive, what) in [
+        (Reply::json(403, r#"{"message": "Forbidden by the proxy."}"#), "403"),
+        (Reply::html(200, "<html><body>Sign in to the proxy</body></html>"), "not a service instance"),
+        (Reply::empty(302), "302"),
+    ] {
+        let server = probed(move |v| match v {
+            6 => Reply::json(401, r#"{"message": "Authorization has been denied for this request."}"#),
+            1 | 7 | 8 => inconclusive.clone(),
+            _ => Reply::json(404, "{}"),
+        })
+        .await;
+        let client = Client::builder(&server.url).build().unwrap();
+        client.login(vb365::Credentials::password("admin", "pw")).await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(client.api_versions(), Some(vec![ApiVersion::V6]), "{what}");
+        assert_eq!((probes_of(&server, "v8"), probes_of(&server, "v7"), probes_of(&server, "v1")), (2, 1, 1), "{what}");
+        // The archived v1 API counts as not served: its operations say so, naming their successor.
+        let err = client.list_job_selected_mailboxes(uuid::Uuid::nil(), PageRequest::first(1)).await.unwrap_err();
+        assert!(matches!(err, Error::NotServed { .. }) && err.to_string().contains("job_selected_items"), "{err}");
+        client.list_organizations().await.unwrap();
+    }
+}
+
+/// A 200 with a service instance counts as served, as a 401 does.
+#[tokio::test]
+async fn a_service_instance_answered_without_a_token_counts_as_served() {
+    let server = probed(|v| match v {
+        8 => Reply::json(200, r#"{"installationId": "3b0e4bd4-4b7f-4c3e-9f0a-7d5c2e9a1f60", "version": "8.1.0.305"}"#),
+        _ => Reply::json(404, "{}"),
+    })
+    .await;
+    let client = Client::builder(&server.url).build().unwrap();
+    client.login(vb365::Credentials::password("admin", "pw")).await.unwrap();
+    assert_eq!(client.api_versions(), Some(vec![ApiVersion::V8]));
+}
+
+/// When no version the client uses answers clearly, the login fails with
+/// the probe, what came back, and the way out.
+#[tokio::test]
+async fn no_clear_answer_for_any_needed_version_fails_the_login_naming_the_probe_and_the_way_out() {
+    let server = probed(|v| match v {
+        8 => Reply::json(500, r#"{"message": "Internal error."}"#),
+        _ => Reply::json(404, "{}"),
     })
     .await;
     let client = Client::builder(&server.url).build().unwrap();
     let err = client.login(vb365::Credentials::password("admin", "pw")).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
-    assert_eq!(
-        err.to_string(),
-        "get_service_instance: the server refused the request with 500 Internal Server Error: Internal error. \
-         (asking whether the server serves API v7)"
-    );
+    let text = err.to_string();
+    assert!(text.starts_with("get_service_instance: the server refused the request with 500"), "{text}");
+    assert!(text.contains("Internal error. (asking whether the server serves API v8)"), "{text}");
+    assert!(text.contains("ClientBuilder::api_versions (vb365 --api-version)"), "{text}");
+    assert_eq!(probes_of(&server, "v8"), 2, "asked once more");
+    assert!(server.captured().iter().all(|r| r.path.ends_with("/ServiceInstance")), "no token request");
+}
+
+/// A probe that never answers costs the probe timeout, not the request
+/// timeout: for a version the client does not use once, for a needed one
+/// twice before the other version is used.
+#[tokio::test]
+async fn a_stalled_probe_costs_only_the_probe_timeout() {
+    let server = probed(|v| match v {
+        6 => Reply::json(401, "{}"),
+        7 | 8 => Reply::stall(),
+        _ => Reply::json(404, "{}"),
+    })
+    .await;
+    let client = Client::builder(&server.url)
+        .request_timeout(Duration::from_secs(60))
+        .probe_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    client.login(vb365::Credentials::password("admin", "pw")).await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(client.api_versions(), Some(vec![ApiVersion::V6]));
+    assert!(took >= Duration::from_millis(600) && took < Duration::from_secs(5), "{took:?}");
 }
 
 #[test]

@@ -111,7 +111,7 @@ async fn observe(client: &Client, scope: Scope) -> Snapshot {
     let filter = scope.organization.map_or(JobFilter::all(), |o| JobFilter::all().organization(o));
     let v8 = client.api_versions().is_some_and(|v| v.contains(&ApiVersion::V8));
     let page_size = client.config().page_size;
-    let (jobs, repositories, proxies, license, health, organizations, licensed_users) = tokio::join!(
+    let (jobs, repositories, proxies, license, health, organizations, licensed_users) = futures::join!(
         limited(bounded(&permits), client.jobs(filter).try_collect::<Vec<_>>()),
         limited(bounded(&permits), client.backup_repositories().try_collect::<Vec<_>>()),
         limited(bounded(&permits), client.proxies().try_collect::<Vec<_>>()),

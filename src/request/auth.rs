@@ -168,25 +168,30 @@ impl Auth {
         self.write(|s| *s = State { logouts: s.logouts + 1, ..State::default() });
     }
 
+    /// How many logouts there have been: a login started now stores its
+    /// token only if there is no other before it ends.
+    pub(crate) fn logouts(&self) -> u64 {
+        self.read(|s| s.logouts)
+    }
+
     /// Stores a new token unless the client logged out since `logouts` was read.
     fn store(&self, logouts: u64, operation: &'static str, update: impl FnOnce(&mut State)) -> Result<(), Error> {
         self.write(|s| {
             if s.logouts != logouts {
-                return Err(Error::Auth {
-                    operation,
-                    status: None,
-                    reason: String::from("the client logged out while the token was being obtained"),
-                });
+                return Err(logged_out(operation));
             }
             update(s);
             Ok(())
         })
     }
 
-    /// Logs in, replacing any earlier login.
-    pub(crate) async fn login(&self, api: &api::Client, credentials: Credentials) -> Result<(), Error> {
+    /// Logs in, replacing any earlier login, unless the client logs out
+    /// after `logouts` was read (while the login waits or asks).
+    pub(crate) async fn login(&self, api: &api::Client, credentials: Credentials, logouts: u64) -> Result<(), Error> {
         let _renewing = self.renewing.lock().await;
-        let logouts = self.read(|s| s.logouts);
+        if self.logouts() != logouts {
+            return Err(logged_out(CREATE_TOKEN));
+        }
         let grant = credentials.grant();
         let current = match (&credentials, grant) {
             (_, Some(grant)) => request_token(api, grant).await?,
@@ -288,6 +293,14 @@ impl Auth {
 
     fn write<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         f(&mut self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+fn logged_out(operation: &'static str) -> Error {
+    Error::Auth {
+        operation,
+        status: None,
+        reason: String::from("the client logged out while the token was being obtained"),
     }
 }
 

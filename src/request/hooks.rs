@@ -14,7 +14,6 @@ use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use super::retry;
 use crate::request::auth::is_token_request;
 use crate::request::call::{record_attempt, record_not_repeated, record_response, stash};
-use crate::request::versions::PROBE_REQUEST;
 use crate::{ClientState, RetryConfig, api};
 
 impl ClientHooks<Arc<ClientState>> for api::Client {
@@ -54,7 +53,7 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         let mut request = request;
         let mut attempt = 1;
         // A request without a token is not renewed and repeated after a 401.
-        let mut renewed = is_token_request(operation) || operation == PROBE_REQUEST;
+        let mut renewed = is_token_request(operation);
         loop {
             // A copy to send again; every body this client sends can be copied.
             let spare = request.try_clone();
@@ -106,16 +105,6 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
             request = again;
         }
     }
-}
-
-/// Sends a request without a bearer token through the same retries, limits
-/// and counting as every other request (the version probe).
-pub(crate) async fn exec_anonymous(
-    api: &api::Client,
-    request: reqwest::Request,
-    operation: &'static str,
-) -> reqwest::Result<reqwest::Response> {
-    api.exec(request, &OperationInfo { operation_id: operation }).await
 }
 
 /// What to do before sending a request again.

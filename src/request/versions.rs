@@ -2,10 +2,13 @@
 //!
 //! A server serves several versions side by side under `/vN/` (VB365 8
 //! serves v8, v7 and v6). At login the client asks `GET /vN/ServiceInstance`
-//! without a token for every version in [`PROBED`]: `401` (or `200`) means
-//! served, `404` means not. Each operation then uses the newest version this
-//! client has it in that the server serves. [`crate::ClientBuilder::api_versions`]
-//! pins the versions instead, and nothing is probed.
+//! without a token for every version in [`PROBED`]: `401` (or a service
+//! instance) means served, `404` means not; anything else (a `403` or a
+//! redirect from a proxy, an HTML page, a `5xx`, no answer within
+//! [`crate::Config::probe_timeout`]) is no answer. Each operation then uses
+//! the newest version this client has it in that the server serves.
+//! [`crate::ClientBuilder::api_versions`] pins the versions instead, and
+//! nothing is probed.
 
 use std::fmt;
 use std::str::FromStr;
@@ -79,9 +82,6 @@ pub const PROBED: [ApiVersion; 6] =
 
 /// The operation that probing uses, as errors name it.
 pub(crate) const PROBE: &str = "get_service_instance";
-/// How the request path knows a probe: it carries no token, so a 401 is an
-/// answer, not a token to renew (unlike `get_service_instance` itself).
-pub(crate) const PROBE_REQUEST: &str = "probe_api_versions";
 
 /// Whether the versions were pinned or found out, and what they are.
 #[derive(Debug, Default)]
@@ -178,42 +178,118 @@ impl OperationFamily {
     }
 }
 
-/// Asks every version in [`PROBED`] whether it is served.
+/// What a probe of one version learned.
+#[derive(Debug)]
+enum Answer {
+    /// `401` without a token, or a service instance: a VB365 server serves it.
+    Served,
+    /// `404`: not served.
+    NotServed,
+    /// Anything else (`403`, a redirect, a page that is not a service
+    /// instance, a `5xx`, no answer in time): what came back.
+    Inconclusive(Error),
+}
+
+/// The versions this client uses; an inconclusive answer for another
+/// version counts as not served.
+const NEEDED: [ApiVersion; 2] = [ApiVersion::V6, ApiVersion::V8];
+
+/// Asks every version in [`PROBED`] whether it is served. A version the
+/// client needs (v6, v8) whose answer is inconclusive is asked once more;
+/// if it stays inconclusive, the other one serves if it answered clearly,
+/// else the login fails with what the probe got and how to pin versions.
 async fn probe(api: &api::Client) -> Result<Vec<ApiVersion>, Error> {
     let answers = join_all(PROBED.map(|version| async move { (version, probe_one(api, version).await) })).await;
     let mut served = Vec::new();
+    let mut unsure = Vec::new();
     for (version, answer) in answers {
-        if answer? {
-            served.push(version);
+        match answer {
+            Answer::Served => served.push(version),
+            Answer::NotServed => {}
+            Answer::Inconclusive(_) if NEEDED.contains(&version) => unsure.push(version),
+            Answer::Inconclusive(e) => {
+                tracing::debug!(version = %version, error = %e, "no clear answer for an API version the client does not use; taken as not served");
+            }
         }
     }
-    Ok(served)
+    let mut failures = Vec::new();
+    for version in unsure {
+        match probe_one(api, version).await {
+            Answer::Served => served.push(version),
+            Answer::NotServed => {}
+            Answer::Inconclusive(e) => failures.push((version, e)),
+        }
+    }
+    served.sort();
+    let Some((version, error)) = failures.into_iter().next() else { return Ok(served) };
+    if served.iter().any(|v| NEEDED.contains(v)) {
+        tracing::warn!(version = %version, error = %error, "no clear answer whether the server serves this API version, twice; using the versions that answered clearly");
+        return Ok(served);
+    }
+    Err(error.with_detail(&format!(
+        "; no clear answer whether the server serves API {version}, twice, and no other version the client uses answered: \
+         pin the versions with ClientBuilder::api_versions (vb365 --api-version) to skip the probe"
+    )))
 }
 
-/// `GET /vN/ServiceInstance` without a token: served or not.
-async fn probe_one(api: &api::Client, version: ApiVersion) -> Result<bool, Error> {
+/// `GET /vN/ServiceInstance` without a token, within the probe timeout and
+/// without retries: served, not served, or inconclusive.
+async fn probe_one(api: &api::Client, version: ApiVersion) -> Answer {
     let url = format!("{}/{version}/ServiceInstance", api.baseurl);
-    let request = api.client.get(url).build().map_err(|e| Error::transport(PROBE, e))?;
+    let mut request = match api.client.get(url).build() {
+        Ok(request) => request,
+        Err(e) => return Answer::Inconclusive(Error::transport(PROBE, e)),
+    };
     debug_assert!(request.headers().get(AUTHORIZATION).is_none());
-    let response = hooks::exec_anonymous(api, request, PROBE_REQUEST).await.map_err(|e| Error::transport(PROBE, e))?;
-    match response.status() {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Ok(true),
-        status if status.is_success() => Ok(true),
-        StatusCode::NOT_FOUND => Ok(false),
-        status => {
-            let body = response.bytes().await.unwrap_or_default();
-            Err(Error::Api {
+    let timeout = api.inner.config.probe_timeout;
+    *request.timeout_mut() = Some(timeout);
+    api.inner.count_request();
+    let asking = |problem: String| format!("{problem} (asking whether the server serves API {version})");
+    let response = match api.client.execute(request).await {
+        Ok(response) => response,
+        Err(e) => return Answer::Inconclusive(Error::transport(PROBE, e).with_detail(&asking(String::new()))),
+    };
+    let status = response.status();
+    match status {
+        StatusCode::UNAUTHORIZED => Answer::Served,
+        StatusCode::NOT_FOUND => Answer::NotServed,
+        _ => {
+            let body = hooks::limit_body(response, PROBE_BODY_LIMIT).bytes().await.unwrap_or_default();
+            if status.is_success() && is_service_instance(&body) {
+                return Answer::Served;
+            }
+            let what = if status.is_success() {
+                format!(
+                    "an answer that is not a service instance: {}",
+                    crate::request::redact::message_of(PROBE, &body)
+                )
+            } else {
+                crate::request::redact::message_of(PROBE, &body)
+            };
+            Answer::Inconclusive(Error::Api {
                 operation: PROBE,
                 status,
-                message: format!(
-                    "{} (asking whether the server serves API {version})",
-                    crate::request::redact::message_of(PROBE, &body)
-                ),
+                message: asking(what),
                 retry_after: None,
                 attempts: 1,
                 not_repeated: false,
             })
         }
+    }
+}
+
+/// The most of a probe's answer that is read.
+const PROBE_BODY_LIMIT: usize = 64 * 1024;
+
+/// Whether a body is a service instance: a JSON object with its
+/// `installationId` or `version`, as only a VB365 server answers.
+fn is_service_instance(body: &[u8]) -> bool {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => {
+            map.get("installationId").is_some_and(serde_json::Value::is_string)
+                || map.get("version").is_some_and(serde_json::Value::is_string)
+        }
+        _ => false,
     }
 }
 

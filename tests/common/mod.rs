@@ -40,19 +40,26 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// Answer only after this long (a stalled server).
+    pub delay: Option<std::time::Duration>,
 }
 
 impl Reply {
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
-        Self { status, content_type: "application/json; charset=utf-8", body: body.into() }
+        Self { status, content_type: "application/json; charset=utf-8", body: body.into(), delay: None }
     }
 
     pub fn html(status: u16, body: &str) -> Self {
-        Self { status, content_type: "text/html", body: body.as_bytes().to_vec() }
+        Self { status, content_type: "text/html", body: body.as_bytes().to_vec(), delay: None }
     }
 
     pub fn empty(status: u16) -> Self {
-        Self { status, content_type: "text/plain", body: Vec::new() }
+        Self { status, content_type: "text/plain", body: Vec::new(), delay: None }
+    }
+
+    /// No answer for an hour.
+    pub fn stall() -> Self {
+        Self { delay: Some(std::time::Duration::from_secs(3600)), ..Self::empty(504) }
     }
 
     /// The constructed token response example.
@@ -93,6 +100,9 @@ impl TestServer {
                 };
                 let reply = respond(&request);
                 log.lock().unwrap().push(request);
+                if let Some(delay) = reply.delay {
+                    tokio::time::sleep(delay).await;
+                }
                 let mut response = Response::new(Body::from(reply.body));
                 *response.status_mut() = http::StatusCode::from_u16(reply.status).unwrap();
                 response
