@@ -256,7 +256,7 @@ fn arms(family: &Family) -> TokenStream {
                         let send = $#build.offset(offset).limit(limit).send();
                         let page = crate::request::call::call(client.state(), #id, ::std::boxed::Box::pin(send)).await?;
                         ::std::result::Result::Ok(crate::resources::paging::Page::new(
-                            page.offset, page.limit, page.results, page.links.map(|links| links.next.is_some()),
+                            page.offset, page.limit, page.results, page.links.map(|links| links.next.map(|next| next.href)),
                         ))
                     })
                 })

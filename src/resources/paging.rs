@@ -6,6 +6,11 @@
 //! server that leaves links out costs one request more, never items. A page
 //! that cannot be fetched or read ends the stream with [`Error::Page`],
 //! which names its offset; nothing is skipped.
+//!
+//! A walk that does not advance fails the same way instead of streaming
+//! forever: a page at another offset than asked for, a `next` link that
+//! points back to the page's own offset or before it, or a page that holds
+//! the same items as the one before it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -54,16 +59,38 @@ pub(crate) struct Page<T> {
     pub(crate) limit: i64,
     /// The items.
     pub(crate) items: Vec<T>,
-    /// Whether the server sent links at all, and a `next` one among them.
-    pub(crate) links: Option<bool>,
+    /// Whether the server sent links at all, and the `next` one's target
+    /// among them.
+    pub(crate) links: Option<Option<String>>,
 }
 
 impl<T> Page<T> {
     /// A page as a generated page type holds it (`offset` and `limit` in
     /// `int32` or `int64`, links if the server sent any).
-    pub(crate) fn new(offset: impl Into<i64>, limit: impl Into<i64>, items: Vec<T>, next: Option<bool>) -> Self {
+    pub(crate) fn new(
+        offset: impl Into<i64>,
+        limit: impl Into<i64>,
+        items: Vec<T>,
+        next: Option<Option<String>>,
+    ) -> Self {
         Self { offset: offset.into(), limit: limit.into(), items, links: next }
     }
+
+    fn has_next(&self) -> bool {
+        matches!(self.links, Some(Some(_)))
+    }
+}
+
+/// The `offset` a link's query names, when it names one that reads as a
+/// number; links without one cannot be judged and are not.
+fn link_offset(href: &str) -> Option<u64> {
+    let query = href.split_once('?')?.1;
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| key.eq_ignore_ascii_case("offset"))
+        .and_then(|(_, value)| value.parse().ok())
 }
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
@@ -102,6 +129,9 @@ pub struct Pages<T> {
     /// Whether the first page was asked for: nothing is sent before the
     /// stream is first polled.
     started: bool,
+    /// The offset, first and last item of the page before, as the server
+    /// sent them: a page that repeats them did not advance.
+    previous: Option<(u64, T, T)>,
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -133,6 +163,7 @@ impl<T: Send + 'static> Pages<T> {
             current: Vec::new().into_iter(),
             in_flight: None,
             started: false,
+            previous: None,
         }
     }
 
@@ -150,7 +181,7 @@ impl<T: Send + 'static> Pages<T> {
                     Some(fetch) => fetch().await?,
                     None => Vec::new(),
                 };
-                Ok(Page { offset: 0, limit: items.len() as i64, items, links: Some(false) })
+                Ok(Page { offset: 0, limit: items.len() as i64, items, links: Some(None) })
             })
         });
         pages.single = true;
@@ -170,6 +201,7 @@ impl<T: Send + 'static> Pages<T> {
             current: Vec::new().into_iter(),
             in_flight: None,
             started: true,
+            previous: None,
         }
     }
 
@@ -203,12 +235,43 @@ impl<T: Send + 'static> Pages<T> {
         let count = page.items.len() as u64;
         let applied = u64::try_from(page.limit).ok().filter(|l| (1..=u64::from(self.page_size)).contains(l));
         let full = count >= applied.unwrap_or(u64::from(self.page_size));
-        let more = page.links == Some(true) || full;
+        let more = page.has_next() || full;
         (count > 0 && more).then(|| offset.saturating_add(count))
     }
 }
 
-impl<T: Send + 'static> Stream for Pages<T> {
+impl<T: Clone + PartialEq> Pages<T> {
+    /// `page`, if it moves the walk on from the page before; otherwise the
+    /// reason it does not (see the module docs).
+    fn advances(&mut self, page: Page<T>, offset: u64) -> Result<Page<T>, Error> {
+        let stuck = |path: &str, message: String| Error::Decode {
+            operation: self.operation,
+            path: path.to_owned(),
+            message,
+            snippet: String::new(),
+        };
+        if u64::try_from(page.offset).ok() != Some(offset) {
+            let message = format!("the server answered offset {} to a request for offset {offset}", page.offset);
+            return Err(stuck("/offset", message));
+        }
+        if let Some(Some(href)) = &page.links
+            && let Some(next) = link_offset(href).filter(|&next| next <= offset && !page.items.is_empty())
+        {
+            let message = format!("the `next` link points back to offset {next}, so the walk would not advance");
+            return Err(stuck("/_links/next/href", message));
+        }
+        if let (Some(first), Some(last)) = (page.items.first(), page.items.last()) {
+            if let Some((before, _, _)) = self.previous.as_ref().filter(|(_, f, l)| f == first && l == last) {
+                let message = format!("the server sent the same items as for the page at offset {before} again");
+                return Err(stuck("/results", message));
+            }
+            self.previous = Some((offset, first.clone(), last.clone()));
+        }
+        Ok(page)
+    }
+}
+
+impl<T: Send + Clone + PartialEq + 'static> Stream for Pages<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -251,15 +314,7 @@ impl<T: Send + 'static> Stream for Pages<T> {
                 },
             };
             this.in_flight = None;
-            let page = result.and_then(|page| match u64::try_from(page.offset) {
-                Ok(o) if o == offset => Ok(page),
-                _ => Err(Error::Decode {
-                    operation: this.operation,
-                    path: String::from("/offset"),
-                    message: format!("the server answered offset {} to a request for offset {offset}", page.offset),
-                    snippet: String::new(),
-                }),
-            });
+            let page = result.and_then(|page| this.advances(page, offset));
             match page {
                 Ok(page) => {
                     if let Some(next) = this.next_offset(&page, offset) {
@@ -306,7 +361,7 @@ mod tests {
                 offset: request.offset as i64,
                 limit: i64::from(request.limit),
                 items: (request.offset..end).collect(),
-                links: links.then_some(end < total),
+                links: links.then(|| (end < total).then(|| format!("/v8/Things?offset={end}&limit={}", request.limit))),
             };
             Box::pin(async move { Ok(page) })
         });
@@ -334,7 +389,7 @@ mod tests {
     async fn a_full_page_is_followed_even_when_its_links_name_no_next() {
         let stream = Pages::new("op", 2, |request: PageRequest| {
             let items: Vec<u64> = if request.offset < 4 { vec![request.offset, request.offset + 1] } else { vec![] };
-            let page = Page { offset: request.offset as i64, limit: 2, items, links: Some(false) };
+            let page = Page { offset: request.offset as i64, limit: 2, items, links: Some(None) };
             Box::pin(async move { Ok(page) }) as PageFuture<u64>
         });
         assert_eq!(stream.try_collect::<Vec<_>>().await.unwrap(), [0, 1, 2, 3]);
@@ -355,6 +410,55 @@ mod tests {
         let err = stream.try_collect::<Vec<_>>().await.unwrap_err();
         assert!(matches!(err, Error::Page { offset: 2, .. }), "{err:?}");
         assert!(err.to_string().contains("offset 0 to a request for offset 2"), "{err}");
+    }
+
+    /// A server that echoes the offset asked for but serves `items` and
+    /// links `next` to whatever `next` answers.
+    fn stuck(items: fn(u64) -> Vec<u64>, next: fn(u64) -> String) -> Pages<u64> {
+        Pages::new("op", 2, move |request: PageRequest| {
+            let page = Page {
+                offset: request.offset as i64,
+                limit: 2,
+                items: items(request.offset),
+                links: Some(Some(next(request.offset))),
+            };
+            Box::pin(async move { Ok(page) }) as PageFuture<u64>
+        })
+    }
+
+    #[tokio::test]
+    async fn a_page_that_repeats_the_one_before_fails_naming_its_offset() {
+        let stream = stuck(|_| vec![7, 8], |offset| format!("/v8/Things?limit=2&offset={}", offset + 2));
+        let mut stream = std::pin::pin!(stream);
+        use futures::StreamExt;
+        assert_eq!(stream.next().await.transpose().unwrap(), Some(7));
+        assert_eq!(stream.next().await.transpose().unwrap(), Some(8));
+        let err = stream.next().await.unwrap().unwrap_err();
+        assert!(matches!(err, Error::Page { offset: 2, .. }), "{err:?}");
+        assert!(err.to_string().contains("same items as for the page at offset 0"), "{err}");
+        assert!(stream.next().await.is_none(), "the stream ends after the error");
+    }
+
+    #[tokio::test]
+    async fn a_next_link_that_points_back_fails_naming_the_offset() {
+        for back in
+            [|_| String::from("/v8/Things?offset=0&limit=2"), |offset: u64| format!("/v8/Things?offset={offset}")]
+        {
+            let stream = stuck(|offset| vec![offset, offset + 1], back);
+            let err = stream.try_collect::<Vec<_>>().await.unwrap_err();
+            let Error::Page { offset, .. } = &err else { panic!("{err:?}") };
+            assert!(*offset <= 2, "{err:?}");
+            assert!(err.to_string().contains("/_links/next/href"), "{err}");
+            assert!(err.to_string().contains("points back to offset"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_link_offset_is_read_from_the_query_only() {
+        assert_eq!(link_offset("https://h:4443/v8/Jobs?limit=5&Offset=10#x"), Some(10));
+        assert_eq!(link_offset("/v8/Jobs/offset=3"), None);
+        assert_eq!(link_offset("/v8/Jobs?offset=abc"), None);
+        assert_eq!(link_offset("/v8/Jobs?setoffset=4"), None);
     }
 
     #[tokio::test]
