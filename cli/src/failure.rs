@@ -6,6 +6,9 @@ use std::process::ExitCode;
 /// The exit status of a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
+    /// Standard output was closed by its reader (`vb365 ... | head`): the
+    /// reader had what it wanted, so the command stops quietly.
+    Closed = 0,
     /// The server or the network refused.
     Refused = 1,
     /// The command line or its input is wrong.
@@ -47,10 +50,30 @@ impl From<vb365::Error> for Failure {
     }
 }
 
-/// Writing to standard output failed (a closed pipe ends quietly, see main).
-impl From<std::io::Error> for Failure {
-    fn from(error: std::io::Error) -> Self {
-        Self { exit: Exit::Refused, message: format!("cannot write the output: {error}") }
+impl Failure {
+    /// Writing to standard output failed. Whether its reader went away is
+    /// told by the write error itself, never by the text of a message.
+    pub fn output(error: std::io::Error) -> Self {
+        match error.kind() {
+            std::io::ErrorKind::BrokenPipe => {
+                Self { exit: Exit::Closed, message: String::from("standard output closed") }
+            }
+            _ => Self { exit: Exit::Refused, message: format!("cannot write the output: {error}") },
+        }
+    }
+
+    /// Writing JSON to standard output failed: the write error inside, or
+    /// a value JSON cannot hold.
+    pub fn json_output(error: serde_json::Error) -> Self {
+        match error.io_error_kind() {
+            Some(kind) => Self::output(std::io::Error::new(kind, error)),
+            None => Self { exit: Exit::Refused, message: format!("cannot write the output: {error}") },
+        }
+    }
+
+    /// Something of this machine's failed (a socket, a signal handler).
+    pub fn local(what: &str, error: impl fmt::Display) -> Self {
+        Self { exit: Exit::Refused, message: format!("{what}: {error}") }
     }
 }
 
@@ -66,5 +89,22 @@ mod tests {
         let failure = Failure::from(refused);
         assert_eq!(failure.exit, Exit::Refused);
         assert_eq!(failure.to_string(), "create_token: authentication failed: no");
+    }
+
+    #[test]
+    fn only_a_broken_pipe_on_the_output_is_a_closed_output() {
+        use std::io::{Error, ErrorKind};
+        assert_eq!(Failure::output(Error::from(ErrorKind::BrokenPipe)).exit, Exit::Closed);
+        assert_eq!(Failure::output(Error::other("Broken pipe")).exit, Exit::Refused, "the text decides nothing");
+        assert_eq!(Failure::output(Error::from(ErrorKind::StorageFull)).exit, Exit::Refused);
+        let api = vb365::Error::Api {
+            operation: "op",
+            status: reqwest::StatusCode::INTERNAL_SERVER_ERROR,
+            message: String::from("Broken pipe (os error 32)"),
+            retry_after: None,
+            attempts: 1,
+            not_repeated: false,
+        };
+        assert_eq!(Failure::from(api).exit, Exit::Refused);
     }
 }

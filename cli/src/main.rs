@@ -53,7 +53,7 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(status) => ExitCode::from(status),
         // The reader went away (`vb365 ... | head`): nothing more to say.
-        Err(failure) if failure.message.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(failure) if failure.exit == failure::Exit::Closed => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("vb365: {failure}");
             failure.exit_code()

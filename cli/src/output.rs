@@ -13,7 +13,7 @@
 use std::io::{IsTerminal, Write};
 
 use comfy_table::{Table, presets};
-use futures::{Stream, StreamExt};
+use futures::{FutureExt, Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use serde_json::Value;
@@ -63,13 +63,15 @@ impl Output {
     /// machine formats print nothing (the exit status says it worked).
     pub fn done(&mut self, message: &str) -> Result<(), Failure> {
         if self.format == OutputFormat::Table {
-            writeln!(self.out, "{message}")?;
+            self.write(format!("{message}\n").as_bytes())?;
         }
         self.flush()
     }
 
     /// Every item of `items` up to `limit`, as they arrive; returns how many.
-    /// An error ends the output where it happened.
+    /// An error ends the output where it happened. What is written reaches
+    /// the reader whenever the next item is not there yet (between pages),
+    /// so a slow page never holds back the lines of the one before.
     pub async fn many<T, S>(&mut self, items: S, limit: Option<u64>) -> Result<u64, Failure>
     where
         T: Serialize + Row,
@@ -81,7 +83,16 @@ impl Output {
         let mut count = 0u64;
         let mut rows = Vec::new();
         let outcome = loop {
-            let item = match items.next().await {
+            let next = match items.next().now_or_never() {
+                Some(next) => next,
+                None => {
+                    if self.format != OutputFormat::Table {
+                        self.flush()?;
+                    }
+                    items.next().await
+                }
+            };
+            let item = match next {
                 None => break Ok(()),
                 Some(Err(e)) => break Err(e),
                 Some(Ok(item)) => item,
@@ -90,14 +101,17 @@ impl Output {
                 OutputFormat::Json => {
                     // The array opens with its first item, so a collection
                     // that fails at once prints nothing.
-                    self.out.write_all(if count == 0 { b"[\n" } else { b",\n" })?;
-                    let text = serde_json::to_string_pretty(&ordered(&item)?).map_err(std::io::Error::other)?;
+                    self.write(if count == 0 { b"[\n" } else { b",\n" })?;
+                    let text = serde_json::to_string_pretty(&ordered(&item)?).map_err(Failure::json_output)?;
+                    let mut indented = String::with_capacity(text.len() + 64);
                     for (i, line) in text.lines().enumerate() {
                         if i > 0 {
-                            self.out.write_all(b"\n")?;
+                            indented.push('\n');
                         }
-                        write!(self.out, "  {line}")?;
+                        indented.push_str("  ");
+                        indented.push_str(line);
                     }
+                    self.write(indented.as_bytes())?;
                 }
                 OutputFormat::Ndjson => self.line(&item)?,
                 OutputFormat::Table => rows.push(item),
@@ -107,8 +121,8 @@ impl Output {
         };
         progress.finish_and_clear();
         match (self.format, &outcome) {
-            (OutputFormat::Json, Ok(())) if count == 0 => writeln!(self.out, "[]")?,
-            (OutputFormat::Json, Ok(())) => writeln!(self.out, "\n]")?,
+            (OutputFormat::Json, Ok(())) if count == 0 => self.write(b"[]\n")?,
+            (OutputFormat::Json, Ok(())) => self.write(b"\n]\n")?,
             (OutputFormat::Table, Ok(())) => self.table(&rows)?,
             // A failure ends the output where it happened; the exit status says so.
             _ => {}
@@ -118,15 +132,13 @@ impl Output {
     }
 
     fn pretty<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        serde_json::to_writer_pretty(&mut self.out, &ordered(value)?).map_err(std::io::Error::other)?;
-        writeln!(self.out)?;
-        Ok(())
+        serde_json::to_writer_pretty(&mut self.out, &ordered(value)?).map_err(Failure::json_output)?;
+        self.write(b"\n")
     }
 
     fn line<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        serde_json::to_writer(&mut self.out, &ordered(value)?).map_err(std::io::Error::other)?;
-        writeln!(self.out)?;
-        Ok(())
+        serde_json::to_writer(&mut self.out, &ordered(value)?).map_err(Failure::json_output)?;
+        self.write(b"\n")
     }
 
     fn table<T: Row>(&mut self, rows: &[T]) -> Result<(), Failure> {
@@ -137,20 +149,26 @@ impl Output {
         }
         // The preset pads every cell with a space on each side; a table
         // starts at the margin.
+        let mut text = String::new();
         for line in table.to_string().lines() {
-            writeln!(self.out, "{}", line.strip_prefix(' ').unwrap_or(line).trim_end())?;
+            text.push_str(line.strip_prefix(' ').unwrap_or(line).trim_end());
+            text.push('\n');
         }
-        Ok(())
+        self.write(text.as_bytes())
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        self.out.write_all(bytes).map_err(Failure::output)
     }
 
     fn flush(&mut self) -> Result<(), Failure> {
-        self.out.flush().map_err(Failure::from)
+        self.out.flush().map_err(Failure::output)
     }
 }
 
 /// `value` with every object's keys in one order.
 fn ordered<T: Serialize>(value: &T) -> Result<Value, Failure> {
-    serde_json::to_value(value).map_err(|e| Failure::from(std::io::Error::other(e)))
+    serde_json::to_value(value).map_err(Failure::json_output)
 }
 
 /// A count of the items so far on standard error, only when it is a terminal.

@@ -15,8 +15,7 @@ impl Stop {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let cannot =
-                |e: std::io::Error| Failure::from(std::io::Error::other(format!("cannot listen for signals: {e}")));
+            let cannot = |e: std::io::Error| Failure::local("cannot listen for signals", e);
             Ok(Self {
                 interrupt: signal(SignalKind::interrupt()).map_err(cannot)?,
                 terminate: signal(SignalKind::terminate()).map_err(cannot)?,

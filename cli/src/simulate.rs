@@ -23,11 +23,10 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
     let (username, password) = (config.username.clone(), config.password.expose().to_owned());
     let (client_id, assertion) = (config.client_id.clone(), config.assertion.expose().to_owned());
     let simulator = Simulator::start_with(config).await.map_err(|e| {
-        let message = format!("the simulator cannot start: {e}");
         if e.kind() == std::io::ErrorKind::InvalidInput {
-            Failure::usage(message)
+            Failure::usage(format!("the simulator cannot start: {e}"))
         } else {
-            Failure { message, ..Failure::from(e) }
+            Failure::local("the simulator cannot start", e)
         }
     })?;
     for fault in faults {
@@ -36,15 +35,16 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
     // Listen before saying where it listens: a script may stop it at once.
     let stop = crate::signals::Stop::listen()?;
     let versions: Vec<String> = simulator.versions().iter().map(ToString::to_string).collect();
-    let mut out = std::io::stdout().lock();
-    if output.format() == OutputFormat::Table {
-        writeln!(out, "vb365 simulator listening on {}", simulator.url())?;
-        writeln!(out, "  API versions:     {}", versions.join(", "))?;
-        writeln!(out, "  user / password:  {username} / {password}")?;
-        writeln!(out, "  client / assertion (jwt-bearer): {client_id} / {assertion}")?;
-        writeln!(out, "  organization:     {}", simulator.organization_id())?;
-        writeln!(out, "  job:              {}", simulator.job_id())?;
-        writeln!(out, "Ctrl-C stops it.")?;
+    let text = if output.format() == OutputFormat::Table {
+        format!(
+            "vb365 simulator listening on {}\n  API versions:     {}\n  user / password:  {username} / {password}\n  \
+             client / assertion (jwt-bearer): {client_id} / {assertion}\n  organization:     {}\n  \
+             job:              {}\nCtrl-C stops it.\n",
+            simulator.url(),
+            versions.join(", "),
+            simulator.organization_id(),
+            simulator.job_id(),
+        )
     } else {
         // One line, so that a script can read it and go on.
         let about = json!({
@@ -57,9 +57,10 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
             "organization_id": simulator.organization_id(),
             "job_id": simulator.job_id(),
         });
-        writeln!(out, "{about}")?;
-    }
-    out.flush()?;
+        format!("{about}\n")
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Failure::output)?;
     drop(out);
     stop.wait().await;
     drop(simulator);

@@ -185,3 +185,18 @@ async fn an_unreachable_server_is_down_not_silent() {
     assert!(run.stdout.contains("vb365_up 0.0"), "{}", run.stdout);
     assert!(run.stderr.contains("connect error"), "{run:?}");
 }
+
+/// A server of which one collection cannot be read: the figures it gave are
+/// printed, the failure is on standard error, and the exit status is 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collection_that_cannot_be_read_is_no_success() {
+    let sim = frozen(&[ApiVersion::V8]).await;
+    sim.inject(vb365::simulator::Fault::status(500).times(10).on("list_proxies"));
+    let run = vb365(sim.url(), &["metrics"], None).await;
+    assert_eq!(run.status, 1, "{run:?}");
+    assert!(run.stdout.contains("vb365_up 1"), "{}", run.stdout);
+    assert!(run.stdout.contains("vb365_license_used"), "what could be read is printed: {}", run.stdout);
+    assert!(!run.stdout.contains("vb365_proxy_up{"), "{}", run.stdout);
+    assert!(run.stderr.contains("vb365: proxies: list_proxies_v8"), "{run:?}");
+    assert!(run.stderr.ends_with("1 of the server's reads failed; the metrics above leave them out\n"), "{run:?}");
+}

@@ -17,12 +17,13 @@ use std::time::Duration;
 pub struct Fault {
     pub(crate) kind: FaultKind,
     pub(crate) times: usize,
+    pub(crate) after: usize,
     pub(crate) operation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum FaultKind {
-    Status { status: u16, retry_after: Option<u64> },
+    Status { status: u16, retry_after: Option<u64>, message: Option<String> },
     MalformedBody,
     DropConnection,
     Stall,
@@ -32,7 +33,7 @@ pub(crate) enum FaultKind {
 impl Fault {
     /// Answers with this status and a `{"message"}` body.
     pub fn status(status: u16) -> Self {
-        Self::new(FaultKind::Status { status, retry_after: None })
+        Self::new(FaultKind::Status { status, retry_after: None, message: None })
     }
 
     /// Answers `200` with a JSON body cut off in the middle.
@@ -63,9 +64,25 @@ impl Fault {
         self
     }
 
+    /// Puts `text` in a status fault's `{"message"}` body instead of the
+    /// usual one (a server whose message reads like something else).
+    pub fn message(mut self, text: &str) -> Self {
+        if let FaultKind::Status { message, .. } = &mut self.kind {
+            *message = Some(text.to_owned());
+        }
+        self
+    }
+
     /// Applies to the next `n` matching requests (default 1).
     pub fn times(mut self, n: usize) -> Self {
         self.times = n;
+        self
+    }
+
+    /// Lets the first `n` requests it would apply to pass untouched (a
+    /// second page that is slow, a third request that fails).
+    pub fn after(mut self, n: usize) -> Self {
+        self.after = n;
         self
     }
 
@@ -78,7 +95,7 @@ impl Fault {
     }
 
     fn new(kind: FaultKind) -> Self {
-        Self { kind, times: 1, operation: None }
+        Self { kind, times: 1, after: 0, operation: None }
     }
 }
 
@@ -97,9 +114,18 @@ pub(crate) struct Faults {
 impl Faults {
     /// The fault for a request to `operation`, used up once.
     pub(crate) fn take(&mut self, operation: Option<&str>) -> Option<FaultKind> {
-        let index = self.queue.iter().position(|f| {
+        let applies = |f: &Fault| {
             f.times > 0 && f.operation.as_deref().is_none_or(|o| operation.is_some_and(|op| same_operation(o, op)))
-        })?;
+        };
+        let mut index = None;
+        for (i, fault) in self.queue.iter_mut().enumerate().filter(|(_, f)| applies(f)) {
+            if fault.after == 0 {
+                index = Some(i);
+                break;
+            }
+            fault.after -= 1;
+        }
+        let index = index?;
         let fault = &mut self.queue[index];
         fault.times -= 1;
         let kind = fault.kind.clone();
@@ -121,10 +147,21 @@ mod tests {
         faults.queue.push_back(Fault::malformed_body());
         assert_eq!(faults.take(Some("list_organizations")), Some(FaultKind::MalformedBody));
         assert_eq!(faults.take(Some("list_organizations")), None);
-        let status = FaultKind::Status { status: 503, retry_after: None };
+        let status = FaultKind::Status { status: 503, retry_after: None, message: None };
         assert_eq!(faults.take(Some("add_organization")), Some(status.clone()));
         assert_eq!(faults.take(Some("add_organization")), Some(status));
         assert_eq!(faults.take(Some("add_organization")), None);
+    }
+
+    #[test]
+    fn a_fault_after_n_lets_n_requests_pass_first() {
+        let mut faults = Faults::default();
+        faults.queue.push_back(Fault::stall().after(2).on("list_organizations"));
+        assert_eq!(faults.take(Some("get_organization")), None, "another operation is not counted");
+        assert_eq!(faults.take(Some("list_organizations")), None);
+        assert_eq!(faults.take(Some("list_organizations_v8")), None);
+        assert_eq!(faults.take(Some("list_organizations")), Some(FaultKind::Stall));
+        assert_eq!(faults.take(Some("list_organizations")), None, "used up");
     }
 
     #[test]

@@ -78,7 +78,8 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
 
 /// `vb365 metrics`: the figures once. A server that cannot be read still
 /// gives its `vb365_up 0` (a monitoring system wants to see that), and the
-/// exit status 1 with the reason on standard error.
+/// exit status 1 with the reason on standard error; so does a server of
+/// which some collection could not be read, after the figures it gave.
 async fn metrics(connection: &crate::args::Connection, options: crate::args::MetricsOptions) -> Result<u8, Failure> {
     use std::io::Write;
     let started = std::time::Instant::now();
@@ -93,13 +94,18 @@ async fn metrics(connection: &crate::args::Connection, options: crate::args::Met
     let server = connection.url.as_deref().map(server_tag).unwrap_or_default();
     let text = crate::metrics::encode(&reading.series(), options.format, &[("server", &server)], &reading.at);
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    for error in reading.errors() {
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Failure::output)?;
+    let errors = reading.errors();
+    for error in &errors {
         eprintln!("vb365: {error}");
     }
     match failure {
         Some(failure) => Err(failure),
+        // What could be read is printed; what could not makes it no success.
+        None if !errors.is_empty() => Err(Failure {
+            exit: crate::failure::Exit::Refused,
+            message: format!("{} of the server's reads failed; the metrics above leave them out", errors.len()),
+        }),
         None => Ok(0),
     }
 }

@@ -107,17 +107,18 @@ pub async fn run(connection: &Connection, options: ExporterOptions) -> Result<()
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|e| Failure::usage(format!("--listen {}: {e}", options.listen)))?;
-    let address: SocketAddr = listener.local_addr()?;
+    let address: SocketAddr = listener.local_addr().map_err(|e| Failure::local("--listen", e))?;
     {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        writeln!(out, "vb365 exporter listening on http://{address} ({} targets)", exporter.targets.len())?;
-        out.flush()?;
+        writeln!(out, "vb365 exporter listening on http://{address} ({} targets)", exporter.targets.len())
+            .and_then(|()| out.flush())
+            .map_err(Failure::output)?;
     }
     axum::serve(listener, router)
         .with_graceful_shutdown(stop.wait())
         .await
-        .map_err(|e| Failure::from(std::io::Error::other(format!("the exporter stopped: {e}"))))
+        .map_err(|e| Failure::local("the exporter stopped", e))
 }
 
 /// The server of the connection options: `/metrics` reads it.

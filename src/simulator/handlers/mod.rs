@@ -66,9 +66,10 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     });
 
     match fault {
-        Some(FaultKind::Status { status, retry_after }) => {
+        Some(FaultKind::Status { status, retry_after, message: text }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut response = message(status, &format!("Simulated failure ({status})."));
+            let text = text.unwrap_or_else(|| format!("Simulated failure ({status})."));
+            let mut response = message(status, &text);
             if let Some(seconds) = retry_after {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
