@@ -230,7 +230,9 @@ impl ClientBuilder {
     /// Takes the server to serve exactly these API versions instead of
     /// asking it at login: for a server whose versions are known, or to use
     /// an older version on purpose (`[ApiVersion::V6]` makes every call use
-    /// v6). Each operation uses the newest of these it exists in.
+    /// v6). Each operation uses the newest of these it exists in. Only the
+    /// versions of [`crate::ApiVersion::SUPPORTED`] may be named; `build`
+    /// refuses any other.
     pub fn api_versions(mut self, versions: impl IntoIterator<Item = crate::ApiVersion>) -> Self {
         self.api_versions = Some(versions.into_iter().collect());
         self
@@ -277,7 +279,16 @@ impl ClientBuilder {
             Some(pinned) if pinned.is_empty() => {
                 return Err(Error::Config { setting: "api_versions", problem: String::from("names no version") });
             }
-            Some(pinned) => Versions::pinned(pinned),
+            Some(pinned) => {
+                if let Some(other) = pinned.iter().find(|v| !v.is_supported()) {
+                    let problem = format!(
+                        "names {other}, which this client has no operations in (it speaks {})",
+                        crate::ApiVersion::supported_list()
+                    );
+                    return Err(Error::Config { setting: "api_versions", problem });
+                }
+                Versions::pinned(pinned)
+            }
             None => Versions::default(),
         };
         let state = ClientState {

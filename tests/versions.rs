@@ -117,6 +117,17 @@ async fn the_archived_v1_operation_works_where_v1_is_served() {
     assert_eq!(all.len(), 250);
 }
 
+#[test]
+fn only_versions_the_client_speaks_can_be_pinned() {
+    assert_eq!(ApiVersion::SUPPORTED, [ApiVersion::V1, ApiVersion::V6, ApiVersion::V8], "the document's versions");
+    for pinned in [vec![ApiVersion::V7], vec![ApiVersion::V6, ApiVersion::new(9)]] {
+        let err = Client::builder("https://vbo.example.com").api_versions(pinned.clone()).build().unwrap_err();
+        assert!(matches!(err, vb365::Error::Config { setting: "api_versions", .. }), "{pinned:?}: {err:?}");
+        assert!(err.to_string().contains("which this client has no operations in (it speaks 1, 6, 8)"), "{err}");
+    }
+    assert!(Client::builder("https://vbo.example.com").api_versions([ApiVersion::V6, ApiVersion::V8]).build().is_ok());
+}
+
 #[tokio::test]
 async fn pinned_versions_are_not_probed() {
     let simulator = Simulator::start().await.unwrap();

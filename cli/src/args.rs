@@ -65,12 +65,21 @@ pub struct Connection {
     pub insecure: bool,
 
     /// Use these API versions (e.g. 6, or 6,8) instead of asking the server.
-    #[arg(long, value_name = "VERSIONS", value_delimiter = ',', global = true)]
+    #[arg(long, value_name = "VERSIONS", value_delimiter = ',', value_parser = supported_version, global = true)]
     pub api_version: Option<Vec<ApiVersion>>,
 
     /// Seconds one request may take. [default: 60]
     #[arg(long, value_name = "SECONDS", value_parser = seconds, global = true)]
     pub timeout: Option<Duration>,
+}
+
+/// A version this client has operations in.
+fn supported_version(text: &str) -> Result<ApiVersion, String> {
+    let version: ApiVersion = text.parse()?;
+    match version.is_supported() {
+        true => Ok(version),
+        false => Err(format!("{version} is not a version vb365 speaks; it speaks {}", ApiVersion::supported_list())),
+    }
 }
 
 fn seconds(text: &str) -> Result<Duration, String> {

@@ -192,6 +192,14 @@ async fn failures_say_what_went_wrong_in_one_line_with_their_exit_status() {
          Simulated failure (500 Internal Server Error). (the page at offset 0)\n"
     );
 
+    // A version the client has no operations in: usage, naming the ones it has.
+    for versions in ["7", "6,7"] {
+        let run = vb365(sim.url(), &["--api-version", versions, "organizations", "list"], None).await;
+        one_line(&run);
+        assert_eq!(run.status, 2, "{run:?}");
+        assert!(run.stderr.contains("v7 is not a version vb365 speaks; it speaks 1, 6, 8"), "{run:?}");
+    }
+
     // Input the client refuses before sending is a usage error too.
     command = vec!["organizations", "add"];
     let teams = r#"{"type": "Office365", "region": "Worldwide", "isExchangeOnline": false, "isSharePointOnline": false, "isTeamsChatsOnline": true}"#;

@@ -144,6 +144,9 @@ fn path_version(path: &str) -> Option<u16> {
 /// The generated table (`families::ALL` and one constant per family) and
 /// the `versioned!` macro.
 pub(crate) fn to_tokens(families: &[Family]) -> TokenStream {
+    let versions: std::collections::BTreeSet<u16> =
+        families.iter().flat_map(|f| f.members.iter().map(|m| m.version)).collect();
+    let versions = versions.into_iter();
     let constants = families.iter().map(|family| {
         let constant = format_ident!("{}", family.name.to_ascii_uppercase());
         let name = &family.name;
@@ -183,6 +186,8 @@ pub(crate) fn to_tokens(families: &[Family]) -> TokenStream {
             #(#constants)*
             /// Every family, by name.
             pub const ALL: &[crate::OperationFamily] = &[#(#all),*];
+            /// Every version an operation of the document exists in, oldest first.
+            pub const VERSIONS: &[crate::ApiVersion] = &[#(crate::ApiVersion::new(#versions)),*];
         }
 
         /// Sends a request of an operation family in the version the server

@@ -35,6 +35,20 @@ impl ApiVersion {
     /// Served by VB365 8.
     pub const V8: Self = Self(8);
 
+    /// The versions this client has operations in, oldest first (v1, v6 and
+    /// v8): the document's, so a version added there is added here.
+    pub const SUPPORTED: &'static [ApiVersion] = api::families::VERSIONS;
+
+    /// Whether this client has operations in this version.
+    pub fn is_supported(self) -> bool {
+        Self::SUPPORTED.contains(&self)
+    }
+
+    /// The supported versions as people write them: `1, 6, 8`.
+    pub fn supported_list() -> String {
+        Self::SUPPORTED.iter().map(|v| v.0.to_string()).collect::<Vec<_>>().join(", ")
+    }
+
     /// A version by number.
     pub const fn new(number: u16) -> Self {
         Self(number)

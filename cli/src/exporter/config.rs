@@ -143,7 +143,14 @@ pub fn parse(
             Some(list) if list.get_ref().is_empty() => {
                 return Err(at(list.span(), &key("api_versions"), "names no version"));
             }
-            Some(list) => Some(list.get_ref().iter().map(|n| ApiVersion::new(*n)).collect()),
+            Some(list) => {
+                let versions: Vec<ApiVersion> = list.get_ref().iter().map(|n| ApiVersion::new(*n)).collect();
+                if let Some(other) = versions.iter().find(|v| !v.is_supported()) {
+                    let why = format!("{other} is not a version vb365 speaks ({})", ApiVersion::supported_list());
+                    return Err(at(list.span(), &key("api_versions"), &why));
+                }
+                Some(versions)
+            }
             None => None,
         };
         targets.push(Target {
@@ -232,6 +239,10 @@ mod tests {
             (
                 "[targets.a]\nurl = \"https://x\"\nuser = \"u\"\npassword_file = \"/no/such/file\"\n",
                 "exporter.toml:4: targets.a.password_file: cannot read /no/such/file",
+            ),
+            (
+                "[targets.a]\nurl = \"https://x\"\nuser = \"u\"\npassword_env = \"VBO_PASSWORD\"\napi_versions = [6, 7]\n",
+                "exporter.toml:5: targets.a.api_versions: v7 is not a version vb365 speaks (1, 6, 8)",
             ),
             ("[targets.a\n", "exporter.toml:1: "),
             ("", "exporter.toml: names no targets"),
