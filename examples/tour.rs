@@ -491,6 +491,7 @@ fn new_organization() -> OrganizationCreate {
             grant_admin_access: Some(true),
             use_mfa: Some(false),
             use_custom_veeam_aad_application: Some(false),
+            ..Default::default()
         }),
         share_point_online_settings: Some(SharePointOnlineSettings {
             account: account(),
@@ -498,6 +499,7 @@ fn new_organization() -> OrganizationCreate {
             grant_admin_access: Some(true),
             use_mfa: Some(false),
             use_custom_veeam_aad_application: Some(false),
+            ..Default::default()
         }),
     }
 }

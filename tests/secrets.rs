@@ -130,3 +130,66 @@ async fn error_messages_never_carry_secrets() {
     assert_clean("refused token", &err.to_string());
     assert_prints_clean("refused token", &err);
 }
+
+/// The secrets of a v8 organization's app-only sign-in (the application's
+/// secret, its certificate and the certificate's password) are secrets
+/// because the document marks them so, never because a list names them.
+#[tokio::test]
+async fn a_v8_organization_s_application_secrets_never_print() {
+    const APP: &[&str] = &["app-secret-XYZ", "cert-password-XYZ", "MIIcertificateXYZ"];
+    let clean = |what: &str, text: &str| {
+        for secret in APP {
+            assert!(!text.contains(secret), "{what} shows `{secret}`: {text}");
+        }
+    };
+    for name in ["applicationSecret", "applicationCertificatePassword", "applicationCertificate"] {
+        assert!(vb365::api::SECRET_PROPERTIES.contains(&name), "{name} is a secret of the document");
+    }
+    let settings = json!({
+        "useApplicationOnlyAuth": true, "applicationId": "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
+        "applicationSecret": "app-secret-XYZ", "applicationCertificate": "MIIcertificateXYZ",
+        "applicationCertificatePassword": "cert-password-XYZ", "applicationCertificateThumbprint": "AB12"
+    });
+    let organization = json!({
+        "id": "7f9a9b85-50e7-4f61-8f76-6a9517b8677d", "name": "contoso", "type": "Office365",
+        "exchangeOnlineSettings": settings, "sharePointOnlineSettings": settings
+    });
+    let v8 = |body: String| async move {
+        let server = TestServer::answering(Reply::json(200, body)).await;
+        let client = Client::builder(&server.url).api_versions([vb365::ApiVersion::V8]).build().unwrap();
+        client.login(Credentials::password("admin", "hunter2")).await.unwrap();
+        (server, client)
+    };
+
+    // Decoded, the values are there and never print.
+    let (_server, client) = v8(organization.to_string()).await;
+    let got = client.get_organization(uuid::Uuid::nil()).await.unwrap();
+    let exchange = got.exchange_online_settings.as_ref().unwrap();
+    assert_eq!(exchange.application_secret.as_ref().unwrap().expose(), "app-secret-XYZ");
+    clean("v8 Organization", &format!("{got:?} {got:#?}"));
+
+    // A body that breaks after the secrets: the error quotes neither.
+    let text = organization.to_string();
+    let broken = format!("{}, \"isBackedup\": ", &text[..text.len() - 1]);
+    let (_server, client) = v8(broken).await;
+    let err = client.get_organization(uuid::Uuid::nil()).await.unwrap_err();
+    assert!(matches!(err, vb365::Error::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("[redacted]"), "the snippet shows where the secrets were: {err}");
+    clean("undecodable v8 organization", &format!("{err} {err:?}"));
+
+    // A secret in a shape the document does not allow: set aside, kept, never printed.
+    let mut odd = organization.clone();
+    odd["exchangeOnlineSettings"]["applicationSecret"] = json!({"value": "app-secret-XYZ"});
+    odd["id"] = json!("not-a-uuid");
+    let (_server, client) = v8(odd.to_string()).await;
+    let err = client.get_organization(uuid::Uuid::nil()).await.unwrap_err();
+    clean("organization with a malformed ID", &format!("{err} {err:?}"));
+    let mut odd = organization.clone();
+    odd["exchangeOnlineSettings"]["applicationSecret"] = json!({"value": "app-secret-XYZ"});
+    let (_server, client) = v8(odd.to_string()).await;
+    client.get_organization(uuid::Uuid::nil()).await.unwrap();
+    let repairs = client.repairs();
+    assert_eq!(repairs.len(), 1, "{repairs:?}");
+    assert_eq!(repairs[0].value()["value"], "app-secret-XYZ", "the value is kept");
+    clean("repair of a secret", &format!("{repairs:?} {}", repairs[0]));
+}

@@ -42,6 +42,7 @@ pub fn check(doc: &Document) -> Vec<Problem> {
     check_enums(root, &mut problems);
     check_components(root, &mut problems);
     check_departures(root, &mut problems);
+    check_secrets(root, &mut problems);
     problems.0.extend(crate::families(doc).1);
     problems.0
 }
@@ -309,6 +310,32 @@ fn check_components(root: &Value, problems: &mut Problems) {
     }
 }
 
+/// Whether a property's name says it holds a secret: a password, a secret,
+/// a token, an assertion (`applicationCertificatePassword`, `refresh_token`).
+pub fn named_like_a_secret(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["password", "secret", "token", "assertion"].iter().any(|word| name.ends_with(word))
+}
+
+/// Which properties are secret comes from the document alone (`format:
+/// password`): a text property whose name says it is one but that is not
+/// marked would print in clear, so it is refused.
+fn check_secrets(root: &Value, problems: &mut Problems) {
+    each_object(root, String::new(), &mut |map, pointer| {
+        let Some(properties) = map.get("properties").and_then(Value::as_object) else { return };
+        for (name, schema) in properties {
+            let text = schema.get("type").and_then(Value::as_str) == Some("string");
+            let marked = schema.get("format").and_then(Value::as_str) == Some("password");
+            if text && named_like_a_secret(name) && !marked {
+                problems.push(
+                    format!("{pointer}/properties/{}", pointer_segment(name)),
+                    "is named like a secret but is not `format: password`, so it would print in clear",
+                );
+            }
+        }
+    });
+}
+
 fn is_snake_case(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_lowercase())
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -384,6 +411,25 @@ mod tests {
             assert_eq!(found.len(), 1, "{bad}: {found:?}");
             assert_eq!(found[0].pointer, "/components/schemas/A/x-departure");
             assert!(found[0].message.contains(says), "{bad}: {}", found[0].message);
+        }
+    }
+
+    #[test]
+    fn a_property_named_like_a_secret_must_be_marked_one() {
+        let doc = |format: &str| {
+            format!(
+                "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      x-source: s\n      type: object\n      properties:\n        applicationSecret: {{type: string{format}}}\n        token_type: {{type: string}}\n        disable_antiforgery_token: {{type: boolean}}\n"
+            )
+        };
+        assert_eq!(problems(&doc(", format: password")), vec![]);
+        let found = problems(&doc(""));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].pointer, "/components/schemas/A/properties/applicationSecret");
+        assert!(found[0].message.contains("would print in clear"), "{}", found[0].message);
+        for (name, secret) in
+            [("refresh_token", true), ("userPassword", true), ("assertion", true), ("tokenType", false)]
+        {
+            assert_eq!(named_like_a_secret(name), secret, "{name}");
         }
     }
 

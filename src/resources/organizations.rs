@@ -103,6 +103,7 @@ mod tests {
             grant_admin_access: Some(true),
             use_mfa: Some(false),
             use_custom_veeam_aad_application: Some(false),
+            ..Default::default()
         };
         OrganizationCreate {
             type_: OrganizationType::Office365,
