@@ -1,7 +1,8 @@
 //! What the generated client does around every request: add the bearer
 //! token, renew it and repeat once after a 401, retry transient failures
-//! (see [`RetryConfig`]), count attempts, and cap the size of the response
-//! body. These run for calls through [`crate::Client`]
+//! (see [`RetryConfig`]), count attempts, cap the size of the response
+//! body, and keep it for a JSON capture when one runs (`capture`). These
+//! run for calls through [`crate::Client`]
 //! and through the generated [`crate::api::Client`] alike.
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use super::retry;
 use crate::request::auth::is_token_request;
 use crate::request::call::{record_attempt, record_not_repeated, record_response, stash};
+use crate::request::capture;
 use crate::{ClientState, RetryConfig, api};
 
 impl ClientHooks<Arc<ClientState>> for api::Client {
@@ -75,7 +77,11 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
             let (Some(next), Some(mut again)) = (next, spare) else {
                 let response = outcome?;
                 record_response(response.status(), retry_after(&response));
-                return Ok(limit_body(response, state.config.max_response_bytes));
+                let response = limit_body(response, state.config.max_response_bytes);
+                if response.status().is_success() && !is_token_request(operation) && capture::wanted() {
+                    return kept(operation, response).await;
+                }
+                return Ok(response);
             };
             if let Next::Wait(wait) = next {
                 tracing::debug!(
@@ -147,6 +153,19 @@ pub(crate) fn retry_after_of(status: StatusCode, headers: &http::HeaderMap) -> O
     }
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Reads the body, keeps it for the capture running (see `capture`), and
+/// hands the generated client the same response with the body in memory.
+async fn kept(operation: &'static str, response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let (status, version, headers) = (response.status(), response.version(), response.headers().clone());
+    let body = response.bytes().await?;
+    capture::keep(operation, &body);
+    let mut again = http::Response::new(reqwest::Body::from(body));
+    *again.status_mut() = status;
+    *again.version_mut() = version;
+    *again.headers_mut() = headers;
+    Ok(reqwest::Response::from(again))
 }
 
 /// Makes reading the body fail once it passes `limit` bytes, so an

@@ -5,10 +5,12 @@
 //! `auth` keeps the token; `decode` reads bodies the generated types refuse
 //! and `repair` records what it had to set aside; `versions` finds out
 //! which API versions the server serves;
-//! `redact` quotes bodies without secrets.
+//! `redact` quotes bodies without secrets; `capture` keeps the JSON a
+//! server sent for callers that ask for it.
 
 pub(crate) mod auth;
 pub(crate) mod call;
+pub(crate) mod capture;
 pub(crate) mod decode;
 pub(crate) mod hooks;
 pub(crate) mod redact;

@@ -17,8 +17,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures::Stream;
+use serde_json::Value;
 
 use crate::Error;
+use crate::request::capture::CapturedJson;
 
 /// The largest page the server serves.
 pub const MAX_PAGE_SIZE: u32 = 10_000;
@@ -62,6 +64,9 @@ pub(crate) struct Page<T> {
     /// Whether the server sent links at all, and the `next` one's target
     /// among them.
     pub(crate) links: Option<Option<String>>,
+    /// The items as the server sent them, when the stream keeps them
+    /// ([`Pages::with_json`]); empty otherwise.
+    pub(crate) json: Vec<Value>,
 }
 
 impl<T> Page<T> {
@@ -73,11 +78,36 @@ impl<T> Page<T> {
         items: Vec<T>,
         next: Option<Option<String>>,
     ) -> Self {
-        Self { offset: offset.into(), limit: limit.into(), items, links: next }
+        Self { offset: offset.into(), limit: limit.into(), items, links: next, json: Vec::new() }
     }
 
     fn has_next(&self) -> bool {
         matches!(self.links, Some(Some(_)))
+    }
+}
+
+/// The items of the last body a page's request received: the body itself
+/// (a collection answered at once) or its `results`, as many as were read.
+fn items_of(operation: &'static str, mut bodies: Vec<CapturedJson>, count: usize) -> Result<Vec<Value>, Error> {
+    let items = match bodies.pop().map(|body| body.value) {
+        Some(Value::Array(items)) => Some(items),
+        Some(Value::Object(mut page)) => match page.remove("results") {
+            Some(Value::Array(items)) => Some(items),
+            _ => None,
+        },
+        _ => None,
+    };
+    match items {
+        Some(items) if items.len() == count => Ok(items),
+        other => Err(Error::Decode {
+            operation,
+            path: String::from("/results"),
+            message: format!(
+                "{count} items were read, but the page's JSON holds {}",
+                other.map_or(String::from("no list of items"), |items| items.len().to_string())
+            ),
+            snippet: String::new(),
+        }),
     }
 }
 
@@ -93,6 +123,8 @@ fn link_offset(href: &str) -> Option<u64> {
         .and_then(|(_, value)| value.parse().ok())
 }
 
+/// An item, and its JSON when the stream keeps it.
+type ItemWithJson<T> = (T, Option<Value>);
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 type FetchPage<T> = Box<dyn Fn(PageRequest) -> PageFuture<T> + Send + Sync>;
 type Adjust<T> = Box<dyn Fn(&mut T) -> bool + Send + Sync>;
@@ -132,6 +164,10 @@ pub struct Pages<T> {
     /// The offset, first and last item of the page before, as the server
     /// sent them: a page that repeats them did not advance.
     previous: Option<(u64, T, T)>,
+    /// Whether each item's JSON, as the server sent it, is kept too.
+    json: bool,
+    /// The JSON of the items of `current`, in step with it.
+    current_json: std::vec::IntoIter<Value>,
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -164,6 +200,8 @@ impl<T: Send + 'static> Pages<T> {
             in_flight: None,
             started: false,
             previous: None,
+            json: false,
+            current_json: Vec::new().into_iter(),
         }
     }
 
@@ -181,7 +219,7 @@ impl<T: Send + 'static> Pages<T> {
                     Some(fetch) => fetch().await?,
                     None => Vec::new(),
                 };
-                Ok(Page { offset: 0, limit: items.len() as i64, items, links: Some(None) })
+                Ok(Page::new(0, items.len() as i64, items, Some(None)))
             })
         });
         pages.single = true;
@@ -194,7 +232,7 @@ impl<T: Send + 'static> Pages<T> {
         Self {
             operation,
             page_size: 1,
-            fetch: Box::new(|_| Box::pin(async { Ok(Page { offset: 0, limit: 1, items: Vec::new(), links: None }) })),
+            fetch: Box::new(|_| Box::pin(async { Ok(Page::new(0, 1, Vec::new(), None)) })),
             single: true,
             adjust: None,
             failed: Some(error),
@@ -202,6 +240,8 @@ impl<T: Send + 'static> Pages<T> {
             in_flight: None,
             started: true,
             previous: None,
+            json: false,
+            current_json: Vec::new().into_iter(),
         }
     }
 
@@ -217,8 +257,26 @@ impl<T: Send + 'static> Pages<T> {
         self
     }
 
+    /// Keeps each item's JSON as the server sent it, fields the document
+    /// does not describe included, next to the item: for output that must
+    /// not be poorer than the server's answer. It costs a second read of
+    /// each page, so it is asked for, not done always.
+    pub fn with_json(mut self) -> PagesWithJson<T> {
+        self.json = true;
+        PagesWithJson(self)
+    }
+
     fn start(&mut self, offset: u64) {
-        let page = (self.fetch)(PageRequest { offset, limit: self.page_size });
+        let mut page = (self.fetch)(PageRequest { offset, limit: self.page_size });
+        if self.json {
+            let operation = self.operation;
+            page = Box::pin(async move {
+                let (page, bodies) = crate::capture_json(page).await;
+                let mut page = page?;
+                page.json = items_of(operation, bodies, page.items.len())?;
+                Ok(page)
+            });
+        }
         let in_flight = match tokio::runtime::Handle::try_current() {
             Ok(runtime) => InFlight::Spawned(runtime.spawn(page)),
             Err(_) => InFlight::Polled(page),
@@ -275,7 +333,43 @@ impl<T: Send + Clone + PartialEq + 'static> Stream for Pages<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
+        self.poll_item(cx).map(|item| item.map(|item| item.map(|(item, _)| item)))
+    }
+}
+
+/// A [`Pages`] stream that hands out each item with its JSON as the server
+/// sent it ([`Pages::with_json`]).
+#[must_use = "a stream does nothing until polled"]
+#[derive(Debug)]
+pub struct PagesWithJson<T>(Pages<T>);
+
+impl<T: Send + Clone + PartialEq + 'static> Stream for PagesWithJson<T> {
+    type Item = Result<(T, Value), Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let operation = self.0.operation;
+        self.0.poll_item(cx).map(|item| {
+            item.map(|item| {
+                item.and_then(|(item, json)| {
+                    let missing = || Error::Decode {
+                        operation,
+                        path: String::from("/results"),
+                        message: String::from("an item came without its JSON"),
+                        snippet: String::new(),
+                    };
+                    Ok((item, json.ok_or_else(missing)?))
+                })
+            })
+        })
+    }
+}
+
+impl<T> Unpin for PagesWithJson<T> {}
+
+impl<T: Send + Clone + PartialEq + 'static> Pages<T> {
+    /// The next item, with its JSON when the stream keeps it.
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<ItemWithJson<T>, Error>>> {
+        let this = self;
         if let Some(error) = this.failed.take() {
             this.in_flight = None;
             return Poll::Ready(Some(Err(error)));
@@ -286,8 +380,9 @@ impl<T: Send + Clone + PartialEq + 'static> Stream for Pages<T> {
         }
         loop {
             if let Some(mut item) = this.current.next() {
+                let json = if this.json { this.current_json.next() } else { None };
                 if this.adjust.as_ref().is_none_or(|adjust| adjust(&mut item)) {
-                    return Poll::Ready(Some(Ok(item)));
+                    return Poll::Ready(Some(Ok((item, json))));
                 }
                 continue;
             }
@@ -322,6 +417,7 @@ impl<T: Send + Clone + PartialEq + 'static> Stream for Pages<T> {
                         this.start(next);
                     }
                     this.current = page.items.into_iter();
+                    this.current_json = page.json.into_iter();
                 }
                 Err(error) => return Poll::Ready(Some(Err(Error::Page { offset, source: Box::new(error) }))),
             }
@@ -357,12 +453,9 @@ mod tests {
         let stream = Pages::new("op", page_size, move |request: PageRequest| {
             log.lock().unwrap().push(request.offset);
             let end = (request.offset + served.min(u64::from(request.limit))).min(total);
-            let page = Page {
-                offset: request.offset as i64,
-                limit: i64::from(request.limit),
-                items: (request.offset..end).collect(),
-                links: links.then(|| (end < total).then(|| format!("/v8/Things?offset={end}&limit={}", request.limit))),
-            };
+            let next = links.then(|| (end < total).then(|| format!("/v8/Things?offset={end}&limit={}", request.limit)));
+            let page =
+                Page::new(request.offset as i64, i64::from(request.limit), (request.offset..end).collect(), next);
             Box::pin(async move { Ok(page) })
         });
         (stream, asked)
@@ -389,7 +482,7 @@ mod tests {
     async fn a_full_page_is_followed_even_when_its_links_name_no_next() {
         let stream = Pages::new("op", 2, |request: PageRequest| {
             let items: Vec<u64> = if request.offset < 4 { vec![request.offset, request.offset + 1] } else { vec![] };
-            let page = Page { offset: request.offset as i64, limit: 2, items, links: Some(None) };
+            let page = Page::new(request.offset as i64, 2, items, Some(None));
             Box::pin(async move { Ok(page) }) as PageFuture<u64>
         });
         assert_eq!(stream.try_collect::<Vec<_>>().await.unwrap(), [0, 1, 2, 3]);
@@ -405,7 +498,7 @@ mod tests {
     #[tokio::test]
     async fn a_page_at_the_wrong_offset_fails_instead_of_looping() {
         let stream = Pages::new("op", 2, |_request| {
-            Box::pin(async { Ok(Page { offset: 0, limit: 2, items: vec![1u64, 2], links: None }) }) as PageFuture<u64>
+            Box::pin(async { Ok(Page::new(0, 2, vec![1u64, 2], None)) }) as PageFuture<u64>
         });
         let err = stream.try_collect::<Vec<_>>().await.unwrap_err();
         assert!(matches!(err, Error::Page { offset: 2, .. }), "{err:?}");
@@ -416,12 +509,7 @@ mod tests {
     /// links `next` to whatever `next` answers.
     fn stuck(items: fn(u64) -> Vec<u64>, next: fn(u64) -> String) -> Pages<u64> {
         Pages::new("op", 2, move |request: PageRequest| {
-            let page = Page {
-                offset: request.offset as i64,
-                limit: 2,
-                items: items(request.offset),
-                links: Some(Some(next(request.offset))),
-            };
+            let page = Page::new(request.offset as i64, 2, items(request.offset), Some(Some(next(request.offset))));
             Box::pin(async move { Ok(page) }) as PageFuture<u64>
         })
     }
