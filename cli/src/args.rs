@@ -36,6 +36,11 @@ pub struct Cli {
     #[arg(long, short, global = true, value_enum)]
     pub output: Option<OutputFormat>,
 
+    /// Print the passwords, tokens and other secrets a response holds; without
+    /// it their values print as "[redacted]".
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

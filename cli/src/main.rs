@@ -9,6 +9,7 @@ mod commands;
 mod connect;
 mod exporter;
 mod failure;
+mod json;
 mod metrics;
 mod output;
 mod rows;

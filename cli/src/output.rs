@@ -8,7 +8,9 @@
 //! Every value goes through `serde_json::Value`, whose objects keep their
 //! keys in order: the generated types hold maps (`_links`) as `HashMap`s,
 //! which decode faster but would print their keys in another order on
-//! every run.
+//! every run. In `json` and `ndjson`, what the client read is laid over the
+//! JSON the server sent (see `json::over`), so no field the server sent is
+//! lost, and secrets are redacted unless `--show-secrets`.
 
 use std::io::{IsTerminal, Write};
 
@@ -25,38 +27,72 @@ use crate::rows::Row;
 /// Where results go: standard output, buffered.
 pub struct Output {
     format: OutputFormat,
+    show_secrets: bool,
     out: std::io::BufWriter<std::io::Stdout>,
 }
 
 impl Output {
-    /// `format`, or `table` on a terminal and `json` otherwise.
-    pub fn new(format: Option<OutputFormat>) -> Self {
+    /// `format`, or `table` on a terminal and `json` otherwise; secrets in
+    /// clear only when `show_secrets`.
+    pub fn new(format: Option<OutputFormat>, show_secrets: bool) -> Self {
         let terminal = std::io::stdout().is_terminal();
         let format = format.unwrap_or(if terminal { OutputFormat::Table } else { OutputFormat::Json });
-        Self { format, out: std::io::BufWriter::new(std::io::stdout()) }
+        Self { format, show_secrets, out: std::io::BufWriter::new(std::io::stdout()) }
     }
 
     pub fn format(&self) -> OutputFormat {
         self.format
     }
 
-    /// One value.
+    /// Whether the format prints JSON, so that what the server sent is worth keeping.
+    pub fn wants_json(&self) -> bool {
+        self.format != OutputFormat::Table
+    }
+
+    /// One value the client made (no server's JSON to lay it over).
     pub fn one<T: Serialize + Row>(&mut self, value: &T) -> Result<(), Failure> {
+        self.one_as_sent(value, None)
+    }
+
+    /// One value, over the JSON the server sent for it when there is one.
+    pub fn one_as_sent<T: Serialize + Row>(&mut self, value: &T, sent: Option<Value>) -> Result<(), Failure> {
         match self.format {
-            OutputFormat::Json => self.pretty(value)?,
-            OutputFormat::Ndjson => self.line(value)?,
+            OutputFormat::Json => {
+                let json = self.json(value, sent)?;
+                self.pretty(&json)?;
+            }
+            OutputFormat::Ndjson => {
+                let json = self.json(value, sent)?;
+                self.line(&json)?;
+            }
             OutputFormat::Table => self.table(std::slice::from_ref(value))?,
         }
         self.flush()
     }
 
     /// A JSON value the client has no type for (`api`): JSON in every format.
-    pub fn value(&mut self, value: &Value) -> Result<(), Failure> {
+    pub fn value(&mut self, mut value: Value) -> Result<(), Failure> {
+        if !self.show_secrets {
+            crate::json::redact(&mut value);
+        }
         match self.format {
-            OutputFormat::Ndjson => self.line(value)?,
-            OutputFormat::Json | OutputFormat::Table => self.pretty(value)?,
+            OutputFormat::Ndjson => self.line(&value)?,
+            OutputFormat::Json | OutputFormat::Table => self.pretty(&value)?,
         }
         self.flush()
+    }
+
+    /// What is printed for `value`: over `sent`, secrets redacted.
+    fn json<T: Serialize>(&self, value: &T, sent: Option<Value>) -> Result<Value, Failure> {
+        let typed = serde_json::to_value(value).map_err(Failure::json_output)?;
+        let mut json = match sent {
+            Some(sent) => crate::json::over(sent, typed),
+            None => typed,
+        };
+        if !self.show_secrets {
+            crate::json::redact(&mut json);
+        }
+        Ok(json)
     }
 
     /// A message for people after an operation that answers nothing; the
@@ -75,7 +111,7 @@ impl Output {
     pub async fn many<T, S>(&mut self, items: S, limit: Option<u64>) -> Result<u64, Failure>
     where
         T: Serialize + Row,
-        S: Stream<Item = Result<T, vb365::Error>>,
+        S: Stream<Item = Result<(T, Option<Value>), vb365::Error>>,
     {
         let progress = progress();
         let mut items =
@@ -92,7 +128,7 @@ impl Output {
                     items.next().await
                 }
             };
-            let item = match next {
+            let (item, sent) = match next {
                 None => break Ok(()),
                 Some(Err(e)) => break Err(e),
                 Some(Ok(item)) => item,
@@ -102,7 +138,7 @@ impl Output {
                     // The array opens with its first item, so a collection
                     // that fails at once prints nothing.
                     self.write(if count == 0 { b"[\n" } else { b",\n" })?;
-                    let text = serde_json::to_string_pretty(&ordered(&item)?).map_err(Failure::json_output)?;
+                    let text = serde_json::to_string_pretty(&self.json(&item, sent)?).map_err(Failure::json_output)?;
                     let mut indented = String::with_capacity(text.len() + 64);
                     for (i, line) in text.lines().enumerate() {
                         if i > 0 {
@@ -113,7 +149,10 @@ impl Output {
                     }
                     self.write(indented.as_bytes())?;
                 }
-                OutputFormat::Ndjson => self.line(&item)?,
+                OutputFormat::Ndjson => {
+                    let json = self.json(&item, sent)?;
+                    self.line(&json)?;
+                }
                 OutputFormat::Table => rows.push(item),
             }
             count += 1;
@@ -131,13 +170,13 @@ impl Output {
         outcome.map(|()| count).map_err(Failure::from)
     }
 
-    fn pretty<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        serde_json::to_writer_pretty(&mut self.out, &ordered(value)?).map_err(Failure::json_output)?;
+    fn pretty(&mut self, value: &Value) -> Result<(), Failure> {
+        serde_json::to_writer_pretty(&mut self.out, value).map_err(Failure::json_output)?;
         self.write(b"\n")
     }
 
-    fn line<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        serde_json::to_writer(&mut self.out, &ordered(value)?).map_err(Failure::json_output)?;
+    fn line(&mut self, value: &Value) -> Result<(), Failure> {
+        serde_json::to_writer(&mut self.out, value).map_err(Failure::json_output)?;
         self.write(b"\n")
     }
 
@@ -164,11 +203,6 @@ impl Output {
     fn flush(&mut self) -> Result<(), Failure> {
         self.out.flush().map_err(Failure::output)
     }
-}
-
-/// `value` with every object's keys in one order.
-fn ordered<T: Serialize>(value: &T) -> Result<Value, Failure> {
-    serde_json::to_value(value).map_err(Failure::json_output)
 }
 
 /// A count of the items so far on standard error, only when it is a terminal.

@@ -2,7 +2,9 @@
 
 use vb365::Client;
 
-use super::many;
+use vb365::api::families::{GET_BACKUP_REPOSITORY, GET_HEALTH, GET_PROXY};
+
+use super::{many, one};
 use crate::args::{Collection, ProxiesCommand, RepositoriesCommand};
 use crate::failure::Failure;
 use crate::output::Output;
@@ -14,7 +16,9 @@ pub(super) async fn repositories(
 ) -> Result<(), Failure> {
     match command {
         RepositoriesCommand::List(Collection { limit, .. }) => many(output, client.backup_repositories(), limit).await,
-        RepositoriesCommand::Get { repository_id } => output.one(&client.get_backup_repository(repository_id).await?),
+        RepositoriesCommand::Get { repository_id } => {
+            one(output, &GET_BACKUP_REPOSITORY, client.get_backup_repository(repository_id)).await
+        }
         RepositoriesCommand::Usage { organization, collection: Collection { limit, .. } } => {
             many(output, client.organization_used_repositories(organization), limit).await
         }
@@ -24,10 +28,10 @@ pub(super) async fn repositories(
 pub(super) async fn proxies(client: &Client, command: ProxiesCommand, output: &mut Output) -> Result<(), Failure> {
     match command {
         ProxiesCommand::List(Collection { limit, .. }) => many(output, client.proxies(), limit).await,
-        ProxiesCommand::Get { proxy_id } => output.one(&client.get_proxy(proxy_id).await?),
+        ProxiesCommand::Get { proxy_id } => one(output, &GET_PROXY, client.get_proxy(proxy_id)).await,
     }
 }
 
 pub(super) async fn health(client: &Client, output: &mut Output) -> Result<(), Failure> {
-    output.one(&client.health().await?)
+    one(output, &GET_HEALTH, client.health()).await
 }

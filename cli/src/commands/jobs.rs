@@ -3,7 +3,9 @@
 use vb365::types::JobStatus;
 use vb365::{Client, JobFilter, JobSessionFilter};
 
-use super::{many, page_size_for};
+use vb365::api::families::{GET_JOB, GET_JOB_SESSION, START_JOB};
+
+use super::{many, one, page_size_for, sent_by};
 use crate::args::{Collection, JobsCommand, SessionsCommand};
 use crate::failure::Failure;
 use crate::output::Output;
@@ -14,13 +16,16 @@ pub(super) async fn jobs(client: &Client, command: JobsCommand, output: &mut Out
             let filter = organization.map_or(JobFilter::all(), |o| JobFilter::all().organization(o));
             many(output, client.jobs(filter), limit).await
         }
-        JobsCommand::Get { job_id } => output.one(&client.get_job(job_id).await?),
-        JobsCommand::Start { job_id, full } => match client.start_job(job_id, full).await? {
-            Some(session) => output.one(&session),
-            None => output.done(&format!(
-                "Started job {job_id}; this server (API v6) does not say which session: vb365 sessions list --job {job_id}"
-            )),
-        },
+        JobsCommand::Get { job_id } => one(output, &GET_JOB, client.get_job(job_id)).await,
+        JobsCommand::Start { job_id, full } => {
+            let (started, sent) = sent_by(output, &START_JOB, client.start_job(job_id, full)).await;
+            match started? {
+                Some(session) => output.one_as_sent(&session, sent),
+                None => output.done(&format!(
+                    "Started job {job_id}; this server (API v6) does not say which session: vb365 sessions list --job {job_id}"
+                )),
+            }
+        }
         JobsCommand::Stop { job_id } => {
             client.stop_job(job_id).await?;
             output.done(&format!("Stopping job {job_id}."))
@@ -57,7 +62,9 @@ pub(super) async fn sessions(client: &Client, command: SessionsCommand, output: 
             (filter.since, filter.until) = (since, until);
             many(output, client.job_sessions(filter), limit).await
         }
-        SessionsCommand::Get { job_session_id } => output.one(&client.get_job_session(job_session_id).await?),
+        SessionsCommand::Get { job_session_id } => {
+            one(output, &GET_JOB_SESSION, client.get_job_session(job_session_id)).await
+        }
         SessionsCommand::Log { job_session_id, collection: Collection { limit, .. } } => {
             many(output, client.job_session_log(job_session_id), limit).await
         }

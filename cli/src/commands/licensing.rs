@@ -2,14 +2,16 @@
 
 use vb365::{Client, LicensedUserFilter};
 
-use super::many;
+use vb365::api::families::GET_LICENSE;
+
+use super::{many, one};
 use crate::args::{Collection, LicenseCommand, LicensedUsersCommand};
 use crate::failure::Failure;
 use crate::output::Output;
 
 pub(super) async fn license(client: &Client, command: LicenseCommand, output: &mut Output) -> Result<(), Failure> {
     match command {
-        LicenseCommand::Show => output.one(&client.license().await?),
+        LicenseCommand::Show => one(output, &GET_LICENSE, client.license()).await,
     }
 }
 

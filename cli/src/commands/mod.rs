@@ -9,10 +9,13 @@ mod restore_sessions;
 
 use std::path::Path;
 
-use futures::Stream;
+use std::future::Future;
+
+use futures::TryStreamExt;
+use futures::future::Either;
 use serde::Serialize;
-use vb365::Method;
 use vb365::types::{BackupAccount, ExploreOptions, OrganizationCreate};
+use vb365::{Method, OperationFamily};
 
 use crate::args::{
     BackupAccountsCommand, Cli, Collection, Command, JobsCommand, OrganizationsCommand, RepositoriesCommand,
@@ -28,7 +31,7 @@ use crate::rows::Row;
 /// whose status is its verdict).
 pub async fn run(cli: Cli) -> Result<u8, Failure> {
     if let Command::Simulate(options) = cli.command {
-        return crate::simulate::run(options, Output::new(cli.output)).await.map(|()| 0);
+        return crate::simulate::run(options, Output::new(cli.output, cli.show_secrets)).await.map(|()| 0);
     }
     if let Command::Check(options) = cli.command {
         return Ok(crate::check::run(&cli.connection, options, cli.output).await);
@@ -47,7 +50,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
     // Read the body first: a malformed file should not cost a login.
     let bodies = Bodies::read(&cli.command)?;
     let client = connect(&cli.connection, page_size(&cli.command)).await?;
-    let mut output = Output::new(cli.output);
+    let mut output = Output::new(cli.output, cli.show_secrets);
     let output = &mut output;
     match cli.command {
         Command::Server { command: ServerCommand::Info } => output.one(&client.server_info().await?),
@@ -67,7 +70,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
             let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
                 .map_err(|_| Failure::usage(format!("`{method}` is not an HTTP method")))?;
             let answer = client.send_json(method, &path, bodies.value.as_ref()).await?;
-            output.value(&answer)
+            output.value(answer)
         }
         Command::Simulate(_) | Command::Check(_) | Command::Exporter(_) | Command::Metrics(_) => {
             unreachable!("handled above")
@@ -116,13 +119,65 @@ fn server_tag(url: &str) -> String {
     rest.split(['/', '?', '#']).next().unwrap_or(rest).to_owned()
 }
 
-/// Every item of `items` up to `limit`, as they arrive.
-async fn many<T, S>(output: &mut Output, items: S, limit: Option<u64>) -> Result<(), Failure>
+/// Every item of a collection up to `limit`, as they arrive, each over
+/// the JSON the server sent for it when the format prints JSON.
+async fn many<T>(output: &mut Output, items: vb365::Pages<T>, limit: Option<u64>) -> Result<(), Failure>
+where
+    T: Serialize + Row + Clone + PartialEq + Send + 'static,
+{
+    let items = if output.wants_json() {
+        Either::Left(items.with_json().map_ok(|(item, sent)| (item, Some(sent))))
+    } else {
+        Either::Right(items.map_ok(|item| (item, None)))
+    };
+    output.many(items, limit).await.map(drop)
+}
+
+/// A list the server answers at once, each item over its JSON.
+async fn listed<T, F>(output: &mut Output, family: &OperationFamily, call: F) -> Result<(), Failure>
 where
     T: Serialize + Row,
-    S: Stream<Item = Result<T, vb365::Error>>,
+    F: Future<Output = Result<Vec<T>, vb365::Error>>,
 {
-    output.many(items, limit).await.map(drop)
+    let (items, sent) = sent_by(output, family, call).await;
+    let items = items?;
+    let mut sent = match sent {
+        Some(serde_json::Value::Array(sent)) if sent.len() == items.len() => sent.into_iter().map(Some).collect(),
+        _ => Vec::new(),
+    };
+    sent.resize(items.len(), None);
+    output.many(futures::stream::iter(items.into_iter().zip(sent).map(Ok)), None).await.map(drop)
+}
+
+/// One value, over the JSON `family`'s operation answered with; a value
+/// the client makes from another operation's answer (v6 health from the
+/// service instance) prints as the client read it.
+async fn one<T, F>(output: &mut Output, family: &OperationFamily, call: F) -> Result<(), Failure>
+where
+    T: Serialize + Row,
+    F: Future<Output = Result<T, vb365::Error>>,
+{
+    let (value, sent) = sent_by(output, family, call).await;
+    output.one_as_sent(&value?, sent)
+}
+
+/// Runs `call`, keeping the last JSON body `family` answered with when the
+/// output prints JSON.
+async fn sent_by<T, F: Future<Output = T>>(
+    output: &Output,
+    family: &OperationFamily,
+    call: F,
+) -> (T, Option<serde_json::Value>) {
+    if !output.wants_json() {
+        return (call.await, None);
+    }
+    let (value, bodies) = vb365::capture_json(call).await;
+    let sent = bodies
+        .into_iter()
+        .rev()
+        .find(|body| OperationFamily::of(body.operation).is_some_and(|f| f.name == family.name))
+        .map(|body| body.value);
+    (value, sent)
 }
 
 /// The page size of a command that walks a collection, no bigger than

@@ -2,7 +2,9 @@
 
 use vb365::Client;
 
-use super::{Bodies, many};
+use vb365::api::families::{ADD_ORGANIZATION, GET_ORGANIZATION, GET_ORGANIZATION_LICENSING, LIST_BACKUP_ACCOUNTS};
+
+use super::{Bodies, listed, many, one};
 use crate::args::{BackupAccountsCommand, Collection, OrganizationsCommand};
 use crate::failure::Failure;
 use crate::output::Output;
@@ -17,13 +19,15 @@ pub(super) async fn organizations(
         OrganizationsCommand::List(Collection { limit, page_size }) => {
             many(output, client.organizations(super::page_size_for(limit, page_size)), limit).await
         }
-        OrganizationsCommand::Get { organization_id } => output.one(&client.get_organization(organization_id).await?),
+        OrganizationsCommand::Get { organization_id } => {
+            one(output, &GET_ORGANIZATION, client.get_organization(organization_id)).await
+        }
         OrganizationsCommand::Licensing { organization_id } => {
-            output.one(&client.organization_licensing(organization_id).await?)
+            one(output, &GET_ORGANIZATION_LICENSING, client.organization_licensing(organization_id)).await
         }
         OrganizationsCommand::Add { .. } => {
             let organization = bodies.organization.ok_or_else(|| Failure::usage("no organization to add"))?;
-            output.one(&client.add_organization(organization).await?)
+            one(output, &ADD_ORGANIZATION, client.add_organization(organization)).await
         }
     }
 }
@@ -36,8 +40,7 @@ pub(super) async fn backup_accounts(
 ) -> Result<(), Failure> {
     match command {
         BackupAccountsCommand::List { organization_id } => {
-            let accounts = client.list_backup_accounts(organization_id).await?;
-            many(output, futures::stream::iter(accounts.into_iter().map(Ok)), None).await
+            listed(output, &LIST_BACKUP_ACCOUNTS, client.list_backup_accounts(organization_id)).await
         }
         BackupAccountsCommand::Set { organization_id, .. } => {
             let accounts = bodies.accounts.ok_or_else(|| Failure::usage("no backup accounts to set"))?;

@@ -3,7 +3,9 @@
 use vb365::types::{ExploreOptions, RestoreSessionType};
 use vb365::{Client, RestoreSessionFilter};
 
-use super::{Bodies, many};
+use vb365::api::families::{EXPLORE_TENANT_ORGANIZATION, GET_RESTORE_SESSION};
+
+use super::{Bodies, many, one};
 use crate::args::{Collection, RestoreSessionsCommand};
 use crate::failure::Failure;
 use crate::output::Output;
@@ -34,10 +36,10 @@ pub(super) async fn restore_sessions(
                 },
                 _ => return Err(Failure::usage("say what to explore: --body FILE, or --type and --date-time")),
             };
-            output.one(&client.start_restore_session(options).await?)
+            one(output, &EXPLORE_TENANT_ORGANIZATION, client.start_restore_session(options)).await
         }
         RestoreSessionsCommand::Get { restore_session_id } => {
-            output.one(&client.get_restore_session(restore_session_id).await?)
+            one(output, &GET_RESTORE_SESSION, client.get_restore_session(restore_session_id)).await
         }
         RestoreSessionsCommand::Stop { restore_session_id } => {
             client.stop_restore_session(restore_session_id).await?;
