@@ -44,8 +44,10 @@ impl ExampleName {
         let usage = "expected <operationId>.request[.<label>][.constructed].<json|form|empty> \
                      or <operationId>.response.<status>[.<label>][.constructed].<json|form|empty>";
         let parts: Vec<&str> = file_name.split('.').collect();
-        let (Some(operation), Some(ext)) = (parts.first(), parts.last()) else {
-            return Err(String::from(usage));
+        // At least an operation, a direction and an extension: `json` alone
+        // names no operation.
+        let (Some(operation), Some(ext), true) = (parts.first(), parts.last(), parts.len() >= 3) else {
+            return Err(format!("`{file_name}` names no operation and direction; {usage}"));
         };
         let format = match *ext {
             "json" => Format::Json,
@@ -226,6 +228,34 @@ mod tests {
             let err = ExampleName::parse(bad).unwrap_err();
             assert!(err.contains("expected") || err.contains("extension"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn a_bare_extension_is_an_error_not_a_panic() {
+        for bare in ["json", "form", "empty", ".json", "request.json"] {
+            let err = ExampleName::parse(bare).unwrap_err();
+            assert!(err.contains("names no operation") || err.contains("expected"), "{bare}: {err}");
+        }
+        assert!(ExampleName::parse("json").unwrap_err().starts_with("`json` names no operation and direction"));
+    }
+
+    #[test]
+    fn a_folder_with_a_bare_extension_file_reports_that_file() {
+        let dir = std::env::temp_dir().join(format!("vb365-examples-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["json", "form", "empty", "get_job.response.200.json"] {
+            std::fs::write(dir.join(name), "{}").unwrap();
+        }
+        let loaded = load_dir(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let failed: Vec<String> = loaded
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .map(|(path, e)| format!("{}: {e}", path.file_name().unwrap().to_string_lossy()))
+            .collect();
+        assert_eq!(failed.len(), 3, "{failed:?}");
+        assert!(failed.iter().all(|f| f.contains("names no operation")), "{failed:?}");
+        assert_eq!(loaded.iter().filter(|r| r.is_ok()).count(), 1);
     }
 
     #[test]
