@@ -48,13 +48,16 @@ pub fn check(doc: &Document) -> Vec<Problem> {
 }
 
 /// The kinds of difference `cargo xtask drift` reports, as `x-departure`
-/// names them (`ours-only` and `server-only` take `: <name>`).
+/// names them. `ours-only` and `server-only` take `: <name>`; `not-served`
+/// stands alone; every other kind takes `: <what each side says>`, as the
+/// report writes it (`nullable: ours true, theirs false`).
 pub const DRIFT_KINDS: &[&str] =
-    &["not-served", "status", "media-type", "type", "format", "nullable", "enum", "required"];
+    &["not-served", "status", "media-type", "type", "format", "nullable", "enum", "required", "one-of", "any-of"];
 
 /// `x-departure` is prose, or a mapping with a `note` (and a `drift` list of
-/// difference kinds, and `versions`), or a list of such mappings; a
-/// misspelled kind would never match, so it is refused.
+/// differences, and `versions`), or a list of such mappings. A misspelled
+/// kind would never match, and a kind without the values it forgives would
+/// forgive any change of that kind, so both are refused.
 fn check_departures(root: &Value, problems: &mut Problems) {
     each_object(root, String::new(), &mut |map, pointer| {
         if let Some(Err(message)) = map.get("x-departure").map(departure_shape) {
@@ -81,15 +84,8 @@ fn departure_shape(departure: &Value) -> Result<(), String> {
         for kind in
             entry.get("drift").map(|d| d.as_array().ok_or("`drift` must be a list")).transpose()?.into_iter().flatten()
         {
-            let kind = kind.as_str().ok_or("`drift` lists strings")?;
-            let named =
-                ["ours-only: ", "server-only: "].iter().any(|p| kind.strip_prefix(p).is_some_and(|n| !n.is_empty()));
-            if !named && !DRIFT_KINDS.contains(&kind) {
-                return Err(format!(
-                    "`{kind}` is not a kind of difference: {}, `ours-only: <name>` or `server-only: <name>`",
-                    DRIFT_KINDS.join(", ")
-                ));
-            }
+            let listed = kind.as_str().ok_or("`drift` lists strings")?;
+            drift_entry_shape(listed)?;
         }
         if entry
             .get("versions")
@@ -99,6 +95,28 @@ fn departure_shape(departure: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// One item of a `drift` list (see [`DRIFT_KINDS`]).
+fn drift_entry_shape(listed: &str) -> Result<(), String> {
+    if listed == "not-served" {
+        return Ok(());
+    }
+    let (kind, detail) = listed.split_once(": ").unwrap_or((listed, ""));
+    let detail = detail.trim();
+    match kind {
+        "ours-only" | "server-only" if !detail.is_empty() => Ok(()),
+        "ours-only" | "server-only" => Err(format!("`{listed}` names nothing; write `{kind}: <name>`")),
+        _ if DRIFT_KINDS.contains(&kind) && kind != "not-served" && !detail.is_empty() => Ok(()),
+        _ if DRIFT_KINDS.contains(&kind) => Err(format!(
+            "`{listed}` does not say what each side has, so it would forgive any {kind} difference; \
+             write it as `cargo xtask drift` reports it (`{kind}: ours ..., theirs ...`)"
+        )),
+        _ => Err(format!(
+            "`{listed}` is not a kind of difference: {}, `ours-only: <name>` or `server-only: <name>`",
+            DRIFT_KINDS.join(", ")
+        )),
+    }
 }
 
 #[derive(Default)]
@@ -398,11 +416,22 @@ mod tests {
             )
         };
         assert_eq!(problems(&doc("just prose")), vec![]);
-        assert_eq!(problems(&doc("{note: why, drift: [nullable, 'server-only: x'], versions: [6]}")), vec![]);
+        assert_eq!(
+            problems(&doc(
+                "{note: why, drift: ['nullable: ours true, theirs false', 'server-only: x'], versions: [6]}"
+            )),
+            vec![]
+        );
+        assert_eq!(problems(&doc("{note: why, drift: [not-served, 'enum: only ours: [A], only theirs: []']}")), vec![]);
         for (bad, says) in [
-            ("{drift: [nullable]}", "`note`"),
-            ("{note: why, drift: [nulable]}", "`nulable` is not a kind"),
-            ("{note: why, drift: ['server-only: ']}", "not a kind"),
+            ("{drift: ['nullable: ours true, theirs false']}", "`note`"),
+            ("{note: why, drift: [nullable]}", "would forgive any nullable difference"),
+            ("{note: why, drift: ['enum: ']}", "would forgive any enum difference"),
+            (
+                "{note: why, drift: ['nulable: ours true, theirs false']}",
+                "`nulable: ours true, theirs false` is not a kind",
+            ),
+            ("{note: why, drift: ['server-only: ']}", "names nothing"),
             ("{note: why, versions: [six]}", "`versions`"),
             ("{note: why, because: x}", "`because`"),
             ("[{note: a}, 5]", "mappings"),

@@ -19,17 +19,26 @@
 //! statuses. Properties the server marks `readOnly` are not expected in a
 //! request body.
 //!
+//! `oneOf` and `anyOf` alternatives are compared one by one, `allOf` parts
+//! merged, and `additionalProperties` walked like `items`; a type, an
+//! `additionalProperties` or a list of alternatives on one side only is a
+//! difference too.
+//!
 //! **Known differences.** A difference is known when an `x-departure` at the
 //! place it concerns (the property, parameter or operation, or the schema a
-//! `$ref` there names) lists it under `drift`:
+//! `$ref` there names) lists it under `drift` exactly as the report writes
+//! it: its kind and, after a colon, what each side says. A different
+//! difference of the same kind at the same place is not known.
 //!
 //! ```yaml
 //! x-departure:
 //!   note: Why this document departs from the server's (required).
-//!   drift: [nullable, "server-only: userCode"]
+//!   drift: ["nullable: ours true, theirs false", "server-only: userCode"]
 //!   versions: [6]        # optional: only against these API versions
 //! ```
 //!
+//! `ours-only: <name>` and `server-only: <name>` name what one side alone
+//! has; `not-served` stands alone (an operation is served or not).
 //! `x-departure` may also be a list of such entries, or plain text (a note
 //! that marks no difference as known).
 
@@ -57,6 +66,25 @@ pub struct Difference {
     pub theirs: Option<String>,
     /// The note of the `x-departure` that records it, if any.
     pub known: Option<String>,
+    /// Where that `x-departure` is (a JSON pointer into this document).
+    pub recorded_at: Option<String>,
+}
+
+impl Difference {
+    /// The difference as an `x-departure` lists it under `drift`: the kind,
+    /// with what each side says for the kinds that compare values.
+    pub fn entry(&self) -> String {
+        entry(&self.kind, &self.detail)
+    }
+}
+
+/// `kind: detail`, or the kind alone where it says everything.
+fn entry(kind: &str, detail: &str) -> String {
+    if kind == "not-served" || kind.starts_with("ours-only: ") || kind.starts_with("server-only: ") {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {detail}")
+    }
 }
 
 /// The comparison of one operation.
@@ -123,6 +151,9 @@ impl Report {
             for d in &op.differences {
                 let status = if d.known.is_some() { "KNOWN  " } else { "UNKNOWN" };
                 out.push_str(&format!("  {status} {}: {} ({})\n", d.subject, d.kind, d.detail));
+                if d.known.is_none() {
+                    out.push_str(&format!("          record as: {:?}\n", d.entry()));
+                }
                 out.push_str(&format!("          ours#{}", d.ours));
                 if let Some(theirs) = &d.theirs {
                     out.push_str(&format!("  theirs#{theirs}"));
@@ -154,8 +185,9 @@ impl Report {
     pub fn to_json(&self) -> Value {
         let difference = |d: &Difference| {
             json!({
-                "kind": d.kind, "subject": d.subject, "detail": d.detail,
+                "kind": d.kind, "subject": d.subject, "detail": d.detail, "entry": d.entry(),
                 "ours": d.ours, "theirs": d.theirs, "known": d.known.is_some(), "note": d.known,
+                "recorded_at": d.recorded_at,
             })
         };
         json!({
@@ -378,7 +410,10 @@ struct Schema<'a> {
     properties: BTreeMap<&'a str, (String, &'a Value)>,
     required: BTreeSet<&'a str>,
     items: Option<(String, &'a Value)>,
+    /// `additionalProperties`, a schema or `true` (anything).
     additional: Option<(String, &'a Value)>,
+    one_of: Option<Vec<(String, &'a Value)>>,
+    any_of: Option<Vec<(String, &'a Value)>>,
     read_only: bool,
     write_only: bool,
 }
@@ -409,8 +444,13 @@ fn schema<'a>(document: &'a Value, value: &'a Value, at: String, out: &mut Schem
     if let Some(items) = value.get("items") {
         out.items.get_or_insert((format!("{here}/items"), items));
     }
-    if let Some(additional) = value.get("additionalProperties").filter(|a| a.is_object()) {
+    if let Some(additional) = value.get("additionalProperties").filter(|a| a.is_object() || a == &&Value::Bool(true)) {
         out.additional.get_or_insert((format!("{here}/additionalProperties"), additional));
+    }
+    for (key, slot) in [("oneOf", &mut out.one_of), ("anyOf", &mut out.any_of)] {
+        if let (None, Some(list)) = (&slot, value.get(key).and_then(Value::as_array)) {
+            *slot = Some(list.iter().enumerate().map(|(i, v)| (format!("{here}/{key}/{i}"), v)).collect());
+        }
     }
     for (i, part) in value.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
         schema(document, part, format!("{here}/allOf/{i}"), out, depth + 1);
@@ -453,9 +493,11 @@ fn response_of<'a>(op: &Op<'a>, document: &'a Value, status: &str) -> Option<(St
 
 impl<'a> Comparison<'a> {
     fn push(&mut self, kind: &str, subject: String, detail: String, ours_at: &[String], theirs: Option<String>) {
-        let known = ours_at.iter().find_map(|at| known(self.ours, at, kind, self.version));
+        let listed = entry(kind, &detail);
+        let recorded = ours_at.iter().find_map(|at| known(self.ours, at, &listed, self.version).map(|n| (n, at)));
+        let (known, recorded_at) = recorded.map_or((None, None), |(note, at)| (Some(note), Some(at.clone())));
         let ours = ours_at.first().cloned().unwrap_or_default();
-        self.out.push(Difference { kind: kind.to_owned(), subject, detail, ours, theirs, known });
+        self.out.push(Difference { kind: kind.to_owned(), subject, detail, ours, theirs, known, recorded_at });
     }
 
     fn operation(&mut self, ours: &Op<'a>, theirs: &Op<'a>) {
@@ -608,7 +650,7 @@ impl<'a> Comparison<'a> {
     /// Type, format, nullability and enum values of two schemas.
     fn scalar(&mut self, subject: &str, mine: &Schema<'_>, other: &Schema<'_>, places: &[String], their_at: &str) {
         let show = |v: Option<&str>| v.unwrap_or("none").to_owned();
-        if mine.kind.is_some() && other.kind.is_some() && mine.kind != other.kind {
+        if mine.kind != other.kind {
             let detail = format!("ours {}, theirs {}", show(mine.kind), show(other.kind));
             self.push("type", subject.to_owned(), detail, places, Some(their_at.to_owned()));
         }
@@ -620,19 +662,19 @@ impl<'a> Comparison<'a> {
             let detail = format!("ours {}, theirs {}", mine.nullable, other.nullable);
             self.push("nullable", subject.to_owned(), detail, places, Some(their_at.to_owned()));
         }
-        let values =
-            |s: &Schema<'_>| s.values.as_ref().map(|v| v.iter().map(|x| x.to_string()).collect::<BTreeSet<_>>());
+        let text = |x: &Value| x.as_str().map_or_else(|| x.to_string(), str::to_owned);
+        let values = |s: &Schema<'_>| s.values.as_ref().map(|v| v.iter().map(|x| text(x)).collect::<BTreeSet<_>>());
         let (a, b) = (values(mine), values(other));
         if a != b {
+            let list = |x: &BTreeSet<String>| x.iter().cloned().collect::<Vec<_>>().join(", ");
             let detail = match (&a, &b) {
                 (Some(a), Some(b)) => {
-                    let only = |x: &BTreeSet<String>, y: &BTreeSet<String>| {
-                        x.difference(y).cloned().collect::<Vec<_>>().join(", ")
-                    };
-                    format!("only ours: [{}], only theirs: [{}]", only(a, b), only(b, a))
+                    let only = |x: &BTreeSet<String>, y: &BTreeSet<String>| x.difference(y).cloned().collect();
+                    format!("only ours: [{}], only theirs: [{}]", list(&only(a, b)), list(&only(b, a)))
                 }
-                (Some(_), None) => String::from("only ours lists values"),
-                _ => String::from("only theirs lists values"),
+                (Some(a), None) => format!("only ours lists values: [{}]", list(a)),
+                (None, Some(b)) => format!("only theirs lists values: [{}]", list(b)),
+                (None, None) => unreachable!("the lists differ"),
             };
             self.push("enum", subject.to_owned(), detail, places, Some(their_at.to_owned()));
         }
@@ -694,8 +736,36 @@ impl<'a> Comparison<'a> {
         if let (Some(x), Some(y)) = (&a.items, &b.items) {
             self.schema(&format!("{subject} items"), side, x.clone(), y.clone(), seen);
         }
-        if let (Some(x), Some(y)) = (&a.additional, &b.additional) {
-            self.schema(&format!("{subject} entries"), side, x.clone(), y.clone(), seen);
+        let entries = format!("{subject} entries");
+        match (&a.additional, &b.additional) {
+            (Some(x), Some(y)) => self.schema(&entries, side, x.clone(), y.clone(), seen),
+            (Some((at, _)), None) => {
+                let places = [vec![at.clone()], a.at.clone()].concat();
+                let detail = String::from("only this document allows members it does not name");
+                self.push("ours-only: additionalProperties", entries, detail, &places, Some(their_at.clone()));
+            }
+            (None, Some((at, _))) => {
+                let places: Vec<String> = a.at.iter().rev().cloned().collect();
+                let detail = String::from("only the server's document allows members it does not name");
+                self.push("server-only: additionalProperties", entries, detail, &places, Some(at.clone()));
+            }
+            (None, None) => {}
+        }
+        for (kind, x, y) in [("one-of", &a.one_of, &b.one_of), ("any-of", &a.any_of, &b.any_of)] {
+            match (x, y) {
+                (Some(x), Some(y)) if x.len() == y.len() => {
+                    for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                        let alternative = format!("{subject} alternative {}", i + 1);
+                        self.schema(&alternative, side, x.clone(), y.clone(), seen);
+                    }
+                }
+                (None, None) => {}
+                _ => {
+                    let count = |l: &Option<Vec<_>>| l.as_ref().map_or(String::from("none"), |l| l.len().to_string());
+                    let detail = format!("ours {}, theirs {} alternatives", count(x), count(y));
+                    self.push(kind, subject.to_owned(), detail, &a.at, Some(their_at.clone()));
+                }
+            }
         }
     }
 }
@@ -704,8 +774,9 @@ fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
     follow(document, value, String::new()).1.unwrap_or(value)
 }
 
-/// The note of an `x-departure` at `pointer` that lists `kind` for `version`.
-fn known(document: &Value, pointer: &str, kind: &str, version: u32) -> Option<String> {
+/// The note of an `x-departure` at `pointer` that lists `listed` (a
+/// difference as `Difference::entry` writes it) for `version`.
+fn known(document: &Value, pointer: &str, listed: &str, version: u32) -> Option<String> {
     let departure = document.pointer(pointer)?.get("x-departure")?;
     let entries: Vec<&Map<String, Value>> = match departure {
         Value::Object(entry) => vec![entry],
@@ -713,7 +784,7 @@ fn known(document: &Value, pointer: &str, kind: &str, version: u32) -> Option<St
         _ => return None,
     };
     entries.into_iter().find_map(|entry| {
-        let lists = entry.get("drift").and_then(Value::as_array)?.iter().any(|k| k.as_str() == Some(kind));
+        let lists = entry.get("drift").and_then(Value::as_array)?.iter().any(|k| k.as_str() == Some(listed));
         let versions = entry.get("versions").and_then(Value::as_array);
         let applies = versions.is_none_or(|v| v.iter().any(|n| n.as_u64() == Some(u64::from(version))));
         (lists && applies).then(|| entry.get("note").and_then(Value::as_str).unwrap_or("(no note)").to_owned())

@@ -112,7 +112,8 @@ fn enum_values_required_and_nullable_differences_are_found() {
     let mut theirs = theirs();
     theirs["components"]["schemas"]["State"]["enum"] = json!(["On", "Off", "Paused"]);
     let d = only(&run(&ours(), &theirs)).clone();
-    assert_eq!((d.kind.as_str(), d.detail.as_str()), ("enum", "only ours: [], only theirs: [\"Paused\"]"));
+    assert_eq!((d.kind.as_str(), d.detail.as_str()), ("enum", "only ours: [], only theirs: [Paused]"));
+    assert_eq!(d.entry(), "enum: only ours: [], only theirs: [Paused]");
     assert!(d.ours.ends_with("/Thing/properties/state"), "{d:?}");
 
     let mut theirs = self::theirs();
@@ -210,7 +211,7 @@ fn a_difference_recorded_in_x_departure_is_known() {
     theirs["components"]["schemas"]["Thing"]["properties"]["colour"] = json!({"type": "string"});
     let mut ours = ours();
     ours["components"]["schemas"]["Thing"]["properties"]["name"]["x-departure"] =
-        json!({"note": "null reads as absent anyway", "drift": ["nullable"]});
+        json!({"note": "null reads as absent anyway", "drift": ["nullable: ours false, theirs true"]});
     ours["components"]["schemas"]["Thing"]["x-departure"] =
         json!([{"note": "colours are out of scope", "drift": ["server-only: colour"]}]);
     let report = run(&ours, &theirs);
@@ -225,6 +226,136 @@ fn a_difference_recorded_in_x_departure_is_known() {
     ours["components"]["schemas"]["Thing"]["x-departure"] =
         json!({"note": "v8 only", "drift": ["server-only: colour"], "versions": [8]});
     assert_eq!(run(&ours, &theirs).unknown(), 2);
+}
+
+/// A departure forgives the difference it names, values and all; the same
+/// kind of difference with other values is unknown.
+#[test]
+fn a_departure_forgives_only_the_values_it_names() {
+    let state = |theirs: &[&str]| {
+        let mut doc = self::theirs();
+        doc["components"]["schemas"]["State"]["enum"] = json!(theirs);
+        doc
+    };
+    let mut ours = ours();
+    ours["components"]["schemas"]["State"]["x-departure"] =
+        json!({"note": "Paused is not watched", "drift": ["enum: only ours: [], only theirs: [Paused]"]});
+    let report = run(&ours, &state(&["On", "Off", "Paused"]));
+    assert!(report.ok(), "{}", report.to_text());
+    assert_eq!(report.differences().next().unwrap().recorded_at.as_deref(), Some("/components/schemas/State"));
+
+    // Another value the server adds, or one this document drops, is a new difference.
+    for other in [&["On", "Off", "Paused", "Broken"][..], &["On", "Paused"][..]] {
+        let report = run(&ours, &state(other));
+        let d = only(&report);
+        assert!(d.known.is_none(), "{other:?}: {}", report.to_text());
+        assert!(report.to_text().contains(&format!("record as: {:?}", d.entry())), "{}", report.to_text());
+    }
+
+    // A kind without values forgives nothing.
+    ours["components"]["schemas"]["State"]["x-departure"] = json!({"note": "any enum change", "drift": ["enum"]});
+    assert_eq!(run(&ours, &state(&["On", "Off", "Paused"])).unknown(), 1);
+
+    // nullable the other way round is another difference.
+    let mut theirs = self::theirs();
+    theirs["components"]["schemas"]["Thing"]["properties"]["name"]["nullable"] = json!(true);
+    let mut ours = self::ours();
+    ours["components"]["schemas"]["Thing"]["properties"]["name"]["x-departure"] =
+        json!({"note": "the wrong way round", "drift": ["nullable: ours true, theirs false"]});
+    assert_eq!(run(&ours, &theirs).unknown(), 1);
+}
+
+#[test]
+fn a_type_on_one_side_only_is_a_difference() {
+    let mut theirs = theirs();
+    theirs["components"]["schemas"]["Thing"]["properties"]["name"] = json!({"description": "anything"});
+    let d = only(&run(&ours(), &theirs)).clone();
+    assert_eq!((d.kind.as_str(), d.detail.as_str()), ("type", "ours string, theirs none"));
+    let mut ours = ours();
+    ours["components"]["schemas"]["Thing"]["properties"]["size"] = json!({"format": "int64"});
+    let d = only(&run(&ours, &self::theirs())).clone();
+    assert_eq!((d.subject.as_str(), d.entry().as_str()), ("property `size`", "type: ours none, theirs integer"));
+}
+
+/// Two alternatives each, one nested property apart.
+fn with_alternatives(keyword: &str, second: Value) -> Value {
+    let mut doc = ours();
+    doc["components"]["schemas"]["Thing"]["properties"]["shape"] = json!({
+        keyword: [{"type": "string"}, second]
+    });
+    doc
+}
+
+#[test]
+fn one_of_and_any_of_alternatives_are_walked() {
+    for keyword in ["oneOf", "anyOf"] {
+        let circle = json!({"type": "object", "properties": {"radius": {"type": "integer"}}});
+        let ours = with_alternatives(keyword, circle.clone());
+        let mut other = circle.clone();
+        other["properties"]["radius"]["format"] = json!("int32");
+        let mut theirs = with_alternatives(keyword, other);
+        theirs["info"]["version"] = json!("v6");
+        let d = only(&run(&ours, &theirs)).clone();
+        assert_eq!((d.kind.as_str(), d.subject.as_str()), ("format", "property `radius`"), "{keyword}");
+        assert!(d.ours.ends_with(&format!("/properties/shape/{keyword}/1/properties/radius")), "{d:?}");
+
+        // A different number of alternatives, or alternatives on one side only.
+        let mut theirs = with_alternatives(keyword, circle.clone());
+        theirs["components"]["schemas"]["Thing"]["properties"]["shape"][keyword].as_array_mut().unwrap().pop();
+        let kind = if keyword == "oneOf" { "one-of" } else { "any-of" };
+        assert_eq!(only(&run(&ours, &theirs)).entry(), format!("{kind}: ours 2, theirs 1 alternatives"));
+        let mut theirs = self::theirs();
+        theirs["components"]["schemas"]["Thing"]["properties"]["shape"] = json!({"type": "string"});
+        let found: Vec<String> = run(&ours, &theirs).differences().map(Difference::entry).collect();
+        assert!(found.contains(&format!("{kind}: ours 2, theirs none alternatives")), "{found:?}");
+    }
+}
+
+#[test]
+fn all_of_parts_are_merged_and_walked() {
+    let mut ours = ours();
+    ours["components"]["schemas"]["Thing"]["properties"]["owner"] =
+        json!({"allOf": [{"$ref": "#/components/schemas/Owner"}], "nullable": true});
+    ours["components"]["schemas"]["Owner"] = json!({"type": "object", "properties": {"login": {"type": "string"}}});
+    let mut theirs = ours.clone();
+    theirs["info"]["version"] = json!("v6");
+    assert!(run(&ours, &theirs).ok());
+    theirs["components"]["schemas"]["Owner"]["properties"]["login"]["format"] = json!("email");
+    let d = only(&run(&ours, &theirs)).clone();
+    assert_eq!((d.subject.as_str(), d.entry().as_str()), ("property `login`", "format: ours none, theirs email"));
+    assert_eq!(d.ours, "/components/schemas/Owner/properties/login");
+}
+
+#[test]
+fn additional_properties_are_walked_and_one_side_only_is_a_difference() {
+    let mut ours = ours();
+    ours["components"]["schemas"]["Thing"]["properties"]["tags"] =
+        json!({"type": "object", "additionalProperties": {"type": "string"}});
+    let mut theirs = ours.clone();
+    theirs["info"]["version"] = json!("v6");
+    assert!(run(&ours, &theirs).ok());
+
+    theirs["components"]["schemas"]["Thing"]["properties"]["tags"]["additionalProperties"] = json!({"type": "integer"});
+    let d = only(&run(&ours, &theirs)).clone();
+    assert_eq!(
+        (d.subject.as_str(), d.entry().as_str()),
+        ("property `tags` entries", "type: ours string, theirs integer")
+    );
+
+    theirs["components"]["schemas"]["Thing"]["properties"]["tags"] = json!({"type": "object"});
+    let d = only(&run(&ours, &theirs)).clone();
+    assert_eq!(d.entry(), "ours-only: additionalProperties");
+    assert_eq!(d.ours, "/components/schemas/Thing/properties/tags/additionalProperties");
+
+    let (mut ours, mut theirs) = (self::ours(), self::theirs());
+    ours["components"]["schemas"]["Thing"]["properties"]["tags"] = json!({"type": "object"});
+    theirs["components"]["schemas"]["Thing"]["properties"]["tags"] =
+        json!({"type": "object", "additionalProperties": true});
+    let report = run(&ours, &theirs);
+    assert_eq!(only(&report).entry(), "server-only: additionalProperties");
+    ours["components"]["schemas"]["Thing"]["properties"]["tags"]["x-departure"] =
+        json!({"note": "tags are not read", "drift": ["server-only: additionalProperties"]});
+    assert!(run(&ours, &theirs).ok());
 }
 
 #[test]
@@ -266,6 +397,8 @@ fn recursive_schemas_terminate_and_the_json_report_has_the_same_counts() {
     assert_eq!(json["unknown"], 1);
     assert_eq!(json["ok"], false);
     assert_eq!(json["operations"][0]["differences"][0]["kind"], "format");
+    assert_eq!(json["operations"][0]["differences"][0]["entry"], "format: ours int64, theirs int32");
+    assert_eq!(json["operations"][0]["differences"][0]["recorded_at"], Value::Null);
     assert_eq!(json["operations"][0]["theirs"]["operationId"], "Thing_Get");
 }
 
