@@ -11,6 +11,7 @@ mod enums;
 mod families;
 mod generate;
 mod lenient;
+mod prune;
 mod structure;
 
 pub use codecs::roundtrip_codecs;
