@@ -10,8 +10,13 @@
 //!    client, (c) hand-written reqwest + serde_json with the same settings;
 //! 2. decode: a 10,000-account response through the client against
 //!    hand-written serde structs reading the same bytes;
-//! 3. paging: 200,000 selected mailboxes at 10,000 a page through the
-//!    stream against a hand-written loop over the same pages, with the peak
+//! 3. fan-out: `list_backup_accounts` for each of 1,000 organizations, 32
+//!    requests in flight, through the client and through hand-written
+//!    reqwest with the same concurrency;
+//! 4. paging: 200,000 selected mailboxes at 10,000 a page through the
+//!    stream against a hand-written loop that also reads the next page
+//!    while the caller works through one (the fair comparison), and, for
+//!    context, against a loop that does not read ahead; with the peak
 //!    resident memory of the stream.
 
 use std::collections::HashMap;
@@ -20,7 +25,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Deserializer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -34,6 +39,14 @@ const CALLS: usize = 2_000;
 const LARGE_ACCOUNTS: usize = 10_000;
 const MAILBOXES: usize = 200_000;
 const PAGE: usize = 10_000;
+/// Organizations of the fan-out, and the requests in flight.
+const ORGANIZATIONS: usize = 1_000;
+const IN_FLIGHT: usize = 32;
+/// Each repetition of the fan-out: this many blocks of this many fan-outs per variant.
+const FAN_OUT_BLOCKS: usize = 4;
+const FAN_OUTS_PER_BLOCK: usize = 3;
+/// Whole walks per variant in each repetition of the fair paging comparison.
+const WALKS: usize = 4;
 /// Repetitions of each comparison; the table shows medians.
 const ROUNDS: usize = 11;
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples");
@@ -47,7 +60,8 @@ fn main() {
     }
     let server = Server::spawn();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    // `--only facade|generated|hand N`: just N calls of one variant, for a profiler.
+    // `--only facade|generated|hand|stream|loop|fan-out-facade|fan-out-hand N`:
+    // just N calls (walks, fan-outs) of one variant, for a profiler.
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--only") {
         let calls = args.get(at + 2).and_then(|n| n.parse().ok()).unwrap_or(20_000);
@@ -109,6 +123,9 @@ fn routes() -> HashMap<String, Vec<u8>> {
     let small = read_example("list_backup_accounts.response.200.json");
     routes.insert(format!("GET /v6/Organizations/{SMALL_ORG}/BackupAccounts"), response(&small));
     routes.insert(format!("GET /v6/Organizations/{LARGE_ORG}/BackupAccounts"), response(&large_accounts()));
+    for organization in fan_out_organizations() {
+        routes.insert(format!("GET /v6/Organizations/{organization}/BackupAccounts"), response(&small));
+    }
     // Every page, and the empty one after them: the last page is full and
     // has no next link, so the stream asks once more to be sure it is last.
     for offset in (0..=MAILBOXES).step_by(PAGE) {
@@ -169,6 +186,11 @@ fn read_example(name: &str) -> Vec<u8> {
     // The archived pages indent with U+00A0; a server sends plain JSON.
     let value: serde_json::Value = serde_json::from_str(&text.replace('\u{a0}', " ")).unwrap();
     serde_json::to_vec(&value).unwrap()
+}
+
+/// The organizations of the fan-out.
+fn fan_out_organizations() -> Vec<Uuid> {
+    (0..ORGANIZATIONS).map(|i| Uuid::from_u128(0x0f0f_0000_0000_4000_8000_0000_0000_0000 | i as u128)).collect()
 }
 
 fn large_accounts() -> Vec<u8> {
@@ -287,10 +309,11 @@ fn string_or_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<b
     deserializer.deserialize_any(Flag)
 }
 
+#[derive(Clone)]
 struct Hand {
     http: reqwest::Client,
-    base: String,
-    bearer: String,
+    base: Arc<str>,
+    bearer: Arc<str>,
 }
 
 impl Hand {
@@ -303,14 +326,14 @@ impl Hand {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Self { http, base: base.to_owned(), bearer: String::from("Bearer AT-XXXXXXXX") }
+        Self { http, base: Arc::from(base), bearer: Arc::from("Bearer AT-XXXXXXXX") }
     }
 
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
-            .header(reqwest::header::AUTHORIZATION, &self.bearer)
+            .header(reqwest::header::AUTHORIZATION, &*self.bearer)
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
@@ -322,6 +345,33 @@ impl Hand {
 
     async fn backup_accounts(&self, organization: Uuid) -> Vec<HandAccount> {
         self.get(&format!("/v6/Organizations/{organization}/BackupAccounts")).await
+    }
+
+    /// Every page of the selected mailboxes, the next one fetched on a task
+    /// of its own while the caller counts the items of the one before.
+    async fn mailboxes_reading_ahead(&self) -> usize {
+        let fetch = |offset: usize| {
+            let hand = self.clone();
+            tokio::spawn(async move {
+                let path = format!("/v1/Jobs/{JOB}/SelectedMailboxes?limit={PAGE}&offset={offset}");
+                hand.get::<HandPage>(&path).await
+            })
+        };
+        let (mut count, mut offset) = (0, 0);
+        let mut next = Some(fetch(0));
+        while let Some(page) = next.take() {
+            let page = page.await.unwrap();
+            offset += PAGE;
+            if page.results.len() == PAGE && offset <= MAILBOXES {
+                next = Some(fetch(offset));
+            }
+            // Item by item, as the stream's caller gets them.
+            for item in page.results {
+                drop(std::hint::black_box(item));
+                count += 1;
+            }
+        }
+        count
     }
 }
 
@@ -352,6 +402,33 @@ async fn only(url: &str, variant: &str, calls: usize) {
     client.login(Credentials::password("administrator", "XXXXXXXX")).await.unwrap();
     let hand = Hand::new(url);
     let started = Instant::now();
+    if let Some(fan) = variant.strip_prefix("fan-out-") {
+        for _ in 0..calls {
+            let calls = futures::stream::iter(fan_out_organizations());
+            let done = if fan == "facade" {
+                calls
+                    .map(|organization| {
+                        let client = client.clone();
+                        async move { client.list_backup_accounts(organization).await.unwrap().len() }
+                    })
+                    .buffer_unordered(IN_FLIGHT)
+                    .fold(0, |n, accounts| async move { n + accounts })
+                    .await
+            } else {
+                calls
+                    .map(|organization| {
+                        let hand = hand.clone();
+                        async move { hand.backup_accounts(organization).await.len() }
+                    })
+                    .buffer_unordered(IN_FLIGHT)
+                    .fold(0, |n, accounts| async move { n + accounts })
+                    .await
+            };
+            assert_eq!(done, ORGANIZATIONS * 4);
+        }
+        println!("{variant}: {:.0} calls/s", per_second(calls * ORGANIZATIONS, started.elapsed()));
+        return;
+    }
     if variant == "stream" || variant == "loop" {
         for _ in 0..calls {
             if variant == "stream" {
@@ -406,7 +483,7 @@ async fn compare(url: &str) {
     let hand = Hand::new(url);
     let mut rows = Vec::new();
 
-    // 3a. Memory first, in a fresh process: the peak is the stream's own.
+    // Paging memory first, in a fresh process: the peak is the stream's own.
     let mut peak = 0u64;
     for _ in 0..2 {
         reset_peak_memory();
@@ -511,7 +588,85 @@ async fn compare(url: &str) {
         met: true,
     });
 
-    // 3b. Paging: the stream and a hand-written loop take turns page by page.
+    // 3. Fan-out: one login, the same call for each organization, 32 in flight.
+    let organizations = fan_out_organizations();
+    let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
+    for _ in 0..ROUNDS {
+        let spent = interleaved(2, FAN_OUT_BLOCKS, FAN_OUTS_PER_BLOCK, async |variant| {
+            let calls = futures::stream::iter(organizations.iter().copied());
+            let done = if variant == 0 {
+                calls
+                    .map(|organization| {
+                        let client = client.clone();
+                        async move { client.list_backup_accounts(organization).await.unwrap().len() }
+                    })
+                    .buffer_unordered(IN_FLIGHT)
+                    .fold(0, |n, accounts| async move { n + accounts })
+                    .await
+            } else {
+                calls
+                    .map(|organization| {
+                        let hand = hand.clone();
+                        async move { hand.backup_accounts(organization).await.len() }
+                    })
+                    .buffer_unordered(IN_FLIGHT)
+                    .fold(0, |n, accounts| async move { n + accounts })
+                    .await
+            };
+            assert_eq!(done, ORGANIZATIONS * 4);
+        })
+        .await;
+        for (rate, seconds) in rates.iter_mut().zip(&spent) {
+            rate.push((FAN_OUT_BLOCKS * FAN_OUTS_PER_BLOCK * ORGANIZATIONS) as f64 / seconds);
+        }
+        ratios.push(spent[1] / spent[0]);
+    }
+    let [fanned, by_hand] = rates.map(median);
+    let ratio = median(ratios);
+    rows.push(Row {
+        measure: format!("fan-out: {ORGANIZATIONS} organizations x list_backup_accounts, {IN_FLIGHT} in flight"),
+        facade: format!("{fanned:.0} calls/s"),
+        generated: String::new(),
+        hand: format!("{by_hand:.0} calls/s"),
+        ratio,
+        goal: ">= 0.95",
+        met: ratio >= 0.95,
+    });
+
+    // 4a. Paging, fairly: whole walks, the stream against a loop that reads ahead too.
+    let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
+    for _ in 0..ROUNDS {
+        let spent = interleaved(2, WALKS, 1, async |variant| {
+            let count = if variant == 0 {
+                client
+                    .job_selected_mailboxes(JOB, PAGE as u32)
+                    .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+                    .await
+                    .unwrap()
+            } else {
+                hand.mailboxes_reading_ahead().await
+            };
+            assert_eq!(count, MAILBOXES);
+        })
+        .await;
+        for (rate, seconds) in rates.iter_mut().zip(&spent) {
+            rate.push((WALKS * MAILBOXES) as f64 / seconds);
+        }
+        ratios.push(spent[1] / spent[0]);
+    }
+    let [stream_rate, ahead_rate] = rates.map(median);
+    let ratio = median(ratios);
+    rows.push(Row {
+        measure: format!("paging: {MAILBOXES} mailboxes, {PAGE} a page, both reading ahead"),
+        facade: format!("{:.0} k/s", stream_rate / 1e3),
+        generated: String::new(),
+        hand: format!("{:.0} k/s", ahead_rate / 1e3),
+        ratio,
+        goal: ">= 0.95",
+        met: ratio >= 0.95,
+    });
+
+    // 4b. For context: the stream against a loop that does not read ahead, page by page.
     let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
     for _ in 0..ROUNDS {
         let mut stream = std::pin::pin!(client.job_selected_mailboxes(JOB, PAGE as u32));
@@ -540,13 +695,13 @@ async fn compare(url: &str) {
     let [stream_rate, loop_rate] = rates.map(median);
     let ratio = median(ratios);
     rows.push(Row {
-        measure: format!("paging: {MAILBOXES} mailboxes, {PAGE} a page"),
+        measure: String::from("  the same, against a loop that does not read ahead"),
         facade: format!("{:.0} k/s", stream_rate / 1e3),
         generated: String::new(),
         hand: format!("{:.0} k/s", loop_rate / 1e3),
         ratio,
-        goal: ">= 0.90",
-        met: ratio >= 0.90,
+        goal: "(context)",
+        met: true,
     });
     let peak_mib = peak as f64 / 1024.0;
     rows.push(Row {

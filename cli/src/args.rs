@@ -219,10 +219,14 @@ pub enum OrganizationsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BackupAccountsCommand {
-    /// The backup accounts of an organization (list_backup_accounts).
+    /// The backup accounts of an organization, or of every organization
+    /// (list_backup_accounts for each, --concurrency at a time).
     List {
-        /// The organization's ID.
-        organization_id: Uuid,
+        /// The organization's ID [default: every organization].
+        organization_id: Option<Uuid>,
+        /// How many organizations' requests may be in flight at once.
+        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+        concurrency: u32,
     },
     /// Replace the backup accounts of an organization (set_backup_accounts).
     Set {

@@ -72,6 +72,15 @@ impl Row for BackupAccount {
     }
 }
 
+impl Row for crate::commands::OrganizationAccount {
+    const HEADER: &'static [&'static str] = &["ORGANIZATION", "LOGIN", "NAME", "TYPE", "CLOUD"];
+
+    fn cells(&self) -> Vec<String> {
+        let organization = self.organization.clone().unwrap_or_else(|| self.organization_id.to_string());
+        [vec![organization], self.account.cells()].concat()
+    }
+}
+
 impl Row for JobItem {
     const HEADER: &'static [&'static str] = &["ID", "TYPE", "NAME", "BACKED UP"];
 

@@ -7,6 +7,8 @@ mod licensing;
 mod organizations;
 mod restore_sessions;
 
+pub use organizations::OrganizationAccount;
+
 use std::path::Path;
 
 use std::future::Future;
