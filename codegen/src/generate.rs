@@ -76,6 +76,8 @@ pub fn generate(doc: &Document) -> Result<String, Error> {
         .map_err(|e| Error::new(&doc.path, ErrorKind::Generator(format!("unparsable output: {e}"))))?;
     let enums = open_enums(doc).iter().map(|e| e.to_tokens()).collect::<Vec<_>>();
     crate::prune::unused_type_builders(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
+    crate::headers::no_api_version_header(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
+    crate::paths::uuid_path_parameters(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
     let types = types_module(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
     crate::lenient::make_lenient(types);
     add_items(types, quote! { #(#enums)* }).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;

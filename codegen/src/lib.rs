@@ -10,7 +10,9 @@ mod document;
 mod enums;
 mod families;
 mod generate;
+mod headers;
 mod lenient;
+mod paths;
 mod prune;
 mod structure;
 

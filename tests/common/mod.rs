@@ -21,6 +21,8 @@ pub struct Captured {
     pub query: Option<String>,
     pub authorization: Option<String>,
     pub content_type: Option<String>,
+    /// The names of every header sent, lower case.
+    pub header_names: Vec<String>,
     pub body: Vec<u8>,
 }
 
@@ -96,6 +98,7 @@ impl TestServer {
                     query: parts.uri.query().map(str::to_owned),
                     authorization: header(http::header::AUTHORIZATION),
                     content_type: header(http::header::CONTENT_TYPE),
+                    header_names: parts.headers.keys().map(|k| k.as_str().to_owned()).collect(),
                     body,
                 };
                 let reply = respond(&request);
