@@ -85,7 +85,8 @@ where
         attempts = Empty,
         duration_ms = Empty,
     );
-    let started = Instant::now();
+    // Timed only when someone listens to the span.
+    let started = (!span.is_disabled()).then(Instant::now);
     let (result, context) = CONTEXT
         .scope(RefCell::new(Context::default()), async move {
             let result = send.await;
@@ -97,16 +98,22 @@ where
         Ok(value) => Ok(value.into_inner()),
         Err(e) => match context.stashed {
             Some(stashed) => Err(*stashed),
-            None => map_error(state, operation, e, context.status, context.retry_after)
-                .await
-                .map_err(|e| e.with_attempts(context.attempts, context.not_repeated)),
+            // Boxed (and bound first, so that the unboxed future takes no
+            // room in this one): the error path's future is large, and most
+            // calls succeed.
+            None => {
+                let mapping = Box::pin(map_error(state, operation, e, context.status, context.retry_after));
+                mapping.await.map_err(|e| e.with_attempts(context.attempts, context.not_repeated))
+            }
         },
     };
     if let Some(status) = context.status {
         span.record("status", status.as_u16());
     }
     span.record("attempts", context.attempts);
-    span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+    if let Some(started) = started {
+        span.record("duration_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+    }
     if let Err(e) = &result {
         tracing::debug!(parent: &span, error = %e, "call failed");
     }

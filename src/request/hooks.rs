@@ -5,6 +5,7 @@
 //! run for calls through [`crate::Client`]
 //! and through the generated [`crate::api::Client`] alike.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,9 +24,6 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         let span = tracing::Span::current();
         span.record("method", request.method().as_str());
         span.record("path", request.url().path());
-        // progenitor sends the document's `info.version`; servers version by
-        // path, and a header with other content could only confuse one.
-        request.headers_mut().remove("api-version");
         if is_token_request(info.operation_id) {
             return Ok(());
         }
@@ -34,7 +32,8 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
             return Ok(());
         }
         // Boxed: renewing sends a token request through these same hooks.
-        match Box::pin(self.inner.auth.header(self, info.operation_id)).await {
+        let header = Box::pin(self.inner.auth.header(self, info.operation_id));
+        match header.await {
             Ok(header) => {
                 request.headers_mut().insert(AUTHORIZATION, header);
                 Ok(())
@@ -47,18 +46,17 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         }
     }
 
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(&self, mut request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let state = &self.inner;
         let retry = &state.config.retry;
         let operation = info.operation_id;
         let repeatable = retry::repeatable(request.method(), operation);
-        let mut request = request;
         let mut attempt = 1;
         // A request without a token is not renewed and repeated after a 401.
         let mut renewed = is_token_request(operation);
         loop {
             // A copy to send again; every body this client sends can be copied.
-            let spare = request.try_clone();
+            let spare = spare(&request);
             let outcome = self.send(request).await;
             let next = match (&outcome, spare.is_some()) {
                 (_, false) => None,
@@ -74,41 +72,84 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
                 }
                 _ => None,
             };
-            let (Some(next), Some(mut again)) = (next, spare) else {
-                let response = outcome?;
-                record_response(response.status(), retry_after(&response));
-                let response = limit_body(response, state.config.max_response_bytes);
-                if response.status().is_success() && !is_token_request(operation) && capture::wanted() {
-                    return kept(operation, response).await;
-                }
-                return Ok(response);
-            };
-            if let Next::Wait(wait) = next {
-                tracing::debug!(
-                    operation,
-                    attempt,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying after a transient failure"
-                );
-                drop(outcome);
+            // Every path but the common one in a box of its own: waiting,
+            // renewing and keeping a body make large futures, and this one
+            // stays small. (In a block, so that nothing unboxed outlives it.)
+            let slow = Box::pin(self.slow(
+                match (next, spare) {
+                    (Some(Next::Wait(wait)), Some(again)) => {
+                        tracing::debug!(
+                            operation,
+                            attempt,
+                            wait_ms = wait.as_millis() as u64,
+                            "retrying after a transient failure"
+                        );
+                        drop(outcome);
+                        attempt += 1;
+                        Slow::Wait(wait, again)
+                    }
+                    (Some(Next::Renew), Some(again)) => Slow::Renew(again, outcome),
+                    _ => {
+                        let response = outcome?;
+                        record_response(response.status(), retry_after(&response));
+                        let response = limit_body(response, state.config.max_response_bytes);
+                        if !(response.status().is_success() && !is_token_request(operation) && capture::wanted()) {
+                            return Ok(response);
+                        }
+                        Slow::Keep(response)
+                    }
+                },
+                operation,
+            ));
+            match slow.await {
+                ControlFlow::Continue(again) => request = again,
+                ControlFlow::Break(answer) => return answer,
+            }
+        }
+    }
+}
+
+/// What `exec` does off its common path: the request to send again, or
+/// the answer.
+enum Slow {
+    /// Wait this long, then send this copy.
+    Wait(Duration, reqwest::Request),
+    /// Renew the token (after this 401), then send this copy with it.
+    Renew(reqwest::Request, reqwest::Result<reqwest::Response>),
+    /// Answer this response, its body kept for the capture running.
+    Keep(reqwest::Response),
+}
+
+impl api::Client {
+    async fn slow(
+        &self,
+        slow: Slow,
+        operation: &'static str,
+    ) -> ControlFlow<reqwest::Result<reqwest::Response>, reqwest::Request> {
+        let state = &self.inner;
+        match slow {
+            Slow::Wait(wait, again) => {
                 tokio::time::sleep(wait).await;
-                attempt += 1;
-            } else {
+                ControlFlow::Continue(again)
+            }
+            Slow::Renew(mut again, outcome) => {
                 // Renew (or pick up a renewal another call made) and repeat once.
                 let used = again.headers().get(AUTHORIZATION).cloned().unwrap_or(HeaderValue::from_static(""));
                 match Box::pin(state.auth.renew_if_current(self, &used, operation)).await {
                     Ok(header) => {
                         again.headers_mut().insert(AUTHORIZATION, header);
+                        ControlFlow::Continue(again)
                     }
                     Err(e) => {
                         stash(e);
-                        let response = outcome?;
-                        record_response(response.status(), None);
-                        return Ok(limit_body(response, state.config.max_response_bytes));
+                        ControlFlow::Break(outcome.map(|response| {
+                            record_response(response.status(), None);
+                            limit_body(response, state.config.max_response_bytes)
+                        }))
                     }
                 }
             }
-            request = again;
+            Slow::Keep(response) => ControlFlow::Break(kept(operation, response).await),
         }
     }
 }
@@ -132,12 +173,33 @@ fn next_wait(retry: &RetryConfig, repeatable: bool, attempt: u32, retry_after: O
 }
 
 impl api::Client {
-    /// One request on the wire.
-    async fn send(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+    /// One request on the wire. Not `async`: reqwest's pending request is
+    /// small, and `exec` holds it across its busiest await.
+    fn send(&self, request: reqwest::Request) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<> {
         record_attempt();
         self.inner.count_request();
-        self.client.execute(request).await
+        self.client.execute(request)
     }
+}
+
+/// A copy of `request` to send again, or `None` when its body is a stream.
+///
+/// `reqwest::Request::try_clone` builds an extension map on every call
+/// only to replace it with a copy of the original's. A request built by
+/// reqwest's `RequestBuilder`, as every generated operation's is, keeps
+/// only its own timeout there; so a request without a body (most calls)
+/// is copied here with its timeout and no map.
+fn spare(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
 }
 
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
@@ -180,4 +242,39 @@ pub(crate) fn limit_body(response: reqwest::Response, limit: usize) -> reqwest::
     let (parts, body) = response.into_parts();
     let body = reqwest::Body::wrap(http_body_util::Limited::new(body, limit));
     reqwest::Response::from(http::Response::from_parts(parts, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(method: reqwest::Method, body: Option<&'static str>) -> reqwest::Request {
+        let mut request = reqwest::Request::new(method, "https://vbo.example:4443/v8/Jobs?limit=2".parse().unwrap());
+        request.headers_mut().insert(AUTHORIZATION, HeaderValue::from_static("Bearer AT"));
+        *request.version_mut() = http::Version::HTTP_2;
+        *request.body_mut() = body.map(reqwest::Body::from);
+        request
+    }
+
+    #[test]
+    fn a_spare_is_the_same_request() {
+        let mut original = request(reqwest::Method::GET, None);
+        *original.timeout_mut() = Some(Duration::from_secs(3));
+        let copy = spare(&original).unwrap();
+        assert_eq!(copy.method(), original.method());
+        assert_eq!(copy.url(), original.url());
+        assert_eq!(copy.headers(), original.headers());
+        assert_eq!(copy.version(), http::Version::HTTP_2);
+        assert_eq!(copy.timeout(), Some(&Duration::from_secs(3)));
+        assert!(copy.body().is_none());
+        let plain = spare(&request(reqwest::Method::GET, None)).unwrap();
+        assert_eq!(plain.timeout(), None);
+    }
+
+    #[test]
+    fn a_spare_keeps_the_body() {
+        let copy = spare(&request(reqwest::Method::POST, Some("{\"full\":true}"))).unwrap();
+        assert_eq!(copy.body().and_then(|b| b.as_bytes()), Some(&b"{\"full\":true}"[..]));
+        assert_eq!(copy.headers().get(AUTHORIZATION).unwrap(), "Bearer AT");
+    }
 }
