@@ -43,8 +43,8 @@ const PAGE: usize = 10_000;
 const ORGANIZATIONS: usize = 1_000;
 const IN_FLIGHT: usize = 32;
 /// Each repetition of the fan-out: this many blocks of this many fan-outs per variant.
-const FAN_OUT_BLOCKS: usize = 4;
-const FAN_OUTS_PER_BLOCK: usize = 3;
+const FAN_OUT_BLOCKS: usize = 12;
+const FAN_OUTS_PER_BLOCK: usize = 1;
 /// Whole walks per variant in each repetition of the fair paging comparison.
 const WALKS: usize = 4;
 /// Repetitions of each comparison; the table shows medians.
