@@ -31,8 +31,12 @@ impl Document {
     /// Parses document text; `path` only names it in messages.
     pub fn parse(path: impl Into<PathBuf>, text: &str) -> Result<Self, Error> {
         let path = path.into();
-        let json: Value =
-            serde_saphyr::from_str(text).map_err(|e| Error::new(&path, ErrorKind::Syntax(one_line(&e.to_string()))))?;
+        // JSON is YAML too, but its own parser reads it exactly and fast.
+        let json: Value = if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| Error::new(&path, ErrorKind::Syntax(e.to_string())))?
+        } else {
+            crate::yaml::parse(text).map_err(|e| Error::new(&path, ErrorKind::Syntax(e)))?
+        };
         if !json.is_object() {
             return Err(Error::new(
                 &path,
@@ -99,13 +103,6 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         pointer.push('/');
     }
     pointer
-}
-
-/// The parser's first line (`line L column C: what`), without the source
-/// snippet it draws below.
-fn one_line(message: &str) -> String {
-    let first = message.lines().next().unwrap_or_default();
-    first.strip_prefix("error: ").unwrap_or(first).trim().to_owned()
 }
 
 #[cfg(test)]

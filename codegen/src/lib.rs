@@ -15,6 +15,7 @@ mod lenient;
 mod paths;
 mod prune;
 mod structure;
+mod yaml;
 
 pub use codecs::roundtrip_codecs;
 pub use document::Document;

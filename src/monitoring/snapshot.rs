@@ -111,11 +111,14 @@ async fn observe(client: &Client, scope: Scope) -> Snapshot {
     let filter = scope.organization.map_or(JobFilter::all(), |o| JobFilter::all().organization(o));
     let v8 = client.api_versions().is_some_and(|v| v.contains(&ApiVersion::V8));
     let page_size = client.config().page_size;
-    let (jobs, repositories, proxies, license, health, organizations, licensed_users) = futures::join!(
+    // join4 and join3 rather than `join!`: the macro costs every build a proc-macro crate.
+    let core = futures::future::join4(
         limited(bounded(&permits), client.jobs(filter).try_collect::<Vec<_>>()),
         limited(bounded(&permits), client.backup_repositories().try_collect::<Vec<_>>()),
         limited(bounded(&permits), client.proxies().try_collect::<Vec<_>>()),
         limited(bounded(&permits), client.license()),
+    );
+    let optional = futures::future::join3(
         async {
             if !v8 {
                 return None;
@@ -135,6 +138,8 @@ async fn observe(client: &Client, scope: Scope) -> Snapshot {
             Some(limited(bounded(&permits), client.licensed_users(LicensedUserFilter::all()).try_collect()).await)
         },
     );
+    let ((jobs, repositories, proxies, license), (health, organizations, licensed_users)) =
+        futures::future::join(core, optional).await;
     let jobs = match jobs {
         Ok(jobs) => Ok(sessions_of(client, jobs, &permits, scope.concurrency).await),
         Err(e) => Err(e),
