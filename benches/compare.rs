@@ -46,7 +46,7 @@ const IN_FLIGHT: usize = 32;
 const FAN_OUT_BLOCKS: usize = 12;
 const FAN_OUTS_PER_BLOCK: usize = 1;
 /// Whole walks per variant in each repetition of the fair paging comparison.
-const WALKS: usize = 4;
+const WALKS: usize = 6;
 /// Repetitions of each comparison; the table shows medians.
 const ROUNDS: usize = 11;
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/examples");
@@ -60,7 +60,7 @@ fn main() {
     }
     let server = Server::spawn();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    // `--only facade|generated|hand|stream|loop|fan-out-facade|fan-out-hand N`:
+    // `--only facade|generated|hand|stream|loop|ahead|fan-out-facade|fan-out-hand N`:
     // just N calls (walks, fan-outs) of one variant, for a profiler.
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--only") {
@@ -429,12 +429,12 @@ async fn only(url: &str, variant: &str, calls: usize) {
         println!("{variant}: {:.0} calls/s", per_second(calls * ORGANIZATIONS, started.elapsed()));
         return;
     }
-    if variant == "stream" || variant == "loop" {
+    if variant == "stream" || variant == "loop" || variant == "ahead" {
         for _ in 0..calls {
-            if variant == "stream" {
-                let walk =
-                    client.job_selected_mailboxes(JOB, PAGE as u32).try_fold(0usize, |n, _| async move { Ok(n + 1) });
-                assert_eq!(walk.await.unwrap(), MAILBOXES);
+            if variant == "ahead" {
+                assert_eq!(hand.mailboxes_reading_ahead().await, MAILBOXES);
+            } else if variant == "stream" {
+                assert_eq!(walk(&client).await, MAILBOXES);
             } else {
                 for offset in (0..MAILBOXES).step_by(PAGE) {
                     let path = format!("/v1/Jobs/{JOB}/SelectedMailboxes?limit={PAGE}&offset={offset}");
@@ -453,6 +453,18 @@ async fn only(url: &str, variant: &str, calls: usize) {
         }
     }
     println!("{variant}: {:.0} calls/s", per_second(calls, started.elapsed()));
+}
+
+/// Every selected mailbox through the stream, item by item as the hand
+/// loop takes them: the same consumer on both sides of the comparison.
+async fn walk(client: &Client) -> usize {
+    let mut mailboxes = std::pin::pin!(client.job_selected_mailboxes(JOB, PAGE as u32));
+    let mut count = 0;
+    while let Some(item) = mailboxes.try_next().await.unwrap() {
+        drop(std::hint::black_box(item));
+        count += 1;
+    }
+    count
 }
 
 /// Runs `variants` side by side: `blocks` blocks of `per_block` calls each,
@@ -637,15 +649,7 @@ async fn compare(url: &str) {
     let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
     for _ in 0..ROUNDS {
         let spent = interleaved(2, WALKS, 1, async |variant| {
-            let count = if variant == 0 {
-                client
-                    .job_selected_mailboxes(JOB, PAGE as u32)
-                    .try_fold(0usize, |n, _| async move { Ok(n + 1) })
-                    .await
-                    .unwrap()
-            } else {
-                hand.mailboxes_reading_ahead().await
-            };
+            let count = if variant == 0 { walk(&client).await } else { hand.mailboxes_reading_ahead().await };
             assert_eq!(count, MAILBOXES);
         })
         .await;
