@@ -734,8 +734,7 @@ fn print_table(rows: &[Row]) {
     println!(
         "over {ROUNDS} repetitions ({FAN_OUT_ROUNDS} for the fan-out) in which the variants take turns block by block."
     );
-    println!("Rates are medians of their");
-    println!("own, so a ratio need not equal the quotient of the two rates beside it.\n");
+    println!("Rates are medians of their own, so a ratio need not equal the quotient of the two rates beside it.\n");
     println!(
         "| {:<62} | {:>14} | {:>24} | {:>14} | {:>6} | {:>9} | {:>4} |",
         "measure", "vb365::Client", "generated client (ratio)", "hand-written", "ratio", "goal", "met"
