@@ -407,27 +407,7 @@ async fn only(url: &str, variant: &str, calls: usize) {
     let started = Instant::now();
     if let Some(fan) = variant.strip_prefix("fan-out-") {
         for _ in 0..calls {
-            let calls = futures::stream::iter(fan_out_organizations());
-            let done = if fan == "facade" {
-                calls
-                    .map(|organization| {
-                        let client = client.clone();
-                        async move { client.list_backup_accounts(organization).await.unwrap().len() }
-                    })
-                    .buffer_unordered(IN_FLIGHT)
-                    .fold(0, |n, accounts| async move { n + accounts })
-                    .await
-            } else {
-                calls
-                    .map(|organization| {
-                        let hand = hand.clone();
-                        async move { hand.backup_accounts(organization).await.len() }
-                    })
-                    .buffer_unordered(IN_FLIGHT)
-                    .fold(0, |n, accounts| async move { n + accounts })
-                    .await
-            };
-            assert_eq!(done, ORGANIZATIONS * 4);
+            fan_out(&client, &hand, fan == "facade", &fan_out_organizations()).await;
         }
         println!("{variant}: {:.0} calls/s", per_second(calls * ORGANIZATIONS, started.elapsed()));
         return;
@@ -456,6 +436,32 @@ async fn only(url: &str, variant: &str, calls: usize) {
         }
     }
     println!("{variant}: {:.0} calls/s", per_second(calls, started.elapsed()));
+}
+
+/// `list_backup_accounts` for every organization, `IN_FLIGHT` at a time,
+/// through the client (`facade`) or the hand-written code.
+async fn fan_out(client: &Client, hand: &Hand, facade: bool, organizations: &[Uuid]) {
+    let calls = futures::stream::iter(organizations.iter().copied());
+    let done = if facade {
+        calls
+            .map(|organization| {
+                let client = client.clone();
+                async move { client.list_backup_accounts(organization).await.unwrap().len() }
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .fold(0, |n, accounts| async move { n + accounts })
+            .await
+    } else {
+        calls
+            .map(|organization| {
+                let hand = hand.clone();
+                async move { hand.backup_accounts(organization).await.len() }
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .fold(0, |n, accounts| async move { n + accounts })
+            .await
+    };
+    assert_eq!(done, organizations.len() * 4);
 }
 
 /// Every selected mailbox through the stream, item by item as the hand
@@ -608,27 +614,7 @@ async fn compare(url: &str) {
     let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
     for _ in 0..FAN_OUT_ROUNDS {
         let spent = interleaved(2, FAN_OUT_BLOCKS, FAN_OUTS_PER_BLOCK, async |variant| {
-            let calls = futures::stream::iter(organizations.iter().copied());
-            let done = if variant == 0 {
-                calls
-                    .map(|organization| {
-                        let client = client.clone();
-                        async move { client.list_backup_accounts(organization).await.unwrap().len() }
-                    })
-                    .buffer_unordered(IN_FLIGHT)
-                    .fold(0, |n, accounts| async move { n + accounts })
-                    .await
-            } else {
-                calls
-                    .map(|organization| {
-                        let hand = hand.clone();
-                        async move { hand.backup_accounts(organization).await.len() }
-                    })
-                    .buffer_unordered(IN_FLIGHT)
-                    .fold(0, |n, accounts| async move { n + accounts })
-                    .await
-            };
-            assert_eq!(done, ORGANIZATIONS * 4);
+            fan_out(&client, &hand, variant == 0, &organizations).await;
         })
         .await;
         for (rate, seconds) in rates.iter_mut().zip(&spent) {

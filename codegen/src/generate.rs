@@ -132,11 +132,19 @@ fn secret_properties(doc: &Document) -> Vec<String> {
 
 /// The items of the generated `types` module.
 fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, String> {
-    let types = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-        _ => None,
-    });
-    types.map(|(_, content)| content).ok_or_else(|| String::from("progenitor produced no `types` module"))
+    module(&mut file.items, "types")
+}
+
+/// The items of the inline module `name` among `items`: progenitor's
+/// `types` and `builder`, or typify's `types::builder`.
+pub(crate) fn module<'a>(items: &'a mut [syn::Item], name: &str) -> Result<&'a mut Vec<syn::Item>, String> {
+    items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| format!("progenitor produced no `{name}` module"))
 }
 
 fn add_items(items: &mut Vec<syn::Item>, extra: proc_macro2::TokenStream) -> Result<(), String> {

@@ -9,19 +9,14 @@
 
 use quote::ToTokens;
 
+use crate::generate::module;
+
 /// Removes the `api-version` header from the `send()` of every operation
 /// builder, and the capacity reserved for it. Fails when there is no such
 /// header to remove, so that a progenitor that builds headers differently
 /// is noticed instead of silently sending it again.
 pub(crate) fn no_api_version_header(file: &mut syn::File) -> Result<usize, String> {
-    let builders = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("progenitor produced no `builder` module")?;
+    let builders = module(&mut file.items, "builder")?;
     let mut removed = 0;
     for item in builders {
         let syn::Item::Impl(block) = item else { continue };

@@ -12,17 +12,12 @@ use std::collections::BTreeSet;
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 
+use crate::generate::module;
+
 /// Rewrites the path of every operation builder's `send()`; returns how
 /// many parameters now go in as they are.
 pub(crate) fn uuid_path_parameters(file: &mut syn::File) -> Result<usize, String> {
-    let builders = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("progenitor produced no `builder` module")?;
+    let builders = module(&mut file.items, "builder")?;
     let uuids: Vec<(String, BTreeSet<String>)> = builders
         .iter()
         .filter_map(|item| match item {

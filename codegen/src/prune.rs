@@ -13,24 +13,13 @@ use std::collections::BTreeSet;
 
 use quote::ToTokens;
 
+use crate::generate::module;
+
 /// Removes the builders of types that no operation takes as its body.
 pub(crate) fn unused_type_builders(file: &mut syn::File) -> Result<usize, String> {
     let used = used_builders(file);
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("progenitor produced no `types` module")?;
-    let builders = types
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("typify produced no `types::builder` module")?;
+    let types = module(&mut file.items, "types")?;
+    let builders = module(types, "builder")?;
     let before = builders.len();
     builders.retain(|item| subject(item).is_none_or(|name| used.contains(&name)));
     let removed = before - builders.len();
