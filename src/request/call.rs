@@ -98,13 +98,10 @@ where
         Ok(value) => Ok(value.into_inner()),
         Err(e) => match context.stashed {
             Some(stashed) => Err(*stashed),
-            // Boxed (and bound first, so that the unboxed future takes no
-            // room in this one): the error path's future is large, and most
-            // calls succeed.
-            None => {
-                let mapping = Box::pin(map_error(state, operation, e, context.status, context.retry_after));
-                mapping.await.map_err(|e| e.with_attempts(context.attempts, context.not_repeated))
-            }
+            // Boxed: the error path's future is large, and most calls succeed.
+            None => Box::pin(map_error(state, operation, e, context.status, context.retry_after))
+                .await
+                .map_err(|e| e.with_attempts(context.attempts, context.not_repeated)),
         },
     };
     if let Some(status) = context.status {

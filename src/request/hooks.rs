@@ -32,8 +32,7 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
             return Ok(());
         }
         // Boxed: renewing sends a token request through these same hooks.
-        let header = Box::pin(self.inner.auth.header(self, info.operation_id));
-        match header.await {
+        match Box::pin(self.inner.auth.header(self, info.operation_id)).await {
             Ok(header) => {
                 request.headers_mut().insert(AUTHORIZATION, header);
                 Ok(())
@@ -74,7 +73,7 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
             };
             // Every path but the common one in a box of its own: waiting,
             // renewing and keeping a body make large futures, and this one
-            // stays small. (In a block, so that nothing unboxed outlives it.)
+            // (inside every generated send()) stays small.
             let slow = Box::pin(self.slow(
                 match (next, spare) {
                     (Some(Next::Wait(wait)), Some(again)) => {
