@@ -498,6 +498,25 @@ where
     spent
 }
 
+/// `rounds` repetitions of [`interleaved`] for vb365 (variant 0) against the
+/// hand-written code (variant 1), each variant doing `work` units per
+/// repetition: the median rate of each, and the median of the per-repetition
+/// ratio hand time / vb365 time.
+async fn side_by_side<F>(rounds: usize, blocks: usize, per_block: usize, work: f64, mut run: F) -> ([f64; 2], f64)
+where
+    F: AsyncFnMut(usize),
+{
+    let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
+    for _ in 0..rounds {
+        let spent = interleaved(2, blocks, per_block, &mut run).await;
+        for (rate, seconds) in rates.iter_mut().zip(&spent) {
+            rate.push(work / seconds);
+        }
+        ratios.push(spent[1] / spent[0]);
+    }
+    (rates.map(median), median(ratios))
+}
+
 async fn compare(url: &str) {
     let client = Client::builder(url).api_versions(VERSIONS).build().unwrap();
     client.login(Credentials::password("administrator", "XXXXXXXX")).await.unwrap();
@@ -550,24 +569,15 @@ async fn compare(url: &str) {
     // 2. Decode: 10,000 accounts, one call each turn.
     let bytes = large_accounts();
     let megabytes = bytes.len() as f64 / 1e6;
-    let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
-    for _ in 0..ROUNDS {
-        let spent = interleaved(2, 4, 1, async |variant| {
-            let count = if variant == 0 {
-                client.list_backup_accounts(LARGE_ORG).await.unwrap().len()
-            } else {
-                hand.backup_accounts(LARGE_ORG).await.len()
-            };
-            assert_eq!(count, LARGE_ACCOUNTS);
-        })
-        .await;
-        for (rate, seconds) in rates.iter_mut().zip(&spent) {
-            rate.push(4.0 * megabytes / seconds);
-        }
-        ratios.push(spent[1] / spent[0]);
-    }
-    let [facade, handwritten] = rates.map(median);
-    let ratio = median(ratios);
+    let ([facade, handwritten], ratio) = side_by_side(ROUNDS, 4, 1, 4.0 * megabytes, async |variant| {
+        let count = if variant == 0 {
+            client.list_backup_accounts(LARGE_ORG).await.unwrap().len()
+        } else {
+            hand.backup_accounts(LARGE_ORG).await.len()
+        };
+        assert_eq!(count, LARGE_ACCOUNTS);
+    })
+    .await;
     rows.push(Row {
         measure: format!("decode: {LARGE_ACCOUNTS} accounts ({megabytes:.1} MB) over HTTP"),
         facade: format!("{facade:.0} MB/s"),
@@ -611,19 +621,12 @@ async fn compare(url: &str) {
 
     // 3. Fan-out: one login, the same call for each organization, 32 in flight.
     let organizations = fan_out_organizations();
-    let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
-    for _ in 0..FAN_OUT_ROUNDS {
-        let spent = interleaved(2, FAN_OUT_BLOCKS, FAN_OUTS_PER_BLOCK, async |variant| {
+    let calls = (FAN_OUT_BLOCKS * FAN_OUTS_PER_BLOCK * ORGANIZATIONS) as f64;
+    let ([fanned, by_hand], ratio) =
+        side_by_side(FAN_OUT_ROUNDS, FAN_OUT_BLOCKS, FAN_OUTS_PER_BLOCK, calls, async |variant| {
             fan_out(&client, &hand, variant == 0, &organizations).await;
         })
         .await;
-        for (rate, seconds) in rates.iter_mut().zip(&spent) {
-            rate.push((FAN_OUT_BLOCKS * FAN_OUTS_PER_BLOCK * ORGANIZATIONS) as f64 / seconds);
-        }
-        ratios.push(spent[1] / spent[0]);
-    }
-    let [fanned, by_hand] = rates.map(median);
-    let ratio = median(ratios);
     rows.push(Row {
         measure: format!("fan-out: {ORGANIZATIONS} organizations x list_backup_accounts, {IN_FLIGHT} in flight"),
         facade: format!("{fanned:.0} calls/s"),
@@ -635,20 +638,12 @@ async fn compare(url: &str) {
     });
 
     // 4a. Paging, fairly: whole walks, the stream against a loop that reads ahead too.
-    let (mut rates, mut ratios) = ([Vec::new(), Vec::new()], Vec::new());
-    for _ in 0..ROUNDS {
-        let spent = interleaved(2, WALKS, 1, async |variant| {
+    let ([stream_rate, ahead_rate], ratio) =
+        side_by_side(ROUNDS, WALKS, 1, (WALKS * MAILBOXES) as f64, async |variant| {
             let count = if variant == 0 { walk(&client).await } else { hand.mailboxes_reading_ahead().await };
             assert_eq!(count, MAILBOXES);
         })
         .await;
-        for (rate, seconds) in rates.iter_mut().zip(&spent) {
-            rate.push((WALKS * MAILBOXES) as f64 / seconds);
-        }
-        ratios.push(spent[1] / spent[0]);
-    }
-    let [stream_rate, ahead_rate] = rates.map(median);
-    let ratio = median(ratios);
     rows.push(Row {
         measure: format!("paging: {MAILBOXES} mailboxes, {PAGE} a page, both reading ahead"),
         facade: format!("{:.0} k/s", stream_rate / 1e3),
