@@ -97,6 +97,7 @@ impl Client {
     /// v6 sessions carry no `jobId`; the client fills it in from the
     /// session's `job` link (or the job asked for), so that `job_id` is set
     /// whatever the version.
+    #[inline]
     pub fn job_sessions(&self, filter: JobSessionFilter) -> Pages<JobSession> {
         let page_size = self.config().page_size;
         let v8 = self.state().versions.choose_family(&LIST_JOB_SESSIONS).ok() == Some(ApiVersion::V8);
@@ -161,6 +162,7 @@ impl Client {
     /// every page. v6 writes the text as `title`, v8 as `message`; the
     /// client puts v6's text in `message` too (keeping `title`), so that
     /// `message` holds it whatever the version.
+    #[inline]
     pub fn job_session_log(&self, job_session_id: Uuid) -> Pages<JobSessionLogItem> {
         let page_size = self.config().page_size;
         let log = versioned!(pages self, list_job_session_log_items, page_size, |op| op.job_session_id(job_session_id));

@@ -47,6 +47,7 @@ impl Client {
     /// here. v6 jobs name their organization only in their links; the
     /// client fills `organization_id` in from the `organization` link, so
     /// that it is set whatever the version.
+    #[inline]
     pub fn jobs(&self, filter: JobFilter) -> Pages<Job> {
         let page_size = self.config().page_size;
         let v8 = self.state().versions.choose_family(&LIST_JOBS).ok() == Some(ApiVersion::V8);

@@ -61,6 +61,7 @@ impl Client {
 
     /// The users that hold (or need) a license (`GET /vN/LicensedUsers`),
     /// as a stream over every page.
+    #[inline]
     pub fn licensed_users(&self, filter: LicensedUserFilter) -> Pages<LicensedUser> {
         versioned!(pages self, list_licensed_users, self.config().page_size, [filter] |op| op
             .optionally(filter.organization, |op, id| op.organization_id(id))

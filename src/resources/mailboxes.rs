@@ -35,6 +35,7 @@ impl Client {
     /// page, the next is already being fetched; at most two pages are held
     /// in memory. The stream ends after the last page (see [`Pages`]), or
     /// with the error of the page that failed.
+    #[inline]
     pub fn job_selected_mailboxes(&self, job_id: Uuid, page_size: u32) -> SelectedMailboxes {
         versioned!(pages self, list_job_selected_mailboxes, page_size, |op| op.job_id(job_id))
     }

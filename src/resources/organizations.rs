@@ -23,6 +23,7 @@ impl Client {
 
     /// Every organization as a stream, `page_size` at a time on API v8 (1 to
     /// [`crate::MAX_PAGE_SIZE`]); v6 answers at once.
+    #[inline]
     pub fn organizations(&self, page_size: u32) -> Pages<Organization> {
         versioned!(pages self, list_organizations, page_size, |op| op.extended_view(true))
     }

@@ -11,6 +11,7 @@ use crate::{Client, Error};
 impl Client {
     /// Every backup proxy, as a stream: API v8 answers in pages
     /// (`GET /v8/Proxies`), v6 at once (`GET /v6/Proxies?extendedView=true`).
+    #[inline]
     pub fn proxies(&self) -> Pages<Proxy> {
         versioned!(pages self, list_proxies, self.config().page_size, v8: |op| op, v6: |op| op.extended_view(true))
     }

@@ -50,6 +50,7 @@ impl BackupRepository {
 impl Client {
     /// Every backup repository, as a stream: API v8 answers in pages
     /// (`GET /v8/BackupRepositories`), v6 at once.
+    #[inline]
     pub fn backup_repositories(&self) -> Pages<BackupRepository> {
         versioned!(pages self, list_backup_repositories, self.config().page_size, |op| op)
     }
@@ -64,6 +65,7 @@ impl Client {
     /// as a stream over every page. v6 entries name their repository only
     /// in their links; the client fills `repository_id` in from the
     /// `backupRepository` link, so that it is set whatever the version.
+    #[inline]
     pub fn organization_used_repositories(&self, organization_id: Uuid) -> Pages<UsedRepository> {
         let page_size = self.config().page_size;
         let used = versioned!(pages self, list_organization_used_repositories, page_size,

@@ -72,6 +72,7 @@ impl Client {
 
     /// The restore sessions `filter` names (`GET /vN/RestoreSessions`), as
     /// a stream over every page.
+    #[inline]
     pub fn restore_sessions(&self, filter: RestoreSessionFilter) -> Pages<RestoreSession> {
         versioned!(pages self, list_restore_sessions, self.config().page_size, [filter] |op| op
             .optionally(filter.since.clone(), |op, since| op.start_time_from(since))
@@ -81,6 +82,7 @@ impl Client {
     /// What a restore session did, item by item
     /// (`GET /vN/RestoreSessions/{restoreSessionId}/Events`), as a stream
     /// over every page.
+    #[inline]
     pub fn restore_session_events(&self, restore_session_id: Uuid) -> Pages<RestoreSessionEvent> {
         versioned!(pages self, list_restore_session_events, self.config().page_size,
             |op| op.restore_session_id(restore_session_id))

@@ -13,6 +13,7 @@ impl Client {
     /// as a stream: API v8 answers in pages of `page_size` (1 to
     /// [`crate::MAX_PAGE_SIZE`]), which the stream walks; v6 answers at once.
     /// The successor of the v1 [`Client::job_selected_mailboxes`].
+    #[inline]
     pub fn job_selected_items(&self, job_id: Uuid, page_size: u32) -> Pages<JobItem> {
         versioned!(pages self, list_job_selected_items, page_size, |op| op.job_id(job_id))
     }
