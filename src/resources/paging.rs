@@ -333,6 +333,14 @@ impl<T: Send + Clone + PartialEq + 'static> Stream for Pages<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        // Most items: the page is in hand, with no JSON kept and nothing to
+        // adjust, so the item goes out as it is, without the pair below.
+        if !self.json
+            && self.adjust.is_none()
+            && let Some(item) = self.current.next()
+        {
+            return Poll::Ready(Some(Ok(item)));
+        }
         self.poll_item(cx).map(|item| item.map(|item| item.map(|(item, _)| item)))
     }
 }
