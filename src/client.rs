@@ -129,6 +129,14 @@ impl Client {
         self.state().requests.load(Ordering::Relaxed)
     }
 
+    /// How many times this client and its clones asked the server for a
+    /// token with the password or assertion: each [`Client::login`], and
+    /// each login again when renewing with the refresh token failed. A
+    /// monitor counts these: servers throttle logins.
+    pub fn logins(&self) -> u64 {
+        self.state().auth.logins()
+    }
+
     /// The latest members (at most [`crate::KEPT_REPAIRS`]) that this client
     /// and its clones set aside to read a response, oldest first, each with
     /// the value the server sent. Empty unless a server sent something the

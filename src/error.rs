@@ -36,8 +36,9 @@ pub enum Error {
     },
 
     /// Logging in or refreshing the token failed, or the server rejected
-    /// the token (401) even after a refresh.
-    #[error("{operation}: authentication failed: {reason}")]
+    /// the token (401) even after a refresh. When the server refused the
+    /// credentials, `reason` is its message and `status` its answer.
+    #[error("{operation}: authentication failed{}: {reason}", status.map(|s| format!(" ({s})")).unwrap_or_default())]
     Auth {
         /// The operation.
         operation: &'static str,
@@ -125,6 +126,17 @@ pub enum Error {
         instead: Option<&'static str>,
     },
 
+    /// A reading bounded by a deadline (see
+    /// [`crate::monitoring::Scope::deadline`]) ran out of time before this
+    /// part was read; the requests under way were abandoned.
+    #[error("{operation}: not read within the {} s the reading was allowed", allowed.as_secs_f64())]
+    Deadline {
+        /// The operation that was under way or waiting.
+        operation: &'static str,
+        /// How long the whole reading was allowed.
+        allowed: Duration,
+    },
+
     /// The caller's input was refused before anything was sent.
     #[error("{operation}: invalid input: `{field}` {problem}")]
     InvalidInput {
@@ -207,6 +219,7 @@ impl Error {
             | Self::Decode { operation, .. }
             | Self::ResponseTooLarge { operation, .. }
             | Self::NotServed { operation, .. }
+            | Self::Deadline { operation, .. }
             | Self::InvalidInput { operation, .. } => Some(operation),
             Self::Page { source, .. } => source.operation(),
             Self::Config { .. } => None,
@@ -228,7 +241,7 @@ impl Error {
         match self {
             Self::Api { .. } | Self::Auth { status: Some(_), .. } | Self::Decode { .. } => true,
             Self::Transport { may_have_reached_server, .. } => *may_have_reached_server,
-            Self::ResponseTooLarge { .. } => true,
+            Self::ResponseTooLarge { .. } | Self::Deadline { .. } => true,
             Self::Page { source, .. } => source.may_have_reached_server(),
             _ => false,
         }

@@ -224,7 +224,7 @@ async fn a_401_from_the_token_endpoint_says_the_credentials_were_refused() {
     assert!(matches!(err, Error::Auth { operation: "create_token", .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
-        "create_token: authentication failed: the server refused the credentials: Invalid user name or password."
+        "create_token: authentication failed (401 Unauthorized): Invalid user name or password."
     );
     assert_eq!(server.captured().len(), 1, "a refused login is not repeated");
 }

@@ -254,6 +254,21 @@ async fn no_clear_answer_for_any_needed_version_fails_the_login_naming_the_probe
     assert!(server.captured().iter().all(|r| r.path.ends_with("/ServiceInstance")), "no token request");
 }
 
+/// A server nothing answers at is that fact: the login fails with the
+/// connection error, not with advice about API versions.
+#[tokio::test]
+async fn a_server_that_cannot_be_reached_fails_the_login_with_the_fact() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let gone = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = Client::builder(&gone).build().unwrap();
+    let err = client.login(vb365::Credentials::password("admin", "pw")).await.unwrap_err();
+    assert!(matches!(err, vb365::Error::Transport { kind: vb365::TransportKind::Connect, .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.starts_with("get_service_instance: connect error: "), "{text}");
+    assert!(!text.contains("api_versions") && !text.contains("asking whether"), "no advice, only the fact: {text}");
+}
+
 /// A probe that never answers costs the probe timeout, not the request
 /// timeout: for a version the client does not use once, for a needed one
 /// twice before the other version is used.

@@ -151,6 +151,9 @@ struct State {
 pub(crate) struct Auth {
     state: RwLock<State>,
     renewing: tokio::sync::Mutex<()>,
+    /// Token requests with a password or an assertion: logins, and the
+    /// logins again after a refused refresh.
+    logins: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Auth {
@@ -160,6 +163,11 @@ impl std::fmt::Debug for Auth {
 }
 
 impl Auth {
+    /// How many token requests with a password or an assertion were sent.
+    pub(crate) fn logins(&self) -> u64 {
+        self.logins.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub(crate) fn is_logged_in(&self) -> bool {
         self.read(|s| s.current.is_some())
     }
@@ -333,13 +341,14 @@ impl Current {
 /// Sends a token request; a refusal is an authentication error.
 async fn request_token(api: &api::Client, grant: TokenRequest) -> Result<Current, Error> {
     let margin = api.inner.config.token_refresh_margin;
+    if grant.grant_type != GrantType::RefreshToken {
+        api.inner.auth.logins.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     let sent: Result<Token, Error> = versioned!(send api, create_token, |op| op.body(grant));
     let token = sent.map_err(|e| match e {
-        Error::Api { operation, status, message, .. } => Error::Auth {
-            operation,
-            status: Some(status),
-            reason: format!("the server refused the credentials ({status}): {message}"),
-        },
+        Error::Api { operation, status, message, .. } => {
+            Error::Auth { operation, status: Some(status), reason: message }
+        }
         other => other,
     })?;
     Current::from_token(&token, Instant::now(), margin)

@@ -127,7 +127,7 @@ async fn map_error<T: DeserializeOwned>(
     let refused = |status: StatusCode, message: String| {
         if status == StatusCode::UNAUTHORIZED {
             let reason = if crate::request::auth::is_token_request(operation) {
-                format!("the server refused the credentials: {message}")
+                message
             } else {
                 format!("the server refused the access token, also after renewing it: {message}")
             };
@@ -139,7 +139,7 @@ async fn map_error<T: DeserializeOwned>(
     match error {
         ApiError::ErrorResponse(response) => {
             let status = response.status();
-            Err(refused(status, response.into_inner().message))
+            Err(refused(status, redact::tidy(&response.into_inner().message)))
         }
         ApiError::InvalidResponsePayload(bytes, _) => match status {
             Some(status) if !status.is_success() => Err(refused(status, redact::message_of(operation, &bytes))),

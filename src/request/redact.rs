@@ -7,17 +7,45 @@ use crate::request::auth::is_token_request;
 
 /// How much of a body an error message quotes.
 const SNIPPET_CHARS: usize = 200;
+/// How much of a server's own `message` an error keeps: enough for any
+/// real explanation, not a stack trace of thousands of lines.
+pub(crate) const MESSAGE_CHARS: usize = 400;
 
 /// The server's `message` if the body is the documented `{"message": ...}`,
-/// else a snippet of the body.
+/// else a snippet of the body; on one line either way (see [`tidy`]).
 pub(crate) fn message_of(operation: &str, body: &[u8]) -> String {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => match map.get("message").and_then(Value::as_str) {
-            Some(message) => message.to_owned(),
+            Some(message) => tidy(message),
             None => snippet(operation, body),
         },
         _ => snippet(operation, body),
     }
+}
+
+/// A server's text made fit for an error message: control characters
+/// (newlines, tabs) become spaces, runs of spaces one, and what passes
+/// [`MESSAGE_CHARS`] is cut with `...`. An error is one line wherever it
+/// is printed: a log, a terminal, a monitoring plugin's summary.
+pub(crate) fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MESSAGE_CHARS + 3));
+    let mut count = 0;
+    for word in text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()) {
+        if count > 0 {
+            out.push(' ');
+            count += 1;
+        }
+        for ch in word.chars() {
+            if count == MESSAGE_CHARS {
+                out.truncate(out.trim_end().len());
+                out.push_str("...");
+                return out;
+            }
+            out.push(ch);
+            count += 1;
+        }
+    }
+    out
 }
 
 /// The start of a body with the values of every `format: password`
@@ -110,5 +138,16 @@ mod tests {
         assert_eq!(message_of("x", b"<html><body>Bad gateway</body></html>"), "<html><body>Bad gateway</body></html>");
         let long = "x".repeat(500);
         assert_eq!(message_of("x", long.as_bytes()).chars().count(), SNIPPET_CHARS + 3);
+    }
+
+    #[test]
+    fn a_server_message_is_one_line_and_capped() {
+        let body = serde_json::json!({"message": "Failed:\n  at A.B()\r\n\tat C.D()\u{0007}"}).to_string();
+        assert_eq!(message_of("x", body.as_bytes()), "Failed: at A.B() at C.D()");
+        let long = serde_json::json!({"message": format!("{}\n", "trace line ".repeat(300))}).to_string();
+        let message = message_of("x", long.as_bytes());
+        assert!(message.ends_with("...") && !message.contains('\n'), "{message}");
+        assert!(message.chars().count() <= MESSAGE_CHARS + 3, "{message}");
+        assert_eq!(tidy("  é  ü "), "é ü");
     }
 }

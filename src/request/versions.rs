@@ -240,6 +240,10 @@ async fn probe(api: &api::Client) -> Result<Vec<ApiVersion>, Error> {
         tracing::warn!(version = %version, error = %error, "no clear answer whether the server serves this API version, twice; using the versions that answered clearly");
         return Ok(served);
     }
+    // A server that cannot be reached at all is that fact, not a question of versions.
+    if unreachable(&error) {
+        return Err(error);
+    }
     Err(error.with_detail(&format!(
         "; no clear answer whether the server serves API {version}, twice, and no other version the client uses answered: \
          pin the versions with ClientBuilder::api_versions (vb365 --api-version) to skip the probe"
@@ -261,7 +265,14 @@ async fn probe_one(api: &api::Client, version: ApiVersion) -> Answer {
     let asking = |problem: String| format!("{problem} (asking whether the server serves API {version})");
     let response = match api.client.execute(request).await {
         Ok(response) => response,
-        Err(e) => return Answer::Inconclusive(Error::transport(PROBE, e).with_detail(&asking(String::new()))),
+        Err(e) => {
+            let error = Error::transport(PROBE, e);
+            // Nothing answered: what was asked does not matter.
+            if unreachable(&error) {
+                return Answer::Inconclusive(error);
+            }
+            return Answer::Inconclusive(error.with_detail(&asking(String::new())));
+        }
     };
     let status = response.status();
     match status {
@@ -290,6 +301,11 @@ async fn probe_one(api: &api::Client, version: ApiVersion) -> Answer {
             })
         }
     }
+}
+
+/// Whether no connection could be made (refused, unreachable, TLS).
+fn unreachable(error: &Error) -> bool {
+    matches!(error, Error::Transport { kind: crate::TransportKind::Connect | crate::TransportKind::Tls, .. })
 }
 
 /// The most of a probe's answer that is read.

@@ -33,17 +33,24 @@ impl BackupRepository {
     /// repository in object storage with a size limit, the limit and what
     /// is left under it. `None` for object storage without a limit, which
     /// has no capacity to run out of, and for a repository whose server
-    /// sent no figures.
+    /// sent no figures or figures that cannot be (a negative capacity or
+    /// free space, as a server writes `-1` for "not known"): a space not
+    /// known is never read as a full one.
     pub fn space(&self) -> Option<Space> {
         let volume = self.capacity_bytes.filter(|c| *c > 0).zip(self.free_space_bytes);
         let limit = self.object_storage.as_ref().and_then(|storage| {
             let limit = storage.size_limit_gb.filter(|_| storage.size_limit_enabled == Some(true))?.checked_mul(GB)?;
-            let free = storage.free_space_bytes.or_else(|| Some(limit - storage.used_space_bytes?))?;
+            let free = match (storage.free_space_bytes, storage.used_space_bytes) {
+                (Some(free), _) => free,
+                (None, Some(used)) if used >= 0 => limit.saturating_sub(used),
+                _ => return None,
+            };
             Some((limit, free))
         });
         let (capacity, free) = volume.or(limit)?;
         let capacity = u64::try_from(capacity).ok().filter(|c| *c > 0)?;
-        Some(Space { capacity_bytes: capacity, free_bytes: u64::try_from(free).unwrap_or(0).min(capacity) })
+        let free = u64::try_from(free).ok()?;
+        Some(Space { capacity_bytes: capacity, free_bytes: free.min(capacity) })
     }
 }
 
@@ -116,5 +123,14 @@ mod tests {
     fn no_figures_no_space() {
         assert_eq!(repository(serde_json::json!({})).space(), None);
         assert_eq!(repository(serde_json::json!({"capacityBytes": 0, "freeSpaceBytes": 0})).space(), None);
+    }
+
+    #[test]
+    fn a_negative_figure_is_not_known_and_never_a_full_repository() {
+        assert_eq!(repository(serde_json::json!({"capacityBytes": 1000, "freeSpaceBytes": -1})).space(), None);
+        assert_eq!(repository(serde_json::json!({"capacityBytes": -1, "freeSpaceBytes": 10})).space(), None);
+        let storage = repository(serde_json::json!({"objectStorage": {"sizeLimitEnabled": true, "sizeLimitGB": 1,
+            "usedSpaceBytes": -1}}));
+        assert_eq!(storage.space(), None);
     }
 }
