@@ -286,3 +286,32 @@ async fn a_server_of_both_versions_is_asked_in_v8() {
     let _: Vec<_> = client.proxies().try_collect().await.unwrap();
     all_in(&routes(&sim), ApiVersion::V8);
 }
+
+/// A snapshot with a deadline gives up, part by part, what is not read by
+/// then, and keeps what was; with every core part gone the server counts
+/// as unreadable, and the everything scope reads each organization's space
+/// and the server's build too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_keeps_what_was_read_by_its_deadline() {
+    use vb365::monitoring::{Collection, Scope};
+    let (simulator, client) = serving(&[ApiVersion::V8]).await;
+    simulator.inject(vb365::simulator::Fault::stall().on("list_proxies"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    let snapshot = client.snapshot(Scope::default().everything().deadline(deadline)).await;
+    assert!(std::time::Instant::now() < deadline + Duration::from_millis(500), "given up at the deadline");
+    assert!(matches!(snapshot.proxies, Err(vb365::Error::Deadline { operation: "list_proxies", .. })));
+    assert!(snapshot.jobs.is_ok() && snapshot.repositories.is_ok() && snapshot.license.is_ok());
+    let failed: Vec<Collection> =
+        snapshot.collections().into_iter().filter(|(_, e)| e.is_some()).map(|(c, _)| c).collect();
+    assert_eq!(failed, [Collection::Proxies]);
+    assert!(snapshot.unreadable().is_none(), "one part down is not the server down");
+    let usage = snapshot.usage.as_ref().unwrap();
+    assert!(usage.iter().any(|u| u.organization_id == id(CONTOSO) && u.used.as_ref().is_ok_and(|e| !e.is_empty())));
+    assert_eq!(snapshot.server.as_ref().unwrap().as_ref().unwrap().api_versions, [ApiVersion::V8]);
+
+    for operation in ["list_jobs", "list_backup_repositories", "list_proxies", "get_license"] {
+        simulator.inject(vb365::simulator::Fault::status(500).on(operation));
+    }
+    let snapshot = client.snapshot(Scope::default()).await;
+    assert!(matches!(snapshot.unreadable(), Some(vb365::Error::Api { operation: "list_jobs_v8", .. })));
+}

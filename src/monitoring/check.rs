@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::Snapshot;
+use super::range::number;
+use super::{ObservedJob, Range, Snapshot};
 use crate::DateTime;
 use crate::types::{HealthStatus, JobStatus, LicenseStatus, ProxyStatus};
 
@@ -139,31 +140,63 @@ impl Report {
     }
 }
 
-/// How strictly a [`Snapshot`] is judged.
+/// How strictly a [`Snapshot`] is judged. The space and license
+/// thresholds are monitoring-plugin ranges ([`Range`]): the default
+/// `20:` alerts below 20.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Thresholds {
-    /// An enabled job that has not run for longer than this is a WARNING. Default 26 h.
+    /// A scheduled, enabled job that has not run for longer than this is a WARNING. Default 26 h.
     pub max_age: Duration,
-    /// A repository with less free space than this, in per cent, is a WARNING. Default 20.
-    pub warn_free: f64,
-    /// A repository with less free space than this, in per cent, is CRITICAL. Default 10.
-    pub crit_free: f64,
-    /// A license that expires within this many days is a WARNING. Default 30.
-    pub license_warn_days: u32,
-    /// A license that expires within this many days is CRITICAL. Default 7.
-    pub license_crit_days: u32,
+    /// Free space in per cent that is a WARNING. Default below 20.
+    pub warn_free: Range,
+    /// Free space in per cent that is CRITICAL. Default below 10.
+    pub crit_free: Range,
+    /// Days until the license expires that are a WARNING. Default below 30.
+    pub license_warn_days: Range,
+    /// Days until the license expires that are CRITICAL. Default below 7.
+    pub license_crit_days: Range,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
         Self {
             max_age: Duration::from_secs(26 * 3_600),
-            warn_free: 20.0,
-            crit_free: 10.0,
-            license_warn_days: 30,
-            license_crit_days: 7,
+            warn_free: Range::below(20.0),
+            crit_free: Range::below(10.0),
+            license_warn_days: Range::below(30.0),
+            license_crit_days: Range::below(7.0),
         }
+    }
+}
+
+impl Thresholds {
+    /// Refuses thresholds that are backwards: a critical range that alerts
+    /// on a value its warning range does not (warning below 5 % free,
+    /// critical below 10 %), which would make a value critical without
+    /// ever being a warning. The error says which and why, in a sentence.
+    pub fn check(&self) -> Result<(), String> {
+        let pairs = [
+            ("free space", &self.warn_free, &self.crit_free, "% free", (0.0, 100.0)),
+            (
+                "license",
+                &self.license_warn_days,
+                &self.license_crit_days,
+                " days left",
+                (f64::NEG_INFINITY, f64::INFINITY),
+            ),
+        ];
+        for (what, warn, crit, unit, (least, most)) in pairs {
+            if !warn.covers_within(crit, least, most) {
+                return Err(format!(
+                    "the {what} thresholds are backwards: critical is {} but warning only {} \
+                     (the warning must alert on everything the critical does)",
+                    crit.explain(unit),
+                    warn.explain(unit)
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -171,19 +204,35 @@ impl Default for Thresholds {
 ///
 /// | finding | state |
 /// | --- | --- |
-/// | an enabled job whose last status is `Failed` | CRITICAL |
-/// | an enabled job whose last status is `Warning` | WARNING |
-/// | an enabled job that has not run for longer than `max_age` (or never) | WARNING |
-/// | a repository with less free space than `crit_free` / `warn_free` | CRITICAL / WARNING |
+/// | an enabled job whose latest finished run `Failed` (also while it runs again) | CRITICAL |
+/// | an enabled job whose latest finished run ended with `Warning`, or was `Stopped` | WARNING |
+/// | an enabled job that is `Disconnected` or `NotConfigured` | WARNING |
+/// | a scheduled, enabled job that has not run for longer than `max_age`, or never though its first run was due | WARNING |
+/// | a repository whose free space is in `crit_free` / `warn_free` | CRITICAL / WARNING |
 /// | a proxy that is `Offline` | CRITICAL |
-/// | a license that is `Expired`, or expires within `license_crit_days` / `license_warn_days` | CRITICAL / WARNING |
+/// | a license that is `Expired`, or whose days left are in `license_crit_days` / `license_warn_days` | CRITICAL / WARNING |
 /// | more licenses used than owned | WARNING |
 /// | a health report that says `Unhealthy` | CRITICAL |
 /// | a part that could not be read | UNKNOWN |
 ///
-/// Disabled jobs are not judged; neither is a repository without a
-/// capacity (object storage without a size limit).
+/// Disabled jobs are not judged; neither is a repository whose space is
+/// not known (object storage without a size limit, or a server that sends
+/// no figures or `-1`). Free space is printed with one decimal, or as
+/// many more as keep it on the side of a threshold it is on (9.96 % is
+/// printed `9.96`, below 10), and judged on that figure.
 pub fn judge(snapshot: &Snapshot, options: &Thresholds, now: &DateTime) -> Report {
+    judge_explained(snapshot, options, now, &ToString::to_string)
+}
+
+/// [`judge`], with the errors of what could not be read put in words by
+/// `explain` (a monitoring plugin says "cannot connect to ..." where the
+/// library's own message names the operation).
+pub fn judge_explained(
+    snapshot: &Snapshot,
+    options: &Thresholds,
+    now: &DateTime,
+    explain: &dyn Fn(&vb365::Error) -> String,
+) -> Report {
     let mut findings = Vec::new();
     let mut figures = Vec::new();
     let mut checked = Vec::new();
@@ -193,7 +242,7 @@ pub fn judge(snapshot: &Snapshot, options: &Thresholds, now: &DateTime) -> Repor
         id: None,
         name: what.to_owned(),
         summary: format!("cannot read the {what}"),
-        detail: format!("cannot read the {what}: {error}"),
+        detail: format!("cannot read the {what}: {}", explain(error)),
     };
 
     match &snapshot.jobs {
@@ -201,73 +250,15 @@ pub fn judge(snapshot: &Snapshot, options: &Thresholds, now: &DateTime) -> Repor
         Ok(jobs) => {
             let enabled: Vec<_> = jobs.iter().filter(|j| j.job.is_enabled != Some(false)).collect();
             checked.push(format!("{} jobs", enabled.len()));
-            let (mut failed, mut warned, mut stale) = (0, 0, 0);
+            let mut counts = JobCounts::default();
             for observed in enabled {
-                let job = &observed.job;
-                let name = job.name.clone().unwrap_or_else(|| job.id.to_string());
-                let finding = |state, summary: String, detail: String| Finding {
-                    state,
-                    kind: "job",
-                    id: Some(job.id.to_string()),
-                    name: name.clone(),
-                    summary,
-                    detail,
-                };
-                if let Some(error) = &observed.sessions_error {
-                    findings.push(finding(
-                        State::Unknown,
-                        format!("cannot read the sessions of job {name}"),
-                        format!("cannot read the sessions of job {name}: {error}"),
-                    ));
-                }
-                let session = observed.latest_finished();
-                let details = session
-                    .and_then(|s| s.details.as_deref())
-                    .filter(|d| !d.is_empty())
-                    .map(|d| format!(": {d}"))
-                    .unwrap_or_default();
-                let when = session
-                    .and_then(|s| s.end_time.as_ref())
-                    .map(|end| format!(" {} ago", age(now, end)))
-                    .unwrap_or_default();
-                match &job.last_status {
-                    Some(JobStatus::Failed) => {
-                        failed += 1;
-                        findings.push(finding(
-                            State::Critical,
-                            format!("job {name} failed"),
-                            format!("job {name} failed{when}{details}"),
-                        ));
-                    }
-                    Some(JobStatus::Warning) => {
-                        warned += 1;
-                        findings.push(finding(
-                            State::Warning,
-                            format!("job {name} finished with warnings"),
-                            format!("job {name} finished with warnings{when}{details}"),
-                        ));
-                    }
-                    _ => {}
-                }
-                let since = job.last_run.as_ref().map(|run| elapsed(now, run));
-                match since {
-                    None => {
-                        stale += 1;
-                        let text = format!("job {name} has never run");
-                        findings.push(finding(State::Warning, text.clone(), text));
-                    }
-                    Some(since) if since > options.max_age => {
-                        stale += 1;
-                        let text = format!("job {name} has not run for {}", span(since));
-                        let detail = format!("{text} (more than {})", span(options.max_age));
-                        findings.push(finding(State::Warning, text, detail));
-                    }
-                    Some(_) => {}
-                }
+                judge_job(observed, options, now, explain, &mut findings, &mut counts);
             }
-            figures.push(count("jobs failed", failed));
-            figures.push(count("jobs with warnings", warned));
-            figures.push(count("jobs not run", stale));
+            figures.push(count("jobs failed", counts.failed));
+            figures.push(count("jobs with warnings", counts.warned));
+            figures.push(count("jobs stopped", counts.stopped));
+            figures.push(count("jobs not ready", counts.not_ready));
+            figures.push(count("jobs not run", counts.stale));
         }
     }
 
@@ -278,36 +269,37 @@ pub fn judge(snapshot: &Snapshot, options: &Thresholds, now: &DateTime) -> Repor
             for repository in repositories {
                 let Some(space) = repository.space() else { continue };
                 let name = repository.name.clone().unwrap_or_else(|| repository.id.to_string());
-                let free = space.free_percent();
-                let state = if free < options.crit_free {
-                    State::Critical
-                } else if free < options.warn_free {
-                    State::Warning
+                let exact = space.free_percent();
+                let free = shown(exact, &[&options.crit_free, &options.warn_free]);
+                let (state, limit) = if options.crit_free.alerts(free) {
+                    (State::Critical, Some(&options.crit_free))
+                } else if options.warn_free.alerts(free) {
+                    (State::Warning, Some(&options.warn_free))
                 } else {
-                    State::Ok
+                    (State::Ok, None)
                 };
-                if state != State::Ok {
+                if let Some(limit) = limit {
                     findings.push(Finding {
                         state,
                         kind: "repository",
                         id: Some(repository.id.to_string()),
                         name: name.clone(),
-                        summary: format!("repository {name} has {}% free", round(free)),
+                        summary: format!("repository {name} has {}% free", number(free)),
                         detail: format!(
-                            "repository {name} has {}% free ({} of {} bytes; below {}%)",
-                            round(free),
+                            "repository {name} has {}% free ({} of {} bytes; {})",
+                            number(free),
                             space.free_bytes,
                             space.capacity_bytes,
-                            round(if state == State::Critical { options.crit_free } else { options.warn_free })
+                            limit.explain("%")
                         ),
                     });
                 }
                 figures.push(Figure {
                     label: format!("repository {name} free"),
-                    value: round(free),
+                    value: free,
                     unit: "%",
-                    warn: Some(format!("{}:", round(options.warn_free))),
-                    crit: Some(format!("{}:", round(options.crit_free))),
+                    warn: Some(options.warn_free.to_string()),
+                    crit: Some(options.crit_free.to_string()),
                     min: Some(0.0),
                     max: Some(100.0),
                 });
@@ -384,6 +376,126 @@ pub fn judge(snapshot: &Snapshot, options: &Thresholds, now: &DateTime) -> Repor
     Report { state, summary, findings, figures }
 }
 
+/// How many enabled jobs were found in each kind of trouble.
+#[derive(Default)]
+struct JobCounts {
+    failed: usize,
+    warned: usize,
+    stopped: usize,
+    not_ready: usize,
+    stale: usize,
+}
+
+/// The findings of one enabled job: its latest finished run, the state
+/// that keeps it from running, and (on a schedule) how long since it ran.
+fn judge_job(
+    observed: &ObservedJob,
+    options: &Thresholds,
+    now: &DateTime,
+    explain: &dyn Fn(&vb365::Error) -> String,
+    findings: &mut Vec<Finding>,
+    counts: &mut JobCounts,
+) {
+    let job = &observed.job;
+    let name = job.name.clone().unwrap_or_else(|| job.id.to_string());
+    let mut found = |state, summary: String, detail: String| {
+        findings.push(Finding {
+            state,
+            kind: "job",
+            id: Some(job.id.to_string()),
+            name: name.clone(),
+            summary,
+            detail,
+        });
+    };
+    if let Some(error) = &observed.sessions_error {
+        found(
+            State::Unknown,
+            format!("cannot read the sessions of job {name}"),
+            format!("cannot read the sessions of job {name}: {}", explain(error)),
+        );
+    }
+    let session = observed.latest_finished();
+    let details = session
+        .and_then(|s| s.details.as_deref())
+        .filter(|d| !d.is_empty())
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default();
+    let when =
+        session.and_then(|s| s.end_time.as_ref()).map(|end| format!(" {} ago", age(now, end))).unwrap_or_default();
+    let again = if observed.is_running() { " (it is running again)" } else { "" };
+    match observed.last_finished_status() {
+        Some(JobStatus::Failed) => {
+            counts.failed += 1;
+            found(State::Critical, format!("job {name} failed"), format!("job {name} failed{when}{details}{again}"));
+        }
+        Some(JobStatus::Warning) => {
+            counts.warned += 1;
+            let summary = format!("job {name} finished with warnings");
+            found(State::Warning, summary, format!("job {name} finished with warnings{when}{details}{again}"));
+        }
+        Some(JobStatus::Stopped) => {
+            counts.stopped += 1;
+            let detail = format!("job {name} was stopped before it finished{when}{details}{again}");
+            found(State::Warning, format!("job {name} was stopped"), detail);
+        }
+        _ => {}
+    }
+    match &job.last_status {
+        Some(JobStatus::Disconnected) => {
+            counts.not_ready += 1;
+            let detail = format!("job {name} is disconnected: it cannot reach its backup proxy or repository");
+            found(State::Warning, format!("job {name} is disconnected"), detail);
+        }
+        Some(JobStatus::NotConfigured) => {
+            counts.not_ready += 1;
+            let detail = format!("job {name} is not configured: it cannot run until its settings are completed");
+            found(State::Warning, format!("job {name} is not configured"), detail);
+        }
+        _ => {}
+    }
+    if !observed.is_scheduled() {
+        return;
+    }
+    match job.last_run.as_ref().map(|run| elapsed(now, run)) {
+        None => {
+            // A new job whose first run is still ahead is fine.
+            let due = job.next_run.as_ref().map(|next| elapsed(now, next));
+            if due.is_none_or(|overdue| !overdue.is_zero()) {
+                counts.stale += 1;
+                let text = format!("job {name} has never run");
+                let detail = match due {
+                    Some(overdue) => format!("{text} (its first run was due {} ago)", span(overdue)),
+                    None => format!("{text} (and the server names no next run)"),
+                };
+                found(State::Warning, text, detail);
+            }
+        }
+        Some(since) if since > options.max_age => {
+            counts.stale += 1;
+            let text = format!("job {name} has not run for {}", span(since));
+            let detail = format!("{text} (more than {})", span(options.max_age));
+            found(State::Warning, text, detail);
+        }
+        Some(_) => {}
+    }
+}
+
+/// `value` as it is printed and judged: rounded to one decimal, or to as
+/// many more as it takes to stay on the same side of every threshold
+/// (9.96 below 10 is `9.96`, not `10`), so that the verdict, the text and
+/// the performance data say the same.
+fn shown(value: f64, thresholds: &[&Range]) -> f64 {
+    for decimals in 1..=6 {
+        let scale = 10f64.powi(decimals);
+        let rounded = (value * scale).round() / scale;
+        if thresholds.iter().all(|t| t.alerts(rounded) == t.alerts(value)) {
+            return rounded;
+        }
+    }
+    value
+}
+
 fn license_findings(
     license: &vb365::types::License,
     options: &Thresholds,
@@ -398,18 +510,17 @@ fn license_findings(
     if license.status == Some(LicenseStatus::Expired) || days_left.is_some_and(|d| d < 0) {
         push(State::Critical, String::from("the license has expired"), String::from("the license has expired"));
     } else if let Some(days) = days_left {
-        let (crit, warn) = (i64::from(options.license_crit_days), i64::from(options.license_warn_days));
-        let state = if days < crit {
-            State::Critical
-        } else if days < warn {
-            State::Warning
+        let (crit, warn) = (&options.license_crit_days, &options.license_warn_days);
+        let limit = if crit.alerts(days as f64) {
+            Some((State::Critical, crit))
+        } else if warn.alerts(days as f64) {
+            Some((State::Warning, warn))
         } else {
-            State::Ok
+            None
         };
-        if state != State::Ok {
+        if let Some((state, limit)) = limit {
             let text = format!("the license expires in {days} days");
-            let limit = if state == State::Critical { crit } else { warn };
-            push(state, text.clone(), format!("{text} (fewer than {limit})"));
+            push(state, text.clone(), format!("{text} ({})", limit.explain(" days")));
         }
     }
     if let Some(days) = days_left {
@@ -417,8 +528,8 @@ fn license_findings(
             label: String::from("license days left"),
             value: days as f64,
             unit: "",
-            warn: Some(format!("{}:", options.license_warn_days)),
-            crit: Some(format!("{}:", options.license_crit_days)),
+            warn: Some(options.license_warn_days.to_string()),
+            crit: Some(options.license_crit_days.to_string()),
             min: Some(0.0),
             max: None,
         });
@@ -468,11 +579,6 @@ fn span(span: Duration) -> String {
     }
 }
 
-/// One decimal at most: `4`, `7.5`.
-fn round(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,6 +589,15 @@ mod tests {
         let codes: Vec<u8> =
             [State::Ok, State::Warning, State::Critical, State::Unknown].map(State::exit_code).to_vec();
         assert_eq!(codes, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn a_printed_figure_stays_on_its_side_of_every_threshold() {
+        let (crit, warn) = (Range::below(10.0), Range::below(20.0));
+        let shown = |v| shown(v, &[&crit, &warn]);
+        assert_eq!((shown(9.96), shown(9.9996), shown(10.04)), (9.96, 9.9996, 10.0));
+        assert_eq!((shown(3.9999999), shown(14.99999), shown(7.54)), (4.0, 15.0, 7.5));
+        assert_eq!(shown(19.951), 19.95, "20.0 would not be a warning");
     }
 
     #[test]
