@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 use vb365::ApiVersion;
+use vb365::monitoring::Range;
 
 const EXIT_CODES: &str = "\
 Exit status: 0 on success; 1 when the server or the network refused (the
@@ -25,29 +26,20 @@ RUST_LOG=debug (or vb365=debug) turns on the library's tracing on stderr.";
 ///
 /// Logs in (password from VB365_PASSWORD, --password-stdin, or a prompt),
 /// renews the token, retries, walks every page of a collection, and prints
-/// JSON for scripts or tables for people.
+/// JSON for scripts or tables for people. Each command takes the options
+/// that apply to it (see vb365 <command> --help); the connection options
+/// go anywhere after the command's name.
 #[derive(Debug, Parser)]
 #[command(name = "vb365", version, after_long_help = EXIT_CODES)]
 pub struct Cli {
-    #[command(flatten)]
-    pub connection: Connection,
-
-    /// How to print results: json, ndjson or table [default: table on a terminal, json otherwise].
-    #[arg(long, short, global = true, value_enum)]
-    pub output: Option<OutputFormat>,
-
-    /// Print the passwords, tokens and other secrets a response holds; without
-    /// it their values print as "[redacted]".
-    #[arg(long, global = true)]
-    pub show_secrets: bool,
-
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// How to reach and log in to the server.
-#[derive(Debug, Args)]
-pub struct Connection {
+/// How to reach and log in to the server: every command that talks to one.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct ServerArgs {
     /// The server, e.g. https://vbo.example.com (port 4443 is added).
     #[arg(long, env = "VB365_URL", hide_env_values = true, global = true)]
     pub url: Option<String>,
@@ -72,10 +64,33 @@ pub struct Connection {
     /// Use these API versions (e.g. 6, or 6,8) instead of asking the server.
     #[arg(long, value_name = "VERSIONS", value_delimiter = ',', value_parser = supported_version, global = true)]
     pub api_version: Option<Vec<ApiVersion>>,
+}
+
+/// The server, and how long one request to it may take.
+#[derive(Debug, Clone, Args)]
+pub struct Connection {
+    #[command(flatten)]
+    pub server: ServerArgs,
 
     /// Seconds one request may take. [default: 60]
-    #[arg(long, value_name = "SECONDS", value_parser = seconds, global = true)]
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, global = true, help_heading = "Connection")]
     pub timeout: Option<Duration>,
+}
+
+/// What every command over the API takes: the connection, and how to print.
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// How to print results: json, ndjson or table [default: table on a terminal, json otherwise].
+    #[arg(long, short, global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+
+    /// Print the passwords, tokens and other secrets a response holds; without
+    /// it their values print as "[redacted]".
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
+
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// A version this client has operations in.
@@ -109,58 +124,78 @@ pub enum OutputFormat {
 pub enum Command {
     /// The server: its installation, build and API versions.
     Server {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: ServerCommand,
     },
     /// Microsoft 365 organizations.
     #[command(visible_alias = "orgs")]
     Organizations {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: OrganizationsCommand,
     },
     /// The backup accounts of an organization.
     BackupAccounts {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: BackupAccountsCommand,
     },
     /// Backup jobs: list, read, start, stop, enable, disable; what a job selects.
     Jobs {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: JobsCommand,
     },
     /// Job sessions (the runs of jobs) and their logs.
     Sessions {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: SessionsCommand,
     },
     /// Backup repositories, their space, and the space organizations take.
     #[command(visible_alias = "repos")]
     Repositories {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: RepositoriesCommand,
     },
     /// Backup proxies.
     Proxies {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: ProxiesCommand,
     },
     /// The installed license.
     License {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: LicenseCommand,
     },
     /// The users that hold a license.
     LicensedUsers {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: LicensedUsersCommand,
     },
     /// Restore sessions of tenant organizations.
     RestoreSessions {
+        #[command(flatten)]
+        common: Common,
         #[command(subcommand)]
         command: RestoreSessionsCommand,
     },
     /// The server's health (v8 reports it; v6 is asked for its service instance).
-    Health,
+    Health(Common),
     /// Print the monitoring figures once: Prometheus text, OpenMetrics, or
     /// InfluxDB line protocol for Telegraf's exec input.
     Metrics(MetricsOptions),
@@ -175,6 +210,8 @@ pub enum Command {
     Check(CheckOptions),
     /// Any request, with the login and renewal; prints the response as JSON.
     Api {
+        #[command(flatten)]
+        common: Common,
         /// GET, POST, PUT, DELETE, ...
         method: String,
         /// The path under the server, query included: /v8/Jobs?limit=5.
@@ -436,30 +473,50 @@ pub struct Collection {
     pub page_size: u32,
 }
 
-/// `vb365 check`: what is judged, and how strictly.
+/// `vb365 check`: what is judged, how strictly, and how long it may take.
 #[derive(Debug, Clone, Args)]
 pub struct CheckOptions {
-    /// An enabled job that has not run for longer than this is a WARNING (26h, 2d, 90m).
-    #[arg(long, value_name = "AGE", default_value = "26h", value_parser = crate::time::age)]
-    pub max_age: std::time::Duration,
-    /// A repository with less free space than this is a WARNING (20 or 20%).
-    #[arg(long, value_name = "PERCENT", default_value = "20", value_parser = crate::time::percent)]
-    pub warn_free: f64,
-    /// A repository with less free space than this is CRITICAL (10 or 10%).
-    #[arg(long, value_name = "PERCENT", default_value = "10", value_parser = crate::time::percent)]
-    pub crit_free: f64,
-    /// A license that expires within this many days is a WARNING (30 or 30d).
-    #[arg(long, value_name = "DAYS", default_value = "30", value_parser = crate::time::days)]
-    pub license_warn: u32,
-    /// A license that expires within this many days is CRITICAL (7 or 7d).
-    #[arg(long, value_name = "DAYS", default_value = "7", value_parser = crate::time::days)]
-    pub license_crit: u32,
+    /// Seconds the whole check may take: probes, login, every read and
+    /// retry. What is not read by then is UNKNOWN. Keep it under the
+    /// monitoring system's own limit (Nagios and Icinga: 60).
+    #[arg(short = 't', long, value_name = "SECONDS", default_value = "50", value_parser = seconds)]
+    pub timeout: Duration,
+    /// text (the plugin convention: a summary line, then a line per
+    /// finding) or json (one object).
+    #[arg(long, short, value_enum, default_value = "text")]
+    pub output: CheckFormat,
     /// Judge only the jobs of this organization.
     #[arg(long, value_name = "ID")]
     pub organization: Option<Uuid>,
     /// How many requests may be in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
+    /// A scheduled, enabled job that has not run for longer than this is a WARNING (26h, 2d, 90m).
+    #[arg(long, value_name = "AGE", default_value = "26h", value_parser = crate::time::age, help_heading = "Thresholds")]
+    pub max_age: Duration,
+    /// Free space, in per cent, that is a WARNING: 20 (or 20%) is below 20; or a plugin range (20:, @10:20).
+    #[arg(long, value_name = "RANGE", default_value = "20", value_parser = crate::time::percent_range, help_heading = "Thresholds")]
+    pub warn_free: Range,
+    /// Free space, in per cent, that is CRITICAL: 10 is below 10; or a plugin range.
+    #[arg(long, value_name = "RANGE", default_value = "10", value_parser = crate::time::percent_range, help_heading = "Thresholds")]
+    pub crit_free: Range,
+    /// Days left on the license that are a WARNING: 30 (or 30d) is below 30; or a plugin range.
+    #[arg(long, value_name = "RANGE", default_value = "30", value_parser = crate::time::days_range, help_heading = "Thresholds")]
+    pub license_warn: Range,
+    /// Days left on the license that are CRITICAL: 7 is below 7; or a plugin range.
+    #[arg(long, value_name = "RANGE", default_value = "7", value_parser = crate::time::days_range, help_heading = "Thresholds")]
+    pub license_crit: Range,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+/// How `vb365 check` prints its verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// The plugin convention: `VB365 STATE - problems | perfdata`, then a line per finding.
+    Text,
+    /// One JSON object: state, summary, findings, figures.
+    Json,
 }
 
 /// `vb365 metrics`.
@@ -471,6 +528,8 @@ pub struct MetricsOptions {
     /// How many requests may be in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `vb365 exporter`.
@@ -482,18 +541,27 @@ pub struct ExporterOptions {
     /// The servers /probe?target=NAME reads (TOML; see the README).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// How many requests to one server may be in flight at once.
+    /// How many requests to one server may be in flight at once, however
+    /// many scrapes of it run.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
     /// How long a scrape may take when Prometheus does not say
     /// (X-Prometheus-Scrape-Timeout-Seconds).
     #[arg(long, value_name = "AGE", default_value = "10s", value_parser = crate::time::age)]
     pub scrape_timeout: Duration,
+    /// The server /metrics reads; without --url, /metrics has the exporter's own figures only.
+    #[command(flatten)]
+    pub connection: Connection,
 }
 
 /// `vb365 simulate`.
 #[derive(Debug, Args)]
 pub struct Simulate {
+    /// json: the first line is one JSON object (URL, credentials, seeded
+    /// IDs) for a script; table: the same for people [default: table on a
+    /// terminal, json otherwise].
+    #[arg(long, short, value_enum)]
+    pub output: Option<SimulateFormat>,
     /// Listen on this port of 127.0.0.1 [default: a free one].
     #[arg(long, default_value_t = 0)]
     pub port: u16,
@@ -521,4 +589,26 @@ pub struct Simulate {
     /// Seconds a job started through the API runs before it succeeds.
     #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = seconds)]
     pub job_duration: Duration,
+}
+
+/// How `vb365 simulate` says where it listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    /// One JSON object on the first line.
+    Json,
+    /// Lines for people.
+    Table,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap checks a command line's definition only when it is built whole
+    /// (a usage error that suggests another option builds it): check it here.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

@@ -4,29 +4,39 @@ use std::io::{BufRead, IsTerminal};
 
 use vb365::{Client, ClientBuilder, Credentials, Secret};
 
-use crate::args::Connection;
+use crate::args::{Connection, ServerArgs};
 use crate::failure::Failure;
 
 /// A client for the server of `connection` whose streams ask for
 /// `page_size` items a request, logged in.
 pub async fn connect(connection: &Connection, page_size: Option<u32>) -> Result<Client, Failure> {
-    let user = connection.user.as_deref().ok_or_else(|| Failure::usage("no account: give --user or set VB365_USER"))?;
-    let client = builder(connection, page_size)?.build()?;
-    let password = password(connection, user, client.base_url())?;
-    client.login(Credentials::password(user, password)).await?;
+    let (client, credentials) = prepare(connection, page_size)?;
+    client.login(credentials).await?;
     Ok(client)
+}
+
+/// A client for the server of `connection` and the credentials to log in
+/// with, not yet used: a caller that reports the login's failure in its
+/// own words logs in itself.
+pub fn prepare(connection: &Connection, page_size: Option<u32>) -> Result<(Client, Credentials), Failure> {
+    let user =
+        connection.server.user.as_deref().ok_or_else(|| Failure::usage("no account: give --user or set VB365_USER"))?;
+    let client = builder(connection, page_size)?.build()?;
+    let password = password(&connection.server, user, client.base_url())?;
+    Ok((client, Credentials::password(user, password)))
 }
 
 /// A builder for the server of `connection`, with its certificates,
 /// versions, timeout and page size.
 pub fn builder(connection: &Connection, page_size: Option<u32>) -> Result<ClientBuilder, Failure> {
-    let url = connection.url.as_deref().ok_or_else(|| Failure::usage("no server: give --url or set VB365_URL"))?;
-    let mut builder = Client::builder(url).danger_accept_invalid_certs(connection.insecure);
-    if let Some(file) = &connection.ca_cert {
+    let server = &connection.server;
+    let url = server.url.as_deref().ok_or_else(|| Failure::usage("no server: give --url or set VB365_URL"))?;
+    let mut builder = Client::builder(url).danger_accept_invalid_certs(server.insecure);
+    if let Some(file) = &server.ca_cert {
         let pem = std::fs::read(file).map_err(|e| Failure::usage(format!("--ca-cert {}: {e}", file.display())))?;
         builder = builder.add_root_certificate(pem);
     }
-    if let Some(versions) = &connection.api_version {
+    if let Some(versions) = &server.api_version {
         builder = builder.api_versions(versions.iter().copied());
     }
     if let Some(timeout) = connection.timeout {
@@ -40,8 +50,8 @@ pub fn builder(connection: &Connection, page_size: Option<u32>) -> Result<Client
 
 /// The password: from standard input when asked, else `VB365_PASSWORD`,
 /// else a prompt without echo when a terminal is attached. Never an argument.
-pub fn password(connection: &Connection, user: &str, url: &str) -> Result<Secret, Failure> {
-    if connection.password_stdin {
+pub fn password(server: &ServerArgs, user: &str, url: &str) -> Result<Secret, Failure> {
+    if server.password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::usage(format!("--password-stdin: {e}")))?;
         let password = line.trim_end_matches(['\r', '\n']);

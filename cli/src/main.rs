@@ -7,6 +7,7 @@ mod body;
 mod check;
 mod commands;
 mod connect;
+mod explain;
 mod exporter;
 mod failure;
 mod json;
@@ -36,8 +37,9 @@ fn main() -> ExitCode {
             let first = text.lines().next().unwrap_or_default();
             let message = first.trim_start_matches("error: ");
             if check::asked_for(std::env::args_os()) {
-                println!("VB365 UNKNOWN - {message}");
-                return ExitCode::from(vb365::monitoring::State::Unknown.exit_code());
+                let (text, status) = check::usage_error(message);
+                print!("{text}");
+                return ExitCode::from(status);
             }
             eprintln!("vb365: {message} (see --help)");
             return ExitCode::from(2);

@@ -40,10 +40,6 @@ impl Output {
         Self { format, show_secrets, out: std::io::BufWriter::new(std::io::stdout()) }
     }
 
-    pub fn format(&self) -> OutputFormat {
-        self.format
-    }
-
     /// Whether the format prints JSON, so that what the server sent is worth keeping.
     pub fn wants_json(&self) -> bool {
         self.format != OutputFormat::Table

@@ -6,13 +6,14 @@ use std::time::Duration;
 use serde_json::json;
 use vb365::simulator::{Fault, Simulator, SimulatorConfig};
 
-use crate::args::{OutputFormat, Simulate};
+use crate::args::{Simulate, SimulateFormat};
 use crate::failure::Failure;
-use crate::output::Output;
 
 /// Starts the simulator, prints where it listens and how to log in, and
 /// serves until Ctrl-C or SIGTERM.
-pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
+pub async fn run(options: Simulate) -> Result<(), Failure> {
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let table = options.output.map_or(terminal, |format| format == SimulateFormat::Table);
     let faults = options.fault.iter().map(|f| fault(f)).collect::<Result<Vec<_>, _>>()?;
     let mut config = SimulatorConfig::default();
     config.port = options.port;
@@ -20,6 +21,8 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
     config.frozen_time = options.frozen_time;
     config.job_item_count = options.job_items;
     config.mailbox_count = options.mailboxes;
+    config.max_page_size = options.max_page_size;
+    config.job_duration = options.job_duration;
     let (username, password) = (config.username.clone(), config.password.expose().to_owned());
     let (client_id, assertion) = (config.client_id.clone(), config.assertion.expose().to_owned());
     let simulator = Simulator::start_with(config).await.map_err(|e| {
@@ -35,7 +38,7 @@ pub async fn run(options: Simulate, output: Output) -> Result<(), Failure> {
     // Listen before saying where it listens: a script may stop it at once.
     let stop = crate::signals::Stop::listen()?;
     let versions: Vec<String> = simulator.versions().iter().map(ToString::to_string).collect();
-    let text = if output.format() == OutputFormat::Table {
+    let text = if table {
         format!(
             "vb365 simulator listening on {}\n  API versions:     {}\n  user / password:  {username} / {password}\n  \
              client / assertion (jwt-bearer): {client_id} / {assertion}\n  organization:     {}\n  \

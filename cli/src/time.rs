@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use vb365::DateTime;
+use vb365::monitoring::Range;
 
 /// A point in time: RFC 3339, or an age back from now (`26h`, `7d`).
 pub fn point(text: &str) -> Result<DateTime, String> {
@@ -38,25 +39,28 @@ pub fn age(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(number * f64::from(seconds)))
 }
 
-/// A percentage, `10` or `10%`, from 0 to 100.
-pub fn percent(text: &str) -> Result<f64, String> {
-    let number: f64 = text
-        .trim()
-        .trim_end_matches('%')
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a percentage (10 or 10%)"))?;
-    if !(0.0..=100.0).contains(&number) {
-        return Err(format!("`{text}` must be from 0 to 100"));
+/// A threshold of free space in per cent: `10` or `10%` (below 10), or a
+/// monitoring-plugin range (`10:`, `~:90`, `@10:20`), its numbers from 0
+/// to 100.
+pub fn percent_range(text: &str) -> Result<Range, String> {
+    let range = without_unit(text, '%').parse::<Range>().map_err(|e| e.to_string())?;
+    let numbers = without_unit(text, '%').trim_start_matches('@').split(':').map(str::trim).collect::<Vec<_>>();
+    let out_of_bounds = numbers.iter().filter_map(|n| n.parse::<f64>().ok()).any(|n| !(0.0..=100.0).contains(&n));
+    if out_of_bounds {
+        return Err(format!("`{text}`: a percentage is from 0 to 100"));
     }
-    Ok(number)
+    Ok(range)
 }
 
-/// A number of days, `30` or `30d`.
-pub fn days(text: &str) -> Result<u32, String> {
+/// A threshold of days: `30` or `30d` (below 30), or a monitoring-plugin range.
+pub fn days_range(text: &str) -> Result<Range, String> {
+    without_unit(text, 'd').parse::<Range>().map_err(|e| e.to_string())
+}
+
+/// The text without its unit: `10%` is `10`, `7:30%` is `7:30`.
+fn without_unit(text: &str, unit: char) -> &str {
     let trimmed = text.trim();
-    let number = trimmed.strip_suffix('d').unwrap_or(trimmed).trim();
-    number.parse().map_err(|_| format!("`{text}` is not a number of days (30 or 30d)"))
+    trimmed.strip_suffix(unit).unwrap_or(trimmed)
 }
 
 #[cfg(test)]
@@ -84,10 +88,17 @@ mod tests {
     }
 
     #[test]
-    fn thresholds_take_an_optional_unit() {
-        assert_eq!((percent("10"), percent("10%"), percent(" 7.5 % ")), (Ok(10.0), Ok(10.0), Ok(7.5)));
-        assert!(percent("101").is_err() && percent("ten").is_err());
-        assert_eq!((days("30"), days("30d")), (Ok(30), Ok(30)));
-        assert!(days("a month").is_err());
+    fn thresholds_take_an_optional_unit_and_plugin_ranges() {
+        let below = |n| Ok(Range::below(n));
+        assert_eq!(
+            (percent_range("10"), percent_range("10%"), percent_range(" 7.5 % ")),
+            (below(10.0), below(10.0), below(7.5))
+        );
+        assert_eq!(percent_range("@10:20").map(|r| r.to_string()), Ok(String::from("@10:20")));
+        assert!(percent_range("101").unwrap_err().contains("0 to 100"));
+        assert!(percent_range("ten").unwrap_err().contains("not a threshold"));
+        assert_eq!((days_range("30"), days_range("30d")), (below(30.0), below(30.0)));
+        assert_eq!(days_range("~:400").map(|r| r.to_string()), Ok(String::from("~:400")));
+        assert!(days_range("a month").is_err());
     }
 }

@@ -149,7 +149,7 @@ async fn failures_say_what_went_wrong_in_one_line_with_their_exit_status() {
     one_line(&run);
     assert_eq!(run.status, 1);
     assert!(
-        run.stderr.contains("create_token_v8: authentication failed: the server refused the credentials"),
+        run.stderr.contains("create_token_v8: authentication failed (400 Bad Request): The credentials"),
         "{run:?}"
     );
     assert!(!run.stderr.contains("wrong"), "no password in messages: {run:?}");
@@ -194,7 +194,7 @@ async fn failures_say_what_went_wrong_in_one_line_with_their_exit_status() {
 
     // A version the client has no operations in: usage, naming the ones it has.
     for versions in ["7", "6,7"] {
-        let run = vb365(sim.url(), &["--api-version", versions, "organizations", "list"], None).await;
+        let run = vb365(sim.url(), &["organizations", "list", "--api-version", versions], None).await;
         one_line(&run);
         assert_eq!(run.status, 2, "{run:?}");
         assert!(run.stderr.contains("v7 is not a version vb365 speaks; it speaks 1, 6, 8"), "{run:?}");

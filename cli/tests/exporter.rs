@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use vb365::ApiVersion;
-use vb365::simulator::{Simulator, SimulatorConfig};
+use vb365::simulator::{Fault, Simulator, SimulatorConfig};
 
 const REPO_1_FREE: f64 = 87_960_930_222.0;
 
@@ -20,7 +20,14 @@ const REPO_1_FREE: f64 = 87_960_930_222.0;
 struct Exporter {
     child: Child,
     url: String,
-    _dir: TempDir,
+    dir: TempDir,
+}
+
+impl Exporter {
+    /// What it wrote on standard error so far.
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.0.join("exporter.log")).unwrap_or_default()
+    }
 }
 
 impl Drop for Exporter {
@@ -65,21 +72,28 @@ fn config(dir: &Path, sim: &Simulator) -> PathBuf {
 fn exporter(sim: &Simulator, extra: &[&str]) -> Exporter {
     let dir = TempDir::new("exporter");
     let config = config(&dir.0, sim);
+    exporter_with(dir, &config, sim.url(), extra)
+}
+
+/// An exporter of the configuration `config`, whose `/metrics` reads `url`.
+fn exporter_with(dir: TempDir, config: &Path, url: &str, extra: &[&str]) -> Exporter {
+    let log = std::fs::File::create(dir.0.join("exporter.log")).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_vb365"));
     command
         .args(["exporter", "--listen", "127.0.0.1:0", "--config", config.to_str().unwrap()])
         .args(extra)
-        .env("VB365_URL", sim.url())
+        .env("VB365_URL", url)
         .env("VB365_USER", "administrator")
         .env("VB365_PASSWORD", "simulated-password")
         .env("SIM_PASSWORD", "simulated-password")
+        .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(log);
     let mut child = command.spawn().unwrap();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let url = first.split_whitespace().find(|w| w.starts_with("http://")).expect(&first).to_owned();
-    Exporter { child, url, _dir: dir }
+    Exporter { child, url, dir }
 }
 
 async fn get(url: &str, headers: &[(&str, &str)]) -> (u16, String) {
@@ -264,4 +278,177 @@ async fn a_real_prometheus_scrapes_metrics_and_probe() {
         (Some(REPO_1_FREE), Some(0.0), Some(12.0)),
         "Prometheus did not get the values; its log:\n{log}"
     );
+}
+
+/// A simulator on a port of its own, so that it can be stopped and started
+/// again where the exporter expects it.
+async fn simulator_on(port: u16) -> Simulator {
+    let mut config = SimulatorConfig::default();
+    config.versions = vec![ApiVersion::V8];
+    config.port = port;
+    // The port of a simulator just stopped may take a moment to be free again.
+    for _ in 0..50 {
+        if let Ok(sim) = Simulator::start_with(config.clone()).await {
+            return sim;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("port {port} stayed taken");
+}
+
+/// The exporter's stderr names the problem and the target, and never a
+/// secret or a name only the library uses.
+fn assert_clean_log(log: &str) {
+    for secret in ["simulated-password", "sim-access-", "sim-refresh-"] {
+        assert!(!log.contains(secret), "{secret} in the log:\n{log}");
+    }
+    for name in ["create_token", "get_service_instance", "list_jobs", "_v8", "ClientBuilder"] {
+        assert!(!log.contains(name), "{name} in the log:\n{log}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_stops_answering_is_down_and_comes_back_with_a_new_login() {
+    let sim = simulator().await;
+    let port: u16 = sim.url().rsplit(':').next().unwrap().parse().unwrap();
+    let exporter = exporter(&sim, &[]);
+    let probe = format!("{}/probe?target=sim", exporter.url);
+    let (_, up) = get(&probe, &[]).await;
+    assert_eq!(sample(&up, "vb365_up", &[("server", "sim")]), Some(1.0), "{up}");
+    assert_eq!(sample(&up, "vb365_server_info", &[("version", "8.1.0.305")]), Some(1.0), "{up}");
+    drop(sim);
+    let (status, down) = get(&probe, &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(sample(&down, "vb365_up", &[]), Some(0.0), "a dead server is never up: {down}");
+    assert_eq!(sample(&down, "vb365_up_reason", &[("reason", "connect")]), Some(1.0), "{down}");
+    assert_eq!(sample(&down, "vb365_job_last_status", &[]), None, "{down}");
+    let (_, down) = get(&probe, &[]).await;
+    assert_eq!(sample(&down, "vb365_up", &[]), Some(0.0), "still down: {down}");
+    let sim = simulator_on(port).await;
+    let (_, back) = get(&probe, &[]).await;
+    assert_eq!(sample(&back, "vb365_up", &[]), Some(1.0), "{back}");
+    assert_eq!(sim.count("create_token"), 1, "the restarted server was logged in to afresh");
+    let (_, own) = get(&format!("{}/metrics", exporter.url), &[]).await;
+    assert_eq!(sample(&own, "vb365_exporter_logins_total", &[("target", "sim")]), Some(2.0), "{own}");
+    let log = exporter.log();
+    assert!(log.contains(&format!("target sim: down (connect): cannot connect to http://127.0.0.1:{port}")), "{log}");
+    assert_clean_log(&log);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_login_is_down_and_waits_before_the_next() {
+    let sim = simulator().await;
+    let exporter = exporter(&sim, &[]);
+    let probe = format!("{}/probe?target=sim", exporter.url);
+    let (_, up) = get(&probe, &[]).await;
+    assert_eq!(sample(&up, "vb365_up", &[]), Some(1.0), "{up}");
+    // The password changed: every token is gone, and logins are refused.
+    sim.revoke_all_tokens();
+    sim.inject(Fault::status(400).message("Invalid user name or password.").on("create_token").times(100));
+    let (_, down) = get(&probe, &[]).await;
+    assert_eq!(sample(&down, "vb365_up", &[]), Some(0.0), "{down}");
+    assert_eq!(sample(&down, "vb365_up_reason", &[("reason", "login")]), Some(1.0), "{down}");
+    let (_, down) = get(&probe, &[]).await;
+    assert_eq!(sample(&down, "vb365_up_reason", &[("reason", "login")]), Some(1.0), "{down}");
+    let tried = sim.count("create_token");
+    let (_, _) = get(&probe, &[]).await;
+    assert_eq!(sim.count("create_token"), tried, "a refused login is not tried again at once");
+    let log = exporter.log();
+    assert!(
+        log.contains("target sim: down (login): login refused for administrator (400): Invalid user name"),
+        "{log}"
+    );
+    assert!(log.contains("the next login is tried in"), "{log}");
+    assert_clean_log(&log);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_that_times_out_waits_before_the_next_too() {
+    let sim = simulator().await;
+    let exporter = exporter(&sim, &[]);
+    sim.set_latency(Duration::from_secs(3));
+    let probe = format!("{}/probe?target=sim", exporter.url);
+    let timeout = [("X-Prometheus-Scrape-Timeout-Seconds", "1")];
+    let (_, down) = get(&probe, &timeout).await;
+    assert_eq!(sample(&down, "vb365_up_reason", &[("reason", "timeout")]), Some(1.0), "{down}");
+    sim.set_latency(Duration::ZERO);
+    let asked = sim.requests().len();
+    let (_, down) = get(&probe, &timeout).await;
+    assert_eq!(sample(&down, "vb365_up_reason", &[("reason", "timeout")]), Some(1.0), "{down}");
+    assert_eq!(sim.requests().len(), asked, "no login while the pause lasts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_library_s_own_logins_are_counted() {
+    let sim = simulator().await;
+    let exporter = exporter(&sim, &[]);
+    let probe = format!("{}/probe?target=sim", exporter.url);
+    get(&probe, &[]).await;
+    // Refresh tokens gone: the client logs in again by itself, keeping its place.
+    sim.revoke_all_tokens();
+    let (_, up) = get(&probe, &[]).await;
+    assert_eq!(sample(&up, "vb365_up", &[]), Some(1.0), "{up}");
+    assert_eq!(sim.count("create_token"), 3, "the login, the refused refresh, the login again");
+    let (_, own) = get(&format!("{}/metrics", exporter.url), &[]).await;
+    assert_eq!(sample(&own, "vb365_exporter_logins_total", &[("target", "sim")]), Some(2.0), "{own}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collection_that_fails_or_stalls_is_down_and_the_rest_reports() {
+    let sim = simulator().await;
+    let exporter = exporter(&sim, &[]);
+    let probe = format!("{}/probe?target=sim", exporter.url);
+    sim.inject(Fault::status(503).on("list_jobs").times(3));
+    let (_, text) = get(&probe, &[]).await;
+    assert_eq!(sample(&text, "vb365_up", &[]), Some(1.0), "{text}");
+    assert_eq!(sample(&text, "vb365_collection_up", &[("collection", "jobs")]), Some(0.0), "{text}");
+    assert_eq!(sample(&text, "vb365_collection_up", &[("collection", "repositories")]), Some(1.0), "{text}");
+    assert_eq!(sample(&text, "vb365_scrape_errors", &[]), Some(1.0), "{text}");
+    assert!(exporter.log().contains("target sim: cannot read the jobs: the server answered 503"), "{}", exporter.log());
+    // A stall: that collection is down at the scrape's deadline, the others report.
+    sim.inject(Fault::stall().on("list_proxies").times(5));
+    let (status, text) = get(&probe, &[("X-Prometheus-Scrape-Timeout-Seconds", "2")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(sample(&text, "vb365_up", &[]), Some(1.0), "{text}");
+    assert_eq!(sample(&text, "vb365_collection_up", &[("collection", "proxies")]), Some(0.0), "{text}");
+    assert_eq!(sample(&text, "vb365_repository_free_bytes", &[("repository", "Repo 1")]), Some(REPO_1_FREE));
+    assert!(exporter.log().contains("target sim: cannot read the proxies: not read within"), "{}", exporter.log());
+    assert_clean_log(&exporter.log());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_scrapes_of_one_server_share_its_limit_and_its_reading() {
+    let sim = simulator().await;
+    let exporter = exporter(&sim, &["--concurrency", "2"]);
+    let probe = format!("{}/probe?target=sim", exporter.url);
+    get(&probe, &[]).await;
+    sim.set_latency(Duration::from_millis(80));
+    sim.reset_max_in_flight();
+    sim.clear_requests();
+    let scrapes: Vec<_> = (0..4).map(|_| get(&probe, &[])).collect();
+    let answers = futures::future::join_all(scrapes).await;
+    let most = sim.max_in_flight();
+    assert!(most <= 2, "{most} requests in flight with --concurrency 2 and 4 scrapes");
+    assert!(most == 2, "the reads overlapped: {most}");
+    let sent = sim.requests().len() as f64;
+    for (_, text) in &answers {
+        assert_eq!(sample(text, "vb365_up", &[]), Some(1.0), "{text}");
+        // Each answer counts the requests of the one reading they shared.
+        assert_eq!(sample(text, "vb365_scrape_requests", &[]), Some(sent), "{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scrape_requests_count_the_reading_with_its_login_and_probes() {
+    let sim = simulator().await;
+    let exporter = exporter(&sim, &[]);
+    let probe = format!("{}/probe?target=sim", exporter.url);
+    for round in 0..2 {
+        let before = sim.requests().len();
+        let (_, text) = get(&probe, &[]).await;
+        let sent = (sim.requests().len() - before) as f64;
+        assert_eq!(sample(&text, "vb365_scrape_requests", &[]), Some(sent), "round {round}: {text}");
+    }
+    let instance = sim.requests().iter().filter(|r| r.path.ends_with("/ServiceInstance")).count();
+    assert_eq!(instance, 8, "six probes at the login, then the server's build in each scrape");
 }

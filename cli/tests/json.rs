@@ -57,8 +57,8 @@ async fn server() -> String {
 }
 
 async fn run(url: &str, args: &[&str]) -> Run {
-    let mut all = vec!["--api-version", "8"];
-    all.extend_from_slice(args);
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--api-version", "8"]);
     let run = vb365(url, &all, None).await;
     assert_eq!((run.status, run.stderr.as_str()), (0, ""), "{args:?}: {run:?}");
     run

@@ -19,23 +19,40 @@ const REPO_1: &str = "a1e4c7b0-5d2f-4c8e-9b31-0e6f2a7d4c51";
 /// only where v8 reports it).
 const METRICS: &[&str] = &[
     "vb365_up",
+    "vb365_up_reason",
+    "vb365_collection_up",
+    "vb365_server_info",
     "vb365_job_last_status",
+    "vb365_job_last_finished_status",
+    "vb365_job_failed",
+    "vb365_job_running",
     "vb365_job_enabled",
+    "vb365_job_scheduled",
     "vb365_job_last_run_timestamp_seconds",
+    "vb365_job_last_success_timestamp_seconds",
     "vb365_job_next_run_timestamp_seconds",
     "vb365_job_session_duration_seconds",
     "vb365_job_session_transferred_bytes",
     "vb365_job_session_processed_objects",
     "vb365_repository_capacity_bytes",
     "vb365_repository_free_bytes",
+    "vb365_repository_out_of_sync",
+    "vb365_organization_used_bytes",
+    "vb365_organization_local_cache_used_bytes",
     "vb365_proxy_up",
+    "vb365_license_status",
     "vb365_license_capacity",
     "vb365_license_used",
     "vb365_license_expiry_timestamp_seconds",
     "vb365_licensed_users",
     "vb365_scrape_duration_seconds",
     "vb365_scrape_requests",
+    "vb365_scrape_errors",
 ];
+
+/// What only a v8 server sends.
+const V8_METRICS: &[&str] =
+    &["vb365_health_healthy", "vb365_repository_outdated", "vb365_license_grace_period_expiry_timestamp_seconds"];
 
 async fn frozen(versions: &[ApiVersion]) -> Simulator {
     let mut config = SimulatorConfig::default();
@@ -94,8 +111,49 @@ async fn every_metric_with_the_simulator_s_values(versions: &[ApiVersion]) {
     for name in METRICS {
         assert!(all.contains_key(*name), "{name} is missing");
     }
-    assert_eq!(all.contains_key("vb365_health_healthy"), v8, "health only where v8 reports it");
+    for name in V8_METRICS {
+        assert_eq!(all.contains_key(*name), v8, "{name} only where v8 sends it");
+    }
+    for (name, samples) in &all {
+        for (labels, _) in samples {
+            assert!(labels.get("server").is_some_and(|s| s.starts_with("127.0.0.1:")), "{name} {labels:?}");
+        }
+    }
     assert_eq!(value(&all, "vb365_up", &[]), 1.0);
+    for reason in ["connect", "tls", "login", "timeout", "server_error"] {
+        assert_eq!(value(&all, "vb365_up_reason", &[("reason", reason)]), 0.0, "up: no reason is 1");
+    }
+    let collections =
+        ["jobs", "sessions", "repositories", "proxies", "license", "licensed_users", "organizations", "usage"];
+    for collection in collections {
+        assert_eq!(value(&all, "vb365_collection_up", &[("collection", collection)]), 1.0, "{collection}");
+    }
+    let info = &all["vb365_server_info"][0].0;
+    assert_eq!(
+        info["version"],
+        if v8 { "8.1.0.305" } else { "6.1.0.222" },
+        "the build each version's instance reports"
+    );
+    assert_eq!(info["installation_id"], "3b0e4bd4-4b7f-4c3e-9f0a-7d5c2e9a1f60");
+    assert_eq!(info["api_versions"], if v8 { "8" } else { "6" });
+    // The failed job: failed on its last finished run, not running, scheduled; it last succeeded the day before.
+    assert_eq!(value(&all, "vb365_job_last_finished_status", &[("job_id", FAILED_JOB), ("status", "Failed")]), 1.0);
+    assert_eq!(value(&all, "vb365_job_last_finished_status", &[("job_id", FAILED_JOB), ("status", "Success")]), 0.0);
+    assert_eq!(value(&all, "vb365_job_failed", &[("job_id", FAILED_JOB)]), 1.0);
+    assert_eq!(value(&all, "vb365_job_running", &[("job_id", FAILED_JOB)]), 0.0);
+    assert_eq!(value(&all, "vb365_job_scheduled", &[("job_id", FAILED_JOB)]), 1.0);
+    // 2024-04-30T03:41:18.2219960Z, the end of its last successful session (after v8's lastBackup, its start).
+    assert_eq!(
+        value(&all, "vb365_job_last_success_timestamp_seconds", &[("job_id", FAILED_JOB)]),
+        1_714_448_478.221996
+    );
+    assert_eq!(value(&all, "vb365_license_status", &[("status", "Valid")]), 1.0);
+    let used = &all["vb365_organization_used_bytes"];
+    assert!(
+        used.iter()
+            .any(|(l, v)| l["organization"] == "contoso.onmicrosoft.com" && l["repository"] == "Repo 1" && *v > 0.0),
+        "{used:?}"
+    );
     assert_eq!(value(&all, "vb365_repository_free_bytes", &[("repository_id", REPO_1)]), 87_960_930_222.0);
     assert_eq!(value(&all, "vb365_repository_capacity_bytes", &[("repository", "Repo 1")]), 2_199_023_255_552.0);
     // The failed job's state set: 1 for Failed, 0 for every other state.
@@ -172,9 +230,16 @@ async fn influx_lines_parse_with_the_same_values() {
     assert_eq!(seen[&format!("vb365_repository.free_bytes@{REPO_1}")], FieldValue::I64(87_960_930_222));
     assert_eq!(seen["vb365_license.expiry"], FieldValue::F64(1_745_971_200.0));
     assert_eq!(seen["vb365_license.used"], FieldValue::I64(12));
+    // What InfluxQL cannot work out for itself: whether a job failed, and how long the license has.
+    assert_eq!(seen[&format!("vb365_job.failed@{FAILED_JOB}")], FieldValue::I64(1));
+    assert_eq!(seen["vb365_job.failed@00b96531-1a68-4c90-a398-91141ffedb3b"], FieldValue::I64(0));
+    let FieldValue::F64(left) = seen["vb365_license.expires_in_seconds"] else { panic!("{:?}", seen) };
+    let expected = 1_745_971_200.0 - vb365::DateTime::now().utc().timestamp() as f64;
+    assert!((left - expected).abs() < 60.0, "{left} against {expected}");
 }
 
-/// A server that cannot be reached still gives `vb365_up 0`, and exit 1.
+/// A server that cannot be reached still gives `vb365_up 0` with its
+/// reason, and exit 1 with the fact on standard error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_server_is_down_not_silent() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -182,21 +247,62 @@ async fn an_unreachable_server_is_down_not_silent() {
     drop(listener);
     let run = vb365(&gone, &["metrics"], None).await;
     assert_eq!(run.status, 1, "{run:?}");
-    assert!(run.stdout.contains("vb365_up 0.0"), "{}", run.stdout);
-    assert!(run.stderr.contains("connect error"), "{run:?}");
+    let server = gone.trim_start_matches("http://");
+    assert!(run.stdout.contains(&format!("vb365_up{{server=\"{server}\"}} 0.0")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("vb365_up_reason{{server=\"{server}\",reason=\"connect\"}} 1.0")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains(&format!("cannot connect to {gone}: Connection refused")), "{run:?}");
+    assert!(!run.stderr.contains("get_service_instance") && !run.stderr.contains("ClientBuilder"), "{run:?}");
 }
 
 /// A server of which one collection cannot be read: the figures it gave are
-/// printed, the failure is on standard error, and the exit status is 1.
+/// printed, the collection says it is down, the failure is on standard
+/// error, and the exit status is 1.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_collection_that_cannot_be_read_is_no_success() {
     let sim = frozen(&[ApiVersion::V8]).await;
     sim.inject(vb365::simulator::Fault::status(500).times(10).on("list_proxies"));
     let run = vb365(sim.url(), &["metrics"], None).await;
     assert_eq!(run.status, 1, "{run:?}");
-    assert!(run.stdout.contains("vb365_up 1"), "{}", run.stdout);
-    assert!(run.stdout.contains("vb365_license_used"), "what could be read is printed: {}", run.stdout);
-    assert!(!run.stdout.contains("vb365_proxy_up{"), "{}", run.stdout);
-    assert!(run.stderr.contains("vb365: proxies: list_proxies_v8"), "{run:?}");
-    assert!(run.stderr.ends_with("1 of the server's reads failed; the metrics above leave them out\n"), "{run:?}");
+    let parsed = openmetrics_parser::prometheus::parse_prometheus(&run.stdout).expect("Prometheus text");
+    let all = samples(&parsed);
+    assert_eq!(value(&all, "vb365_up", &[]), 1.0);
+    assert_eq!(value(&all, "vb365_collection_up", &[("collection", "proxies")]), 0.0);
+    assert_eq!(value(&all, "vb365_collection_up", &[("collection", "jobs")]), 1.0);
+    assert_eq!(value(&all, "vb365_scrape_errors", &[]), 1.0);
+    assert!(all.contains_key("vb365_license_used"), "what could be read is printed: {}", run.stdout);
+    assert!(!all.contains_key("vb365_proxy_up"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("vb365: cannot read the proxies: the server answered 500: Simulated failure"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.ends_with("1 of the server's collections could not be read; their series are left out\n"),
+        "{run:?}"
+    );
+}
+
+/// Names the server sends are label values: quotes, backslashes and
+/// newlines are escaped, so every parser reads the same name back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_names_stay_label_values() {
+    let sim = frozen(&[ApiVersion::V8]).await;
+    let name = "SP | \"nightly\" \\ backup\nsecond line = 1";
+    sim.update_job(FAILED_JOB.parse().unwrap(), |j| j.name = Some(String::from(name)));
+    let run = metrics(&sim, "prometheus").await;
+    promtool_accepts(&run.stdout);
+    let all = samples(&openmetrics_parser::prometheus::parse_prometheus(&run.stdout).expect("Prometheus text"));
+    assert_eq!(value(&all, "vb365_job_failed", &[("job_name", name)]), 1.0);
+    let open = metrics(&sim, "openmetrics").await;
+    openmetrics_parser::openmetrics::parse_openmetrics(&open.stdout).expect("OpenMetrics text");
+    let escaped = r#"job_name="SP | \"nightly\" \\ backup\nsecond line = 1""#;
+    assert!(open.stdout.contains(escaped), "{}", open.stdout);
+    let run = metrics(&sim, "influx").await;
+    for line in influxdb_line_protocol::parse_lines(&run.stdout) {
+        line.unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    }
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("vb365_job,")).count(), 4, "{}", run.stdout);
 }

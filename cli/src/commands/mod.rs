@@ -21,7 +21,7 @@ use vb365::{Method, OperationFamily};
 
 use crate::args::{
     BackupAccountsCommand, Cli, Collection, Command, JobsCommand, OrganizationsCommand, RepositoriesCommand,
-    RestoreSessionsCommand, ServerCommand,
+    RestoreSessionsCommand, ServerCommand, SessionsCommand,
 };
 use crate::body;
 use crate::connect::connect;
@@ -32,91 +32,121 @@ use crate::rows::Row;
 /// Runs the command of `cli`; answers the exit status (0 but for `check`,
 /// whose status is its verdict).
 pub async fn run(cli: Cli) -> Result<u8, Failure> {
-    if let Command::Simulate(options) = cli.command {
-        return crate::simulate::run(options, Output::new(cli.output, cli.show_secrets)).await.map(|()| 0);
-    }
-    if let Command::Check(options) = cli.command {
-        return Ok(crate::check::run(&cli.connection, options, cli.output).await);
-    }
-    if let Command::Exporter(options) = cli.command {
-        return crate::exporter::run(&cli.connection, options).await.map(|()| 0);
-    }
-    if let Command::Metrics(options) = cli.command {
-        return metrics(&cli.connection, options).await;
-    }
-    if cli.connection.password_stdin && reads_stdin(&cli.command) {
+    let (common, command) = match cli.command {
+        Command::Simulate(options) => return crate::simulate::run(options).await.map(|()| 0),
+        Command::Check(options) => return Ok(crate::check::run(options).await),
+        Command::Exporter(options) => return crate::exporter::run(options).await.map(|()| 0),
+        Command::Metrics(options) => return metrics(options).await,
+        Command::Server { common, command } => (common, Resource::Server(command)),
+        Command::Organizations { common, command } => (common, Resource::Organizations(command)),
+        Command::BackupAccounts { common, command } => (common, Resource::BackupAccounts(command)),
+        Command::Jobs { common, command } => (common, Resource::Jobs(command)),
+        Command::Sessions { common, command } => (common, Resource::Sessions(command)),
+        Command::Repositories { common, command } => (common, Resource::Repositories(command)),
+        Command::Proxies { common, command } => (common, Resource::Proxies(command)),
+        Command::License { common, command } => (common, Resource::License(command)),
+        Command::LicensedUsers { common, command } => (common, Resource::LicensedUsers(command)),
+        Command::RestoreSessions { common, command } => (common, Resource::RestoreSessions(command)),
+        Command::Health(common) => (common, Resource::Health),
+        Command::Api { common, method, path, body } => (common, Resource::Api { method, path, body }),
+    };
+    if common.connection.server.password_stdin && reads_stdin(&command) {
         return Err(Failure::usage(
             "--password-stdin and a body from standard input cannot share it; give --body FILE",
         ));
     }
     // Read the body first: a malformed file should not cost a login.
-    let bodies = Bodies::read(&cli.command)?;
-    let client = connect(&cli.connection, page_size(&cli.command)).await?;
-    let mut output = Output::new(cli.output, cli.show_secrets);
+    let bodies = Bodies::read(&command)?;
+    let client = connect(&common.connection, page_size(&command)).await?;
+    let mut output = Output::new(common.output, common.show_secrets);
     let output = &mut output;
-    match cli.command {
-        Command::Server { command: ServerCommand::Info } => output.one(&client.server_info().await?),
-        Command::Organizations { command } => organizations::organizations(&client, command, bodies, output).await,
-        Command::BackupAccounts { command } => organizations::backup_accounts(&client, command, bodies, output).await,
-        Command::Jobs { command } => jobs::jobs(&client, command, output).await,
-        Command::Sessions { command } => jobs::sessions(&client, command, output).await,
-        Command::Repositories { command } => infrastructure::repositories(&client, command, output).await,
-        Command::Proxies { command } => infrastructure::proxies(&client, command, output).await,
-        Command::Health => infrastructure::health(&client, output).await,
-        Command::License { command } => licensing::license(&client, command, output).await,
-        Command::LicensedUsers { command } => licensing::licensed_users(&client, command, output).await,
-        Command::RestoreSessions { command } => {
+    match command {
+        Resource::Server(ServerCommand::Info) => output.one(&client.server_info().await?),
+        Resource::Organizations(command) => organizations::organizations(&client, command, bodies, output).await,
+        Resource::BackupAccounts(command) => organizations::backup_accounts(&client, command, bodies, output).await,
+        Resource::Jobs(command) => jobs::jobs(&client, command, output).await,
+        Resource::Sessions(command) => jobs::sessions(&client, command, output).await,
+        Resource::Repositories(command) => infrastructure::repositories(&client, command, output).await,
+        Resource::Proxies(command) => infrastructure::proxies(&client, command, output).await,
+        Resource::Health => infrastructure::health(&client, output).await,
+        Resource::License(command) => licensing::license(&client, command, output).await,
+        Resource::LicensedUsers(command) => licensing::licensed_users(&client, command, output).await,
+        Resource::RestoreSessions(command) => {
             restore_sessions::restore_sessions(&client, command, bodies, output).await
         }
-        Command::Api { method, path, .. } => {
+        Resource::Api { method, path, .. } => {
             let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
                 .map_err(|_| Failure::usage(format!("`{method}` is not an HTTP method")))?;
             let answer = client.send_json(method, &path, bodies.value.as_ref()).await?;
             output.value(answer)
         }
-        Command::Simulate(_) | Command::Check(_) | Command::Exporter(_) | Command::Metrics(_) => {
-            unreachable!("handled above")
-        }
     }
     .map(|()| 0)
+}
+
+/// A command over the API, without the options every one takes.
+enum Resource {
+    Server(ServerCommand),
+    Organizations(OrganizationsCommand),
+    BackupAccounts(BackupAccountsCommand),
+    Jobs(JobsCommand),
+    Sessions(SessionsCommand),
+    Repositories(RepositoriesCommand),
+    Proxies(crate::args::ProxiesCommand),
+    License(crate::args::LicenseCommand),
+    LicensedUsers(crate::args::LicensedUsersCommand),
+    RestoreSessions(RestoreSessionsCommand),
+    Health,
+    Api { method: String, path: String, body: Option<std::path::PathBuf> },
 }
 
 /// `vb365 metrics`: the figures once. A server that cannot be read still
 /// gives its `vb365_up 0` (a monitoring system wants to see that), and the
 /// exit status 1 with the reason on standard error; so does a server of
 /// which some collection could not be read, after the figures it gave.
-async fn metrics(connection: &crate::args::Connection, options: crate::args::MetricsOptions) -> Result<u8, Failure> {
+async fn metrics(options: crate::args::MetricsOptions) -> Result<u8, Failure> {
     use std::io::Write;
     let started = std::time::Instant::now();
-    let (reading, failure) = match connect(connection, None).await {
-        Ok(client) => (crate::metrics::read(&client, options.concurrency).await, None),
-        Err(failure) if failure.exit == crate::failure::Exit::Usage => return Err(failure),
-        Err(failure) => {
-            let at = vb365::DateTime::now();
-            (crate::metrics::Reading { snapshot: None, duration: started.elapsed(), requests: 0, at }, Some(failure))
+    let (client, credentials) = crate::connect::prepare(&options.connection, None)?;
+    let (url, user) = (client.base_url().to_owned(), options.connection.server.user.clone().unwrap_or_default());
+    let context = crate::explain::Context {
+        url: &url,
+        user: &user,
+        trust: "trust its certificate with --ca-cert",
+        versions: "--api-version",
+    };
+    let reading = match client.login(credentials).await {
+        Ok(()) => crate::metrics::read(&client, options.concurrency, None, &context, started, 0).await,
+        Err(error) => {
+            let reason = crate::explain::Reason::of(&error);
+            let why = crate::explain::explain(&error, &context);
+            crate::metrics::Reading::down(reason, why, started, client.requests_sent())
         }
     };
-    let server = connection.url.as_deref().map(server_tag).unwrap_or_default();
-    let text = crate::metrics::encode(&reading.series(), options.format, &[("server", &server)], &reading.at);
+    let text = crate::metrics::encode(&reading.series(&server_tag(&url)), options.format, &reading.at);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Failure::output)?;
-    let errors = reading.errors();
-    for error in &errors {
-        eprintln!("vb365: {error}");
+    drop(out);
+    if reading.down.is_none() {
+        for problem in &reading.problems {
+            eprintln!("vb365: {problem}");
+        }
     }
-    match failure {
-        Some(failure) => Err(failure),
+    match (&reading.down, reading.problems.len()) {
+        (Some((_, why)), _) => {
+            Err(Failure { exit: crate::failure::Exit::Refused, message: format!("the server is down: {why}") })
+        }
         // What could be read is printed; what could not makes it no success.
-        None if !errors.is_empty() => Err(Failure {
+        (None, 0) => Ok(0),
+        (None, failed) => Err(Failure {
             exit: crate::failure::Exit::Refused,
-            message: format!("{} of the server's reads failed; the metrics above leave them out", errors.len()),
+            message: format!("{failed} of the server's collections could not be read; their series are left out"),
         }),
-        None => Ok(0),
     }
 }
 
-/// The server's host and port, as an Influx tag names it.
-fn server_tag(url: &str) -> String {
+/// The server's host and port: the `server` label of its series.
+pub fn server_tag(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     rest.split(['/', '?', '#']).next().unwrap_or(rest).to_owned()
 }
@@ -184,21 +214,19 @@ async fn sent_by<T, F: Future<Output = T>>(
 
 /// The page size of a command that walks a collection, no bigger than
 /// what it is asked to print: the client's streams ask for that many.
-fn page_size(command: &Command) -> Option<u32> {
-    use crate::args::{LicensedUsersCommand, ProxiesCommand, SessionsCommand};
+fn page_size(command: &Resource) -> Option<u32> {
+    use crate::args::{LicensedUsersCommand, ProxiesCommand};
     let collection = match command {
-        Command::Jobs { command: JobsCommand::List { collection, .. } }
-        | Command::Sessions {
-            command: SessionsCommand::List { collection, .. } | SessionsCommand::Log { collection, .. },
-        }
-        | Command::Repositories {
-            command: RepositoriesCommand::List(collection) | RepositoriesCommand::Usage { collection, .. },
-        }
-        | Command::Proxies { command: ProxiesCommand::List(collection) }
-        | Command::LicensedUsers { command: LicensedUsersCommand::List { collection, .. } }
-        | Command::RestoreSessions {
-            command: RestoreSessionsCommand::List { collection, .. } | RestoreSessionsCommand::Events { collection, .. },
-        } => collection,
+        Resource::Jobs(JobsCommand::List { collection, .. })
+        | Resource::Sessions(SessionsCommand::List { collection, .. } | SessionsCommand::Log { collection, .. })
+        | Resource::Repositories(
+            RepositoriesCommand::List(collection) | RepositoriesCommand::Usage { collection, .. },
+        )
+        | Resource::Proxies(ProxiesCommand::List(collection))
+        | Resource::LicensedUsers(LicensedUsersCommand::List { collection, .. })
+        | Resource::RestoreSessions(
+            RestoreSessionsCommand::List { collection, .. } | RestoreSessionsCommand::Events { collection, .. },
+        ) => collection,
         _ => return None,
     };
     let Collection { limit, page_size } = *collection;
@@ -220,19 +248,19 @@ struct Bodies {
 }
 
 impl Bodies {
-    fn read(command: &Command) -> Result<Self, Failure> {
+    fn read(command: &Resource) -> Result<Self, Failure> {
         let mut bodies = Self::default();
         match command {
-            Command::Organizations { command: OrganizationsCommand::Add { body } } => {
+            Resource::Organizations(OrganizationsCommand::Add { body }) => {
                 bodies.organization = Some(body::read(body.as_deref(), "an organization to add (OrganizationCreate)")?);
             }
-            Command::BackupAccounts { command: BackupAccountsCommand::Set { body, .. } } => {
+            Resource::BackupAccounts(BackupAccountsCommand::Set { body, .. }) => {
                 bodies.accounts = Some(body::read(body.as_deref(), "a list of backup accounts (BackupAccount)")?);
             }
-            Command::RestoreSessions { command: RestoreSessionsCommand::Start { body: Some(body), .. } } => {
+            Resource::RestoreSessions(RestoreSessionsCommand::Start { body: Some(body), .. }) => {
                 bodies.explore = Some(body::read(Some(body), "restore session options (ExploreOptions)")?);
             }
-            Command::Api { body: Some(body), .. } => bodies.value = Some(body::read_value(body)?),
+            Resource::Api { body: Some(body), .. } => bodies.value = Some(body::read_value(body)?),
             _ => {}
         }
         Ok(bodies)
@@ -240,13 +268,13 @@ impl Bodies {
 }
 
 /// Whether the command reads its body from standard input.
-fn reads_stdin(command: &Command) -> bool {
+fn reads_stdin(command: &Resource) -> bool {
     let stdin = |body: &Option<std::path::PathBuf>| body.as_deref().is_none_or(|b| b == Path::new("-"));
     match command {
-        Command::Organizations { command: OrganizationsCommand::Add { body } } => stdin(body),
-        Command::BackupAccounts { command: BackupAccountsCommand::Set { body, .. } } => stdin(body),
-        Command::RestoreSessions { command: RestoreSessionsCommand::Start { body: Some(body), .. } }
-        | Command::Api { body: Some(body), .. } => body == Path::new("-"),
+        Resource::Organizations(OrganizationsCommand::Add { body }) => stdin(body),
+        Resource::BackupAccounts(BackupAccountsCommand::Set { body, .. }) => stdin(body),
+        Resource::RestoreSessions(RestoreSessionsCommand::Start { body: Some(body), .. })
+        | Resource::Api { body: Some(body), .. } => body == Path::new("-"),
         _ => false,
     }
 }

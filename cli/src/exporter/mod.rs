@@ -27,9 +27,12 @@ use prometheus_client::registry::Registry;
 use tokio::sync::Mutex;
 use vb365::{Client, Credentials};
 
-use config::{Target, load};
+use config::load;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
 
 use crate::args::{Connection, ExporterOptions};
+use crate::explain::{Context, Reason, explain};
 use crate::failure::Failure;
 use crate::metrics::{self, Format, Reading};
 
@@ -38,18 +41,24 @@ const MAX_LOGIN_PAUSE: Duration = Duration::from_secs(300);
 /// What a scrape keeps of Prometheus's timeout, to answer in time.
 const TIMEOUT_MARGIN: Duration = Duration::from_millis(500);
 
-/// How to reach one server, and what is kept between scrapes.
-struct Server {
+/// One server to read: how to reach it, what is kept between scrapes, and
+/// the reading under way, which concurrent scrapes share (so that a server
+/// never sees more than `--concurrency` requests at once from here).
+struct Target {
+    /// The configured name, or the default server's host and port: the
+    /// `server` label of its series.
     name: String,
     url: String,
+    user: String,
     builder: vb365::ClientBuilder,
     credentials: Credentials,
     session: Mutex<Session>,
+    reading: std::sync::Mutex<Option<Shared<BoxFuture<'static, Arc<Reading>>>>>,
 }
 
-impl std::fmt::Debug for Server {
+impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server").field("name", &self.name).field("url", &self.url).finish_non_exhaustive()
+        f.debug_struct("Target").field("name", &self.name).field("url", &self.url).finish_non_exhaustive()
     }
 }
 
@@ -58,15 +67,15 @@ impl std::fmt::Debug for Server {
 struct Session {
     client: Option<Client>,
     failures: u32,
-    /// No login attempt before this (after a refused one).
+    /// No login attempt before this (after a refused or timed-out one).
     next_attempt: Option<Instant>,
-    last_error: Option<String>,
+    last_failure: Option<(Reason, String)>,
 }
 
 /// What the handlers share.
 struct Exporter {
-    default: Option<Arc<Server>>,
-    targets: BTreeMap<String, Arc<Server>>,
+    default: Option<Arc<Target>>,
+    targets: BTreeMap<String, Arc<Target>>,
     concurrency: u32,
     scrape_timeout: Duration,
     scrapes: Family<Vec<(String, String)>, Counter>,
@@ -74,13 +83,14 @@ struct Exporter {
 }
 
 /// Starts serving on `options.listen` until Ctrl-C or SIGTERM.
-pub async fn run(connection: &Connection, options: ExporterOptions) -> Result<(), Failure> {
+pub async fn run(options: ExporterOptions) -> Result<(), Failure> {
+    let connection = &options.connection;
     let targets = match &options.config {
         Some(path) => load(path, |name| std::env::var(name).ok()).map_err(|e| Failure::usage(e.0))?,
         None => Vec::new(),
     };
-    let default = match &connection.url {
-        Some(_) => Some(Arc::new(default_server(connection)?)),
+    let default = match &connection.server.url {
+        Some(_) => Some(Arc::new(default_target(connection)?)),
         None => None,
     };
     if default.is_none() && targets.is_empty() {
@@ -88,7 +98,7 @@ pub async fn run(connection: &Connection, options: ExporterOptions) -> Result<()
     }
     let mut servers = BTreeMap::new();
     for target in targets {
-        servers.insert(target.name.clone(), Arc::new(server_of(target, connection.timeout)?));
+        servers.insert(target.name.clone(), Arc::new(target_of(target, connection.timeout)?));
     }
     let exporter = Arc::new(Exporter {
         default,
@@ -122,22 +132,24 @@ pub async fn run(connection: &Connection, options: ExporterOptions) -> Result<()
 }
 
 /// The server of the connection options: `/metrics` reads it.
-fn default_server(connection: &Connection) -> Result<Server, Failure> {
-    let url = connection.url.clone().unwrap_or_default();
-    let user = connection.user.as_deref().ok_or_else(|| Failure::usage("no account: give --user or set VB365_USER"))?;
+fn default_target(connection: &Connection) -> Result<Target, Failure> {
+    let server = &connection.server;
+    let user = server.user.as_deref().ok_or_else(|| Failure::usage("no account: give --user or set VB365_USER"))?;
     let builder = crate::connect::builder(connection, None)?;
     let probe = builder.clone().build()?;
-    let password = crate::connect::password(connection, user, probe.base_url())?;
-    Ok(Server {
-        name: String::from("default"),
-        url,
+    let password = crate::connect::password(server, user, probe.base_url())?;
+    Ok(Target {
+        name: crate::commands::server_tag(probe.base_url()),
+        url: probe.base_url().to_owned(),
+        user: user.to_owned(),
         builder,
         credentials: Credentials::password(user, password),
         session: Mutex::default(),
+        reading: std::sync::Mutex::default(),
     })
 }
 
-fn server_of(target: Target, timeout: Option<Duration>) -> Result<Server, Failure> {
+fn target_of(target: config::Target, timeout: Option<Duration>) -> Result<Target, Failure> {
     let mut builder = Client::builder(&target.url).danger_accept_invalid_certs(target.insecure);
     if let Some(pem) = &target.ca_cert {
         builder = builder.add_root_certificate(pem);
@@ -148,13 +160,15 @@ fn server_of(target: Target, timeout: Option<Duration>) -> Result<Server, Failur
     if let Some(timeout) = timeout {
         builder = builder.request_timeout(timeout);
     }
-    builder.clone().build().map_err(|e| Failure::usage(format!("target {}: {e}", target.name)))?;
-    Ok(Server {
+    let probe = builder.clone().build().map_err(|e| Failure::usage(format!("target {}: {e}", target.name)))?;
+    Ok(Target {
         name: target.name,
-        url: target.url,
+        url: probe.base_url().to_owned(),
+        user: target.user.clone(),
         builder,
         credentials: Credentials::password(target.user, target.password),
         session: Mutex::default(),
+        reading: std::sync::Mutex::default(),
     })
 }
 
@@ -183,9 +197,9 @@ async fn index(State(exporter): State<Arc<Exporter>>) -> Html<String> {
 async fn metrics_of_default(State(exporter): State<Arc<Exporter>>, headers: HeaderMap) -> Response {
     let format = negotiate(&headers);
     let mut registry = Registry::with_prefix("vb365");
-    if let Some(server) = exporter.default.clone() {
-        let reading = scrape(&exporter, &server, deadline(&headers, exporter.scrape_timeout)).await;
-        metrics::register(&mut registry, &reading.series());
+    if let Some(target) = exporter.default.clone() {
+        let reading = scrape(&exporter, target.clone(), deadline(&headers, exporter.scrape_timeout)).await;
+        metrics::register(&mut registry, &reading.series(&target.name));
     }
     register_own(&exporter, &mut registry);
     answer(&registry, format)
@@ -200,62 +214,127 @@ async fn probe(State(exporter): State<Arc<Exporter>>, headers: HeaderMap, Query(
     let Some(name) = query.target.filter(|t| !t.is_empty()) else {
         return (StatusCode::BAD_REQUEST, "give the server to read: /probe?target=NAME\n").into_response();
     };
-    let Some(server) = exporter.targets.get(&name).cloned() else {
+    let Some(target) = exporter.targets.get(&name).cloned() else {
         let known: Vec<&str> = exporter.targets.keys().map(String::as_str).collect();
         let message = format!("no target `{name}` in the configuration (it has: {})\n", known.join(", "));
         return (StatusCode::NOT_FOUND, message).into_response();
     };
     let format = negotiate(&headers);
-    let reading = scrape(&exporter, &server, deadline(&headers, exporter.scrape_timeout)).await;
+    let reading = scrape(&exporter, target.clone(), deadline(&headers, exporter.scrape_timeout)).await;
     let mut registry = Registry::with_prefix("vb365");
-    metrics::register(&mut registry, &reading.series());
+    metrics::register(&mut registry, &reading.series(&target.name));
     answer(&registry, format)
 }
 
-/// Reads `server` within `timeout`, logging in first when it has no
-/// client; a server that cannot be read gives `vb365_up 0`.
-async fn scrape(exporter: &Exporter, server: &Server, timeout: Duration) -> Reading {
+/// Reads `target` within `timeout`: joins the reading under way if there
+/// is one, else begins one. A scrape whose own time runs out first answers
+/// that the server did not answer in time.
+async fn scrape(exporter: &Arc<Exporter>, target: Arc<Target>, timeout: Duration) -> Arc<Reading> {
     let started = Instant::now();
-    let labels = vec![(String::from("target"), server.name.clone())];
-    exporter.scrapes.get_or_create(&labels).inc();
-    let work = async {
-        // One scrape of a server at a time: a second waits for the first's login.
-        let mut session = server.session.lock().await;
-        if session.client.is_none() {
-            if session.next_attempt.is_some_and(|at| Instant::now() < at) {
-                return Err(session.last_error.clone().unwrap_or_default());
+    let deadline = started + timeout;
+    exporter.scrapes.get_or_create(&vec![(String::from("target"), target.name.clone())]).inc();
+    let shared = {
+        let mut slot = target.reading.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_ref() {
+            Some(under_way) => under_way.clone(),
+            None => {
+                let (exporter, target) = (Arc::clone(exporter), Arc::clone(&target));
+                let reading = async move {
+                    let reading = Arc::new(read_target(&exporter, &target, deadline).await);
+                    *target.reading.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    reading
+                };
+                let reading = reading.boxed().shared();
+                *slot = Some(reading.clone());
+                reading
             }
-            exporter.logins.get_or_create(&labels).inc();
-            let client = server.builder.clone().build().map_err(|e| e.to_string())?;
-            match client.login(server.credentials.clone()).await {
-                Ok(()) => (session.client, session.failures, session.next_attempt) = (Some(client), 0, None),
-                Err(e) => {
+        }
+    };
+    match tokio::time::timeout_at(deadline.into(), shared).await {
+        Ok(reading) => reading,
+        Err(_) => {
+            let why = format!("no answer within the scrape timeout of {:.1} s", timeout.as_secs_f64());
+            Arc::new(Reading::down(Reason::Timeout, why, started, 0))
+        }
+    }
+}
+
+/// One reading of `target` by `deadline`: log in if there is no client (or
+/// say why not yet), read, and judge whether the server is up. A client
+/// whose server cannot be reached or refuses its login is dropped: the next
+/// scrape logs in afresh.
+async fn read_target(exporter: &Exporter, target: &Target, deadline: Instant) -> Reading {
+    let started = Instant::now();
+    let context = Context {
+        url: &target.url,
+        user: &target.user,
+        trust: "set ca_cert for the target to trust its certificate",
+        versions: "api_versions in the target's configuration",
+    };
+    let labels = vec![(String::from("target"), target.name.clone())];
+    let mut session = target.session.lock().await;
+    // What the client had done before this reading: a new one nothing.
+    let (client, logins_before, requests_before) = match session.client.clone() {
+        Some(client) => {
+            let (logins, requests) = (client.logins(), client.requests_sent());
+            (client, logins, requests)
+        }
+        None => {
+            if let (Some(at), Some((reason, why))) = (session.next_attempt, &session.last_failure)
+                && Instant::now() < at
+            {
+                let wait = at.saturating_duration_since(Instant::now()).as_secs();
+                let why = format!("{why} (the next login is tried in {wait} s)");
+                let reading = Reading::down(*reason, why, started, 0);
+                log(target, &reading.problems);
+                return reading;
+            }
+            let client = match target.builder.clone().build() {
+                Ok(client) => client,
+                Err(e) => return Reading::down(Reason::ServerError, e.to_string(), started, 0),
+            };
+            let login = tokio::time::timeout_at(deadline.into(), client.login(target.credentials.clone())).await;
+            exporter.logins.get_or_create(&labels).inc_by(client.logins());
+            let failure = match login {
+                Ok(Ok(())) => None,
+                Ok(Err(error)) => Some((Reason::of(&error), explain(&error, &context))),
+                Err(_) => Some((Reason::Timeout, format!("no answer from {} in time (logging in)", target.url))),
+            };
+            if let Some((reason, why)) = failure {
+                // A refused or unanswered login waits before the next: servers throttle /token.
+                if matches!(reason, Reason::Login | Reason::Timeout) {
                     session.failures += 1;
                     let pause =
                         Duration::from_secs(5).saturating_mul(1 << session.failures.min(6)).min(MAX_LOGIN_PAUSE);
                     session.next_attempt = Some(Instant::now() + pause);
-                    session.last_error = Some(e.to_string());
-                    return Err(e.to_string());
                 }
+                session.last_failure = Some((reason, why.clone()));
+                let reading = Reading::down(reason, why, started, client.requests_sent());
+                log(target, &reading.problems);
+                return reading;
             }
+            (session.failures, session.next_attempt, session.last_failure) = (0, None, None);
+            session.client = Some(client.clone());
+            let logins = client.logins();
+            (client, logins, 0)
         }
-        let client = session.client.clone().expect("logged in above");
-        drop(session);
-        Ok(metrics::read(&client, exporter.concurrency).await)
     };
-    let failed = |why: String| {
-        eprintln!("vb365 exporter: target {}: {why}", server.name);
-        Reading { snapshot: None, duration: started.elapsed(), requests: 0, at: vb365::DateTime::now() }
-    };
-    match tokio::time::timeout(timeout, work).await {
-        Ok(Ok(reading)) => {
-            for error in reading.errors() {
-                eprintln!("vb365 exporter: target {}: {error}", server.name);
-            }
-            reading
-        }
-        Ok(Err(why)) => failed(why),
-        Err(_) => failed(format!("no answer within the scrape timeout of {:.1} s", timeout.as_secs_f64())),
+    let reading =
+        metrics::read(&client, exporter.concurrency, Some(deadline), &context, started, requests_before).await;
+    // The library logs in again by itself when a token cannot be renewed.
+    exporter.logins.get_or_create(&labels).inc_by(client.logins().saturating_sub(logins_before));
+    if let Some((Reason::Connect | Reason::Tls | Reason::Login, _)) = &reading.down {
+        session.client = None;
+    }
+    log(target, &reading.problems);
+    reading
+}
+
+/// Each problem of a reading on a line of its own on standard error,
+/// naming the target: `vb365 exporter: target contoso: down (connect): ...`.
+fn log(target: &Target, problems: &[String]) {
+    for problem in problems {
+        eprintln!("vb365 exporter: target {}: {problem}", target.name);
     }
 }
 
@@ -280,15 +359,26 @@ fn negotiate(headers: &HeaderMap) -> Format {
     if accept.contains("application/openmetrics-text") { Format::Openmetrics } else { Format::Prometheus }
 }
 
-/// The exporter's own metrics: how many targets, scrapes and logins.
+/// The exporter's own metrics: its build, how many targets, scrapes and logins.
 fn register_own(exporter: &Exporter, registry: &mut Registry) {
+    let build: Family<Vec<(String, String)>, Gauge> = Family::default();
+    let labels = vec![
+        (String::from("version"), String::from(env!("CARGO_PKG_VERSION"))),
+        (String::from("revision"), String::from(env!("VB365_REVISION"))),
+    ];
+    build.get_or_create(&labels).set(1);
+    registry.register(
+        "exporter_build_info",
+        "The exporter's version and the revision it was built from; always 1",
+        build,
+    );
     let targets: Gauge = Gauge::default();
     targets.set(i64::try_from(exporter.targets.len()).unwrap_or(i64::MAX));
     registry.register("exporter_targets", "Servers in the configuration file", targets);
     registry.register("exporter_scrapes", "Scrapes served, by target", exporter.scrapes.clone());
     registry.register(
         "exporter_logins",
-        "Logins attempted, by target (one per server while its token lasts)",
+        "Logins attempted, by target: the first, after a dropped client, and the library's own when a token cannot be renewed",
         exporter.logins.clone(),
     );
 }

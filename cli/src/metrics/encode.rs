@@ -37,7 +37,7 @@ struct Readings(Vec<Series>);
 
 impl Collector for Readings {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
-        for metric in ALL {
+        for metric in ALL.iter().filter(|m| m.prometheus) {
             let mut series = self.0.iter().filter(|s| s.metric.name == metric.name).peekable();
             if series.peek().is_none() {
                 continue;
@@ -51,11 +51,11 @@ impl Collector for Readings {
                 match &one.value {
                     Value::Number(value) if labels.is_empty() => family.encode_gauge(value)?,
                     Value::Number(value) => family.encode_family(&labels)?.encode_gauge(value)?,
-                    Value::States { current, all } => {
+                    Value::States { label, current, all } => {
                         for state in all {
                             let mut labels = labels.clone();
-                            labels.push((String::from("status"), state.clone()));
-                            let value = if state == current { 1.0 } else { 0.0 };
+                            labels.push(((*label).to_owned(), state.clone()));
+                            let value = if Some(state) == current.as_ref() { 1.0 } else { 0.0 };
                             family.encode_family(&labels)?.encode_gauge(&value)?;
                         }
                     }
@@ -92,9 +92,9 @@ pub fn text(registry: &Registry, format: Format) -> Result<String, std::fmt::Err
 }
 
 /// Series alone as text in `format`.
-pub fn encode(series: &[Series], format: Format, influx_tags: &[(&str, &str)], at: &vb365::DateTime) -> String {
+pub fn encode(series: &[Series], format: Format, at: &vb365::DateTime) -> String {
     if format == Format::Influx {
-        return super::influx::lines(series, influx_tags, at);
+        return super::influx::lines(series, at);
     }
     let mut registry = Registry::with_prefix("vb365");
     register(&mut registry, series);

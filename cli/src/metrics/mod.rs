@@ -5,14 +5,14 @@
 
 mod encode;
 mod influx;
+mod series;
 
-use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use uuid::Uuid;
 use vb365::DateTime;
-use vb365::monitoring::Snapshot;
-use vb365::types::{HealthStatus, JobStatus, ProxyStatus};
+use vb365::monitoring::{Collection, Scope, Snapshot};
+
+use crate::explain::{Context, Reason, explain};
 
 pub use encode::{Format, encode, register, text};
 
@@ -24,7 +24,9 @@ pub enum Unit {
 }
 
 /// One metric: its name (without the `vb365_` prefix and the unit), unit,
-/// help, and where its values go in line protocol.
+/// help, where its values go in line protocol, and whether the Prometheus
+/// formats carry it (a "seconds left" figure is for InfluxQL, which cannot
+/// subtract `now()`; PromQL subtracts `time()` from the timestamp).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Metric {
     pub name: &'static str,
@@ -33,64 +35,99 @@ pub struct Metric {
     /// The line protocol measurement and field.
     pub measurement: &'static str,
     pub field: &'static str,
+    pub prometheus: bool,
 }
 
 macro_rules! metrics {
-    ($($constant:ident = $name:literal, $unit:expr, $measurement:literal . $field:literal, $help:literal;)*) => {
-        $(pub static $constant: Metric =
-            Metric { name: $name, unit: $unit, help: $help, measurement: $measurement, field: $field };)*
+    ($($constant:ident = $name:literal, $unit:expr, $measurement:literal . $field:literal, $prometheus:literal, $help:literal;)*) => {
+        $(pub static $constant: Metric = Metric {
+            name: $name, unit: $unit, help: $help, measurement: $measurement, field: $field, prometheus: $prometheus,
+        };)*
         /// Every metric, in the order they are written.
         pub const ALL: &[&Metric] = &[$(&$constant),*];
     };
 }
 
 metrics! {
-    UP = "up", None, "vb365_server"."up",
-        "1 when the server answered and the login worked, else 0";
-    HEALTH = "health_healthy", None, "vb365_server"."healthy",
+    UP = "up", None, "vb365_server"."up", true,
+        "1 when the server answered, the login worked and its core (jobs, repositories, proxies, license) could be read, else 0";
+    UP_REASON = "up_reason", None, "vb365_server"."down_reason", true,
+        "Why the server is down, as a state set (all 0 while it is up): connect, tls, login, timeout, server_error";
+    COLLECTION_UP = "collection_up", None, "vb365_collection"."up", true,
+        "1 when the collection could be read in this scrape, else 0 (its series are then left out)";
+    SERVER_INFO = "server_info", None, "vb365_server"."info", true,
+        "The server's product build, installation and API versions, as labels; always 1";
+    HEALTH = "health_healthy", None, "vb365_server"."healthy", true,
         "1 when the server's health report (API v8) says Healthy, else 0";
-    JOB_LAST_STATUS = "job_last_status", None, "vb365_job"."last_status",
-        "The job's last status as a state set: 1 for its status, 0 for the others";
-    JOB_ENABLED = "job_enabled", None, "vb365_job"."enabled",
+    JOB_LAST_STATUS = "job_last_status", None, "vb365_job"."last_status", true,
+        "The job's last status as the server says it (Running while it runs), as a state set";
+    JOB_LAST_FINISHED_STATUS = "job_last_finished_status", None, "vb365_job"."last_finished_status", true,
+        "How the job's latest finished run ended, as a state set: it stays Failed while a failed job runs again";
+    JOB_FAILED = "job_failed", None, "vb365_job"."failed", true,
+        "1 when the job's latest finished run failed, else 0";
+    JOB_RUNNING = "job_running", None, "vb365_job"."running", true,
+        "1 while a run of the job is under way or queued, else 0";
+    JOB_ENABLED = "job_enabled", None, "vb365_job"."enabled", true,
         "1 when the job runs on its schedule, else 0";
-    JOB_LAST_RUN = "job_last_run_timestamp", Some(Unit::Seconds), "vb365_job"."last_run",
+    JOB_SCHEDULED = "job_scheduled", None, "vb365_job"."scheduled", true,
+        "1 when the job has a schedule of its own, 0 when it runs only by hand";
+    JOB_LAST_RUN = "job_last_run_timestamp", Some(Unit::Seconds), "vb365_job"."last_run", true,
         "When the job last ran, in seconds since 1970";
-    JOB_NEXT_RUN = "job_next_run_timestamp", Some(Unit::Seconds), "vb365_job"."next_run",
+    JOB_LAST_SUCCESS = "job_last_success_timestamp", Some(Unit::Seconds), "vb365_job"."last_success", true,
+        "When a run of the job last backed up (Success or Warning), in seconds since 1970";
+    JOB_NEXT_RUN = "job_next_run_timestamp", Some(Unit::Seconds), "vb365_job"."next_run", true,
         "When the job runs next, in seconds since 1970";
-    SESSION_DURATION = "job_session_duration", Some(Unit::Seconds), "vb365_job"."session_duration",
+    SESSION_DURATION = "job_session_duration", Some(Unit::Seconds), "vb365_job"."session_duration", true,
         "How long the job's latest finished session ran";
-    SESSION_TRANSFERRED = "job_session_transferred", Some(Unit::Bytes), "vb365_job"."session_transferred_bytes",
+    SESSION_TRANSFERRED = "job_session_transferred", Some(Unit::Bytes), "vb365_job"."session_transferred_bytes", true,
         "How much the job's latest finished session transferred";
-    SESSION_OBJECTS = "job_session_processed_objects", None, "vb365_job"."session_processed_objects",
+    SESSION_OBJECTS = "job_session_processed_objects", None, "vb365_job"."session_processed_objects", true,
         "How many objects the job's latest finished session processed";
-    REPOSITORY_CAPACITY = "repository_capacity", Some(Unit::Bytes), "vb365_repository"."capacity_bytes",
+    REPOSITORY_CAPACITY = "repository_capacity", Some(Unit::Bytes), "vb365_repository"."capacity_bytes", true,
         "The repository's capacity: its volume, or the size limit of its object storage";
-    REPOSITORY_FREE = "repository_free", Some(Unit::Bytes), "vb365_repository"."free_bytes",
-        "What is free of the repository's capacity";
-    PROXY_UP = "proxy_up", None, "vb365_proxy"."up",
+    REPOSITORY_FREE = "repository_free", Some(Unit::Bytes), "vb365_repository"."free_bytes", true,
+        "What is free of the repository's capacity (left out when the server does not know)";
+    REPOSITORY_OUT_OF_SYNC = "repository_out_of_sync", None, "vb365_repository"."out_of_sync", true,
+        "1 when the repository is out of sync with its storage, else 0";
+    REPOSITORY_OUTDATED = "repository_outdated", None, "vb365_repository"."outdated", true,
+        "1 when the repository needs an upgrade (API v8), else 0";
+    ORGANIZATION_USED = "organization_used", Some(Unit::Bytes), "vb365_organization_usage"."used_bytes", true,
+        "The space the organization's backups take in the repository";
+    ORGANIZATION_CACHE_USED = "organization_local_cache_used", Some(Unit::Bytes), "vb365_organization_usage"."local_cache_used_bytes", true,
+        "The part of it in the repository's local cache (object storage)";
+    ORGANIZATION_OBJECT_USED = "organization_object_storage_used", Some(Unit::Bytes), "vb365_organization_usage"."object_storage_used_bytes", true,
+        "The part of it in object storage";
+    PROXY_UP = "proxy_up", None, "vb365_proxy"."up", true,
         "1 when the proxy is online, else 0";
-    LICENSE_CAPACITY = "license_capacity", None, "vb365_license"."capacity",
+    LICENSE_STATUS = "license_status", None, "vb365_license"."status", true,
+        "The license's status as a state set: Valid or Expired";
+    LICENSE_CAPACITY = "license_capacity", None, "vb365_license"."capacity", true,
         "How many users the installed license covers";
-    LICENSE_USED = "license_used", None, "vb365_license"."used",
+    LICENSE_USED = "license_used", None, "vb365_license"."used", true,
         "How many of those licenses are used";
-    LICENSE_EXPIRY = "license_expiry_timestamp", Some(Unit::Seconds), "vb365_license"."expiry",
+    LICENSE_EXPIRY = "license_expiry_timestamp", Some(Unit::Seconds), "vb365_license"."expiry", true,
         "When the license expires, in seconds since 1970";
-    LICENSED_USERS = "licensed_users", None, "vb365_licensed_users"."count",
+    LICENSE_EXPIRES_IN = "license_expires_in", Some(Unit::Seconds), "vb365_license"."expires_in_seconds", false,
+        "Seconds until the license expires (negative once it has)";
+    LICENSE_GRACE = "license_grace_period_expiry_timestamp", Some(Unit::Seconds), "vb365_license"."grace_period_expiry", true,
+        "When the license's grace period ends (API v8), in seconds since 1970";
+    LICENSED_USERS = "licensed_users", None, "vb365_licensed_users"."count", true,
         "Licensed users by organization and license state";
-    SCRAPE_DURATION = "scrape_duration", Some(Unit::Seconds), "vb365_scrape"."duration_seconds",
+    SCRAPE_DURATION = "scrape_duration", Some(Unit::Seconds), "vb365_scrape"."duration_seconds", true,
         "How long reading the server took";
-    SCRAPE_REQUESTS = "scrape_requests", None, "vb365_scrape"."requests",
-        "How many requests reading the server took";
-    SCRAPE_ERRORS = "scrape_errors", None, "vb365_scrape"."errors",
-        "How many of the reads failed (their series are left out)";
+    SCRAPE_REQUESTS = "scrape_requests", None, "vb365_scrape"."requests", true,
+        "How many requests reading the server took, its login and probes included";
+    SCRAPE_ERRORS = "scrape_errors", None, "vb365_scrape"."errors", true,
+        "How many collections could not be read (see vb365_collection_up)";
 }
 
 /// A value: a number, or a state set (one series per state in the
-/// Prometheus formats, the current state as a string in line protocol).
+/// Prometheus formats, labelled `label`; the current state as a string in
+/// line protocol). A state set without a current state has every series 0.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Number(f64),
-    States { current: String, all: Vec<String> },
+    States { label: &'static str, current: Option<String>, all: Vec<String> },
 }
 
 /// One series: a metric, its labels, its value.
@@ -101,12 +138,17 @@ pub struct Series {
     pub value: Value,
 }
 
-/// One look at a server: whether it answered, what it said, and what the
-/// look cost.
+/// One look at a server: what it said, or why it could not be read, and
+/// what the look cost.
 #[derive(Debug)]
 pub struct Reading {
-    /// `None` when the server could not be reached or refused the login.
+    /// What was read; `None` when the server is down.
     pub snapshot: Option<Snapshot>,
+    /// Why the server is down: the login failed, or none of its core
+    /// collections could be read.
+    pub down: Option<(Reason, String)>,
+    /// What could not be read, in an operator's words, for the log.
+    pub problems: Vec<String>,
     pub duration: Duration,
     pub requests: u64,
     /// When it was read (line protocol's timestamp).
@@ -114,155 +156,64 @@ pub struct Reading {
 }
 
 impl Reading {
-    /// Every series of the reading, in metric order.
-    pub fn series(&self) -> Vec<Series> {
-        let mut out = Vec::new();
-        let number = |metric, labels: Vec<(&'static str, String)>, value: f64| Series {
-            metric,
-            labels,
-            value: Value::Number(value),
-        };
-        out.push(number(&UP, Vec::new(), if self.snapshot.is_some() { 1.0 } else { 0.0 }));
-        let mut errors = 0;
-        if let Some(snapshot) = &self.snapshot {
-            let mut failed = |ok: bool| errors += usize::from(!ok);
-            let organizations: HashMap<Uuid, String> = snapshot
-                .organizations
-                .iter()
-                .flatten()
-                .flatten()
-                .map(|o| (o.id, o.name.clone().unwrap_or_else(|| o.id.to_string())))
-                .collect();
-            let organization = |id: Option<Uuid>| {
-                id.map(|id| (id.to_string(), organizations.get(&id).cloned().unwrap_or_else(|| id.to_string())))
-                    .unwrap_or_default()
-            };
-            if let Some(health) = &snapshot.health {
-                failed(health.is_ok());
-                if let Ok(report) = health {
-                    out.push(number(&HEALTH, Vec::new(), flag(report.status == Some(HealthStatus::Healthy))));
-                }
-            }
-            failed(snapshot.jobs.is_ok());
-            for observed in snapshot.jobs.iter().flatten() {
-                let job = &observed.job;
-                failed(observed.sessions_error.is_none());
-                let (organization_id, organization) = organization(job.organization_id);
-                let labels = vec![
-                    ("job_id", job.id.to_string()),
-                    ("job_name", job.name.clone().unwrap_or_default()),
-                    ("organization_id", organization_id),
-                    ("organization", organization),
-                ];
-                let current = job.last_status.as_ref().map_or(String::new(), |s| s.as_str().to_owned());
-                let mut all: Vec<String> = JobStatus::KNOWN.iter().map(|s| (*s).to_owned()).collect();
-                if !current.is_empty() && !all.contains(&current) {
-                    all.push(current.clone());
-                }
-                out.push(Series {
-                    metric: &JOB_LAST_STATUS,
-                    labels: labels.clone(),
-                    value: Value::States { current, all },
-                });
-                out.push(number(&JOB_ENABLED, labels.clone(), flag(job.is_enabled != Some(false))));
-                if let Some(run) = &job.last_run {
-                    out.push(number(&JOB_LAST_RUN, labels.clone(), seconds(run)));
-                }
-                if let Some(run) = &job.next_run {
-                    out.push(number(&JOB_NEXT_RUN, labels.clone(), seconds(run)));
-                }
-                if let Some(session) = observed.latest_finished() {
-                    if let Some(duration) = session.duration() {
-                        out.push(number(&SESSION_DURATION, labels.clone(), duration.as_secs_f64()));
-                    }
-                    let statistics = session.statistics.as_ref();
-                    if let Some(bytes) = statistics.and_then(|s| s.transferred_data_bytes) {
-                        out.push(number(&SESSION_TRANSFERRED, labels.clone(), bytes as f64));
-                    }
-                    if let Some(objects) = statistics.and_then(|s| s.processed_objects) {
-                        out.push(number(&SESSION_OBJECTS, labels.clone(), objects as f64));
-                    }
-                }
-            }
-            failed(snapshot.repositories.is_ok());
-            for repository in snapshot.repositories.iter().flatten() {
-                let labels = vec![
-                    ("repository_id", repository.id.to_string()),
-                    ("repository", repository.name.clone().unwrap_or_default()),
-                ];
-                if let Some(space) = repository.space() {
-                    out.push(number(&REPOSITORY_CAPACITY, labels.clone(), space.capacity_bytes as f64));
-                    out.push(number(&REPOSITORY_FREE, labels, space.free_bytes as f64));
-                }
-            }
-            failed(snapshot.proxies.is_ok());
-            for proxy in snapshot.proxies.iter().flatten() {
-                let labels =
-                    vec![("proxy_id", proxy.id.to_string()), ("proxy", proxy.host_name.clone().unwrap_or_default())];
-                out.push(number(&PROXY_UP, labels, flag(proxy.status == Some(ProxyStatus::Online))));
-            }
-            failed(snapshot.license.is_ok());
-            if let Ok(license) = &snapshot.license {
-                if let Some(total) = license.total_number {
-                    out.push(number(&LICENSE_CAPACITY, Vec::new(), f64::from(total)));
-                }
-                if let Some(used) = license.used_number {
-                    out.push(number(&LICENSE_USED, Vec::new(), f64::from(used)));
-                }
-                if let Some(expires) = license.expires() {
-                    out.push(number(&LICENSE_EXPIRY, Vec::new(), seconds(expires)));
-                }
-            }
-            if let Some(users) = &snapshot.licensed_users {
-                failed(users.is_ok());
-                let mut counts: std::collections::BTreeMap<(String, String, String), usize> = Default::default();
-                for user in users.iter().flatten() {
-                    let (organization_id, organization) = match user.organization_id {
-                        Some(id) => organization(Some(id)),
-                        None => (String::new(), user.organization_name.clone().unwrap_or_default()),
-                    };
-                    let state = user.license_state.as_ref().map_or(String::new(), |s| s.as_str().to_owned());
-                    *counts.entry((organization_id, organization, state)).or_default() += 1;
-                }
-                for ((organization_id, organization, state), count) in counts {
-                    let labels =
-                        vec![("organization_id", organization_id), ("organization", organization), ("state", state)];
-                    out.push(number(&LICENSED_USERS, labels, count as f64));
-                }
-            }
-            if let Some(organizations) = &snapshot.organizations {
-                failed(organizations.is_ok());
-            }
+    /// A server that could not be read at all, for `reason`.
+    pub fn down(reason: Reason, why: String, started: Instant, requests: u64) -> Self {
+        Self {
+            snapshot: None,
+            down: Some((reason, why.clone())),
+            problems: vec![format!("down ({}): {why}", reason.as_str())],
+            duration: started.elapsed(),
+            requests,
+            at: DateTime::now(),
         }
-        out.push(number(&SCRAPE_DURATION, Vec::new(), self.duration.as_secs_f64()));
-        out.push(number(&SCRAPE_REQUESTS, Vec::new(), self.requests as f64));
-        out.push(number(&SCRAPE_ERRORS, Vec::new(), errors as f64));
-        out
     }
 
-    /// Why reads failed, for the log.
-    pub fn errors(&self) -> Vec<String> {
-        let Some(snapshot) = &self.snapshot else { return Vec::new() };
-        let mut out = Vec::new();
-        let mut note = |what: &str, error: Option<&vb365::Error>| {
-            if let Some(error) = error {
-                out.push(format!("{what}: {error}"));
-            }
-        };
-        note("jobs", snapshot.jobs.as_ref().err());
-        note("repositories", snapshot.repositories.as_ref().err());
-        note("proxies", snapshot.proxies.as_ref().err());
-        note("license", snapshot.license.as_ref().err());
-        note("health", snapshot.health.as_ref().and_then(|h| h.as_ref().err()));
-        note("organizations", snapshot.organizations.as_ref().and_then(|o| o.as_ref().err()));
-        note("licensed users", snapshot.licensed_users.as_ref().and_then(|u| u.as_ref().err()));
-        for job in snapshot.jobs.iter().flatten() {
-            if let Some(error) = &job.sessions_error {
-                out.push(format!("sessions of job {}: {error}", job.job.id));
-            }
+    /// The reading of `snapshot`: down when none of its core could be
+    /// read, else up with what failed listed.
+    pub fn of(snapshot: Snapshot, context: &Context<'_>, started: Instant, requests: u64) -> Self {
+        if let Some(error) = snapshot.unreadable() {
+            return Self::down(Reason::of(error), explain(error, context), started, requests);
         }
-        out
+        let problems = snapshot
+            .collections()
+            .into_iter()
+            .filter_map(|(collection, error)| {
+                Some(format!("cannot read {}: {}", collection.describe(), explain(error?, context)))
+            })
+            .collect();
+        Self {
+            snapshot: Some(snapshot),
+            down: None,
+            problems,
+            duration: started.elapsed(),
+            requests,
+            at: DateTime::now(),
+        }
     }
+
+    /// The collections that failed.
+    pub fn failed_collections(&self) -> Vec<Collection> {
+        let Some(snapshot) = &self.snapshot else { return Vec::new() };
+        snapshot.collections().into_iter().filter(|(_, e)| e.is_some()).map(|(c, _)| c).collect()
+    }
+}
+
+/// Reads everything the metrics show from a logged-in client, with at most
+/// `concurrency` requests in flight, giving up at `deadline` what is not
+/// read by then. `requests_before` is the client's count before the
+/// reading began (its login included).
+pub async fn read(
+    client: &vb365::Client,
+    concurrency: u32,
+    deadline: Option<Instant>,
+    context: &Context<'_>,
+    started: Instant,
+    requests_before: u64,
+) -> Reading {
+    let mut scope = Scope::default().concurrency(concurrency).everything();
+    scope.deadline = deadline;
+    let snapshot = client.snapshot(scope).await;
+    Reading::of(snapshot, context, started, client.requests_sent().saturating_sub(requests_before))
 }
 
 fn flag(on: bool) -> f64 {
@@ -273,19 +224,4 @@ fn flag(on: bool) -> f64 {
 fn seconds(time: &DateTime) -> f64 {
     let utc = time.utc();
     utc.timestamp() as f64 + f64::from(utc.timestamp_subsec_nanos()) / 1e9
-}
-
-/// Reads everything the metrics show from a logged-in client, with at
-/// most `concurrency` requests in flight.
-pub async fn read(client: &vb365::Client, concurrency: u32) -> Reading {
-    let started = std::time::Instant::now();
-    let before = client.requests_sent();
-    let at = DateTime::now();
-    let snapshot = client.snapshot(vb365::monitoring::Scope::default().concurrency(concurrency).everything()).await;
-    Reading {
-        snapshot: Some(snapshot),
-        duration: started.elapsed(),
-        requests: client.requests_sent().saturating_sub(before),
-        at,
-    }
 }

@@ -65,29 +65,73 @@ pub async fn golden(url: &str, args: &[&str], golden: &str) {
     expectorate::assert_contents(format!("tests/golden/{golden}"), &run.stdout);
 }
 
-/// A Prometheus program (`prometheus`, `promtool`) on `PATH`. Without it a
-/// test that needs it is skipped with a message, unless
-/// `VB365_REQUIRE_PROMETHEUS` is set (CI sets it, after installing Debian's
-/// `prometheus` package), which makes it fail instead.
-pub fn prometheus_tool(name: &str) -> Option<std::path::PathBuf> {
+/// A program of a real system a user runs beside vb365 (Prometheus's
+/// `prometheus` and `promtool`, `perl` with Monitoring::Plugin, Nagios) on
+/// `PATH`, from Debian's `package`. Without it a test that needs it is
+/// skipped with a message, unless `VB365_REQUIRE_TOOLS` is set (CI sets it,
+/// after installing the packages), which makes it fail instead.
+pub fn tool(name: &str, package: &str) -> Option<std::path::PathBuf> {
     let found = std::env::var_os("PATH")
         .into_iter()
         .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .chain([std::path::PathBuf::from("/usr/sbin")])
         .map(|dir| dir.join(name))
         .find(|path| path.is_file());
     if found.is_none() {
-        assert!(
-            std::env::var_os("VB365_REQUIRE_PROMETHEUS").is_none(),
-            "{name} is not installed: apt-get install prometheus (VB365_REQUIRE_PROMETHEUS is set)"
-        );
-        eprintln!("skipped: {name} is not installed (apt-get install prometheus)");
+        missing(&format!("{name} is not installed: apt-get install {package}"));
     }
     found
 }
 
+/// A tool a test needs is missing: a failure where tools are required, else a skip.
+pub fn missing(what: &str) {
+    assert!(std::env::var_os("VB365_REQUIRE_TOOLS").is_none(), "{what} (VB365_REQUIRE_TOOLS is set)");
+    eprintln!("skipped: {what}");
+}
+
+/// `prometheus` or `promtool`, from Debian's `prometheus`.
+pub fn prometheus_tool(name: &str) -> Option<std::path::PathBuf> {
+    tool(name, "prometheus")
+}
+
+/// Performance data as Monitoring::Plugin::Performance (Debian's
+/// `libmonitoring-plugin-perl`, what Perl plugins and their tooling read
+/// it with) parses it: each item's label and value, those it cannot parse
+/// left out. `None` (skipped) without Perl or the module.
+pub fn plugin_perfdata(perfdata: &str) -> Option<Vec<(String, f64)>> {
+    let perl = tool("perl", "perl")?;
+    let script = "use Monitoring::Plugin::Performance; my $text = do { local $/; <STDIN> }; \
+                  for my $p (Monitoring::Plugin::Performance->parse_perfstring($text)) { print $p->label, \"\\t\", $p->value, \"\\n\" }";
+    let mut child = std::process::Command::new(perl)
+        .args(["-e", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(perfdata.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    if !output.status.success() {
+        missing(&format!(
+            "perl cannot use Monitoring::Plugin: apt-get install libmonitoring-plugin-perl ({})",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+        return None;
+    }
+    let text = String::from_utf8(output.stdout).unwrap();
+    Some(
+        text.lines()
+            .map(|line| {
+                let (label, value) = line.split_once('\t').unwrap();
+                (label.to_owned(), value.parse().unwrap())
+            })
+            .collect(),
+    )
+}
+
 /// `promtool check metrics` (Prometheus's own linter) accepts `text`.
-/// Without promtool the check is skipped, unless `VB365_REQUIRE_PROMETHEUS`
-/// is set, as CI sets it.
+/// Without promtool the check is skipped, unless `VB365_REQUIRE_TOOLS` is
+/// set, as CI sets it.
 pub fn promtool_accepts(text: &str) {
     use std::io::Write;
     let Some(promtool) = prometheus_tool("promtool") else { return };
