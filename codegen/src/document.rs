@@ -35,7 +35,7 @@ impl Document {
         let json: Value = if text.trim_start().starts_with('{') {
             serde_json::from_str(text).map_err(|e| Error::new(&path, ErrorKind::Syntax(e.to_string())))?
         } else {
-            crate::yaml::parse(text).map_err(|e| Error::new(&path, ErrorKind::Syntax(e)))?
+            vb365_yaml::parse(text).map_err(|e| Error::new(&path, ErrorKind::Syntax(e)))?
         };
         if !json.is_object() {
             return Err(Error::new(

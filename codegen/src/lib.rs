@@ -15,7 +15,6 @@ mod lenient;
 mod paths;
 mod prune;
 mod structure;
-mod yaml;
 
 pub use codecs::roundtrip_codecs;
 pub use document::Document;

@@ -1,9 +1,14 @@
-//! YAML text to JSON values, straight from the parser's events.
+//! YAML text to JSON values, straight from the parser's events, with the
+//! line of every value for errors that point into the file.
 //!
-//! The document is read into a `serde_json::Value` and nothing else, so a
+//! A document is read into a `serde_json::Value` and nothing else, so a
 //! YAML parser's event stream is all it takes: a serde layer over YAML
 //! (and the encoding and error-drawing crates it brings) would cost every
 //! program that depends on the client several seconds of build for nothing.
+//! The build reads the OpenAPI document with it, the command line its
+//! configuration files; a file is then checked as JSON (serde, JSON
+//! Schema), and [`Lines`] turns the JSON pointer of a problem back into
+//! the line of the file.
 //!
 //! Scalars follow the YAML 1.2 core schema: a plain `null`, `~` or nothing
 //! is null, `true`/`false` are booleans, plain integers and floats are
@@ -11,13 +16,42 @@
 //! and aliases work; a mapping key is the key's text; a key given twice,
 //! a tag outside the core schema or a second document is an error.
 
+#![forbid(unsafe_code)]
+
 use std::collections::HashMap;
 
 use granit_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 
 /// Parses one YAML document. Errors read `line L column C: what`.
-pub(crate) fn parse(text: &str) -> Result<Value, String> {
+pub fn parse(text: &str) -> Result<Value, String> {
+    parse_with_lines(text).map(|(value, _)| value)
+}
+
+/// Where each value of a document is: the line (1-based) of each
+/// mapping's key and each sequence's item, by JSON pointer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lines(HashMap<String, usize>);
+
+impl Lines {
+    /// The line of the value at `pointer` (`/targets/0/url`), or of the
+    /// nearest value around it that has one (a key the file lacks is
+    /// reported at the mapping that should hold it).
+    pub fn line(&self, pointer: &str) -> Option<usize> {
+        let mut pointer = pointer;
+        loop {
+            if let Some(line) = self.0.get(pointer) {
+                return Some(*line);
+            }
+            let (parent, _) = pointer.rsplit_once('/')?;
+            pointer = parent;
+        }
+    }
+}
+
+/// Parses one YAML document and says where each of its values is.
+pub fn parse_with_lines(text: &str) -> Result<(Value, Lines), String> {
+    let mut lines = Lines::default();
     let mut open: Vec<Open> = Vec::new();
     let mut anchors: HashMap<usize, Value> = HashMap::new();
     let mut document: Option<Value> = None;
@@ -35,31 +69,35 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
             }
             Event::SequenceStart(_, anchor, tag) => {
                 core_tag(tag.as_deref(), "seq", &span)?;
-                open.push(Open::Sequence(Vec::new(), anchor));
+                let pointer = item_pointer(&open, &span, &mut lines);
+                open.push(Open::Sequence(Vec::new(), anchor, pointer));
                 continue;
             }
             Event::MappingStart(_, anchor, tag) => {
                 core_tag(tag.as_deref(), "map", &span)?;
-                open.push(Open::Mapping(Map::new(), None, anchor));
+                let pointer = item_pointer(&open, &span, &mut lines);
+                open.push(Open::Mapping(Map::new(), None, anchor, pointer));
                 continue;
             }
             Event::SequenceEnd => match open.pop() {
-                Some(Open::Sequence(items, anchor)) => anchored(&mut anchors, anchor, Value::Array(items)),
+                Some(Open::Sequence(items, anchor, _)) => anchored(&mut anchors, anchor, Value::Array(items)),
                 _ => return Err(located(&span, "a sequence ends that never began")),
             },
             Event::MappingEnd => match open.pop() {
-                Some(Open::Mapping(map, None, anchor)) => anchored(&mut anchors, anchor, Value::Object(map)),
+                Some(Open::Mapping(map, None, anchor, _)) => anchored(&mut anchors, anchor, Value::Object(map)),
                 _ => return Err(located(&span, "a mapping ends without a value for its last key")),
             },
             Event::Scalar(text, style, anchor, tag) => {
                 // A key stays text; only values are resolved.
-                if let Some(Open::Mapping(map, key @ None, _)) = open.last_mut() {
+                if let Some(Open::Mapping(map, key @ None, _, pointer)) = open.last_mut() {
                     if map.contains_key(text.as_ref()) {
                         return Err(located(&span, &format!("the key `{text}` appears twice in one mapping")));
                     }
+                    lines.0.insert(format!("{pointer}/{}", escape(&text)), span.start.line());
                     *key = Some(text.into_owned());
                     continue;
                 }
+                item_pointer(&open, &span, &mut lines);
                 let value = scalar(&text, style, tag.as_deref(), &span)?;
                 anchored(&mut anchors, anchor, value)
             }
@@ -71,8 +109,8 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
         };
         match open.last_mut() {
             None => document = Some(value),
-            Some(Open::Sequence(items, _)) => items.push(value),
-            Some(Open::Mapping(map, key, _)) => match key.take() {
+            Some(Open::Sequence(items, _, _)) => items.push(value),
+            Some(Open::Mapping(map, key, _, _)) => match key.take() {
                 Some(key) => {
                     map.insert(key, value);
                 }
@@ -80,14 +118,34 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
             },
         }
     }
-    Ok(document.unwrap_or(Value::Null))
+    Ok((document.unwrap_or(Value::Null), lines))
 }
 
 /// A collection being read: its items (for a mapping, the key waiting for
-/// its value) and its anchor.
+/// its value), its anchor and its JSON pointer.
 enum Open {
-    Sequence(Vec<Value>, usize),
-    Mapping(Map<String, Value>, Option<String>, usize),
+    Sequence(Vec<Value>, usize, String),
+    Mapping(Map<String, Value>, Option<String>, usize, String),
+}
+
+/// The pointer of a value that begins at `span` inside what is open, its
+/// line recorded when it is a sequence's item (a mapping's value is
+/// recorded at its key).
+fn item_pointer(open: &[Open], span: &Span, lines: &mut Lines) -> String {
+    match open.last() {
+        None => String::new(),
+        Some(Open::Sequence(items, _, pointer)) => {
+            let pointer = format!("{pointer}/{}", items.len());
+            lines.0.insert(pointer.clone(), span.start.line());
+            pointer
+        }
+        Some(Open::Mapping(_, key, _, pointer)) => format!("{pointer}/{}", escape(key.as_deref().unwrap_or_default())),
+    }
+}
+
+/// A key as a JSON pointer writes it: `~` as `~0`, `/` as `~1`.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 fn anchored(anchors: &mut HashMap<usize, Value>, anchor: usize, value: Value) -> Value {
@@ -222,6 +280,20 @@ mod tests {
             parse(text).unwrap(),
             json!({"base": {"type": "string"}, "other": {"type": "string"}, "items": [1, 1]})
         );
+    }
+
+    #[test]
+    fn every_value_has_its_line() {
+        let text = "organization: contoso\njobs:\n  - name: A\n    select:\n      - user: alice\n      - {group: Finance}\n  - name: B/C\n";
+        let (value, lines) = parse_with_lines(text).unwrap();
+        assert_eq!(value["jobs"][1]["name"], "B/C");
+        let line = |pointer: &str| lines.line(pointer);
+        assert_eq!(line("/organization"), Some(1));
+        assert_eq!((line("/jobs"), line("/jobs/0"), line("/jobs/0/name")), (Some(2), Some(3), Some(3)));
+        assert_eq!((line("/jobs/0/select/0/user"), line("/jobs/0/select/1")), (Some(5), Some(6)));
+        assert_eq!(line("/jobs/1/name"), Some(7));
+        assert_eq!(line("/jobs/0/select/1/missing"), Some(6), "a key not in the file: its mapping's line");
+        assert_eq!(line("/nothing"), None);
     }
 
     #[test]
