@@ -538,7 +538,8 @@ pub struct ExporterOptions {
     /// Where to listen, e.g. 127.0.0.1:9365 or 0.0.0.0:9365.
     #[arg(long, value_name = "ADDR")]
     pub listen: std::net::SocketAddr,
-    /// The servers /probe?target=NAME reads (TOML; see the README).
+    /// The servers /probe?target=NAME reads (TOML; see the README); SIGHUP
+    /// reads it again.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// How many requests to one server may be in flight at once, however
@@ -549,6 +550,16 @@ pub struct ExporterOptions {
     /// (X-Prometheus-Scrape-Timeout-Seconds).
     #[arg(long, value_name = "AGE", default_value = "10s", value_parser = crate::time::age)]
     pub scrape_timeout: Duration,
+    /// TLS and basic authentication, in the YAML of Prometheus's
+    /// exporter-toolkit (the file node_exporter takes); SIGHUP reads it again.
+    #[arg(long = "web.config.file", value_name = "FILE")]
+    pub web_config: Option<PathBuf>,
+    /// How the log on standard error is written.
+    #[arg(long = "log.format", value_enum, default_value = "logfmt")]
+    pub log_format: crate::exporter::LogFormat,
+    /// The least a log line must be worth to be written.
+    #[arg(long = "log.level", value_enum, default_value = "info")]
+    pub log_level: crate::exporter::LogLevel,
     /// The server /metrics reads; without --url, /metrics has the exporter's own figures only.
     #[command(flatten)]
     pub connection: Connection,

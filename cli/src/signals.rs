@@ -1,4 +1,5 @@
-//! Stopping a long-running command (`simulate`, `exporter`) cleanly.
+//! Stopping a long-running command (`simulate`, `exporter`) cleanly, and
+//! the exporter's reload.
 
 use crate::failure::Failure;
 
@@ -36,5 +37,34 @@ impl Stop {
             let _ = &mut self;
             let _ = tokio::signal::ctrl_c().await;
         }
+    }
+}
+
+/// SIGHUP, where there is one: "read your configuration again".
+pub struct Reload {
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl Reload {
+    pub fn listen() -> Result<Self, Failure> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let hangup = signal(SignalKind::hangup()).map_err(|e| Failure::local("cannot listen for SIGHUP", e))?;
+            Ok(Self { hangup })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    /// Waits for the next SIGHUP (forever where there is none).
+    pub async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            let _ = self.hangup.recv().await;
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
     }
 }

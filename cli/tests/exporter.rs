@@ -6,114 +6,16 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::io::Read;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::exporter::{TempDir, exporter, get, sample};
 
 use vb365::ApiVersion;
 use vb365::simulator::{Fault, Simulator, SimulatorConfig};
 
 const REPO_1_FREE: f64 = 87_960_930_222.0;
-
-/// A running `vb365 exporter`; killed when dropped.
-struct Exporter {
-    child: Child,
-    url: String,
-    dir: TempDir,
-}
-
-impl Exporter {
-    /// What it wrote on standard error so far.
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.0.join("exporter.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Exporter {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A folder of this test's own under the system's temporary one.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vb365-{name}-{}-{:?}", std::process::id(), Instant::now()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A configuration with the simulator as `sim` and a closed port as `gone`.
-fn config(dir: &Path, sim: &Simulator) -> PathBuf {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let gone = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let path = dir.join("exporter.toml");
-    let text = format!(
-        "[targets.sim]\nurl = \"{}\"\nuser = \"administrator\"\npassword_env = \"SIM_PASSWORD\"\n\n\
-         [targets.gone]\nurl = \"{gone}\"\nuser = \"administrator\"\npassword_env = \"SIM_PASSWORD\"\n",
-        sim.url()
-    );
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn exporter(sim: &Simulator, extra: &[&str]) -> Exporter {
-    let dir = TempDir::new("exporter");
-    let config = config(&dir.0, sim);
-    exporter_with(dir, &config, sim.url(), extra)
-}
-
-/// An exporter of the configuration `config`, whose `/metrics` reads `url`.
-fn exporter_with(dir: TempDir, config: &Path, url: &str, extra: &[&str]) -> Exporter {
-    let log = std::fs::File::create(dir.0.join("exporter.log")).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vb365"));
-    command
-        .args(["exporter", "--listen", "127.0.0.1:0", "--config", config.to_str().unwrap()])
-        .args(extra)
-        .env("VB365_URL", url)
-        .env("VB365_USER", "administrator")
-        .env("VB365_PASSWORD", "simulated-password")
-        .env("SIM_PASSWORD", "simulated-password")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(log);
-    let mut child = command.spawn().unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let url = first.split_whitespace().find(|w| w.starts_with("http://")).expect(&first).to_owned();
-    Exporter { child, url, dir }
-}
-
-async fn get(url: &str, headers: &[(&str, &str)]) -> (u16, String) {
-    let mut request = common::http().get(url);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-/// The value of the one sample of `name` whose labels include `labels`.
-fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-    text.lines().filter(|l| !l.starts_with('#')).find_map(|line| {
-        let (series, value) = line.rsplit_once(' ')?;
-        let (metric, rest) = series.split_once('{').unwrap_or((series, ""));
-        let matches = metric == name && labels.iter().all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")));
-        matches.then(|| value.parse().ok()).flatten()
-    })
-}
 
 async fn simulator() -> Simulator {
     let mut config = SimulatorConfig::default();
@@ -331,7 +233,9 @@ async fn a_server_that_stops_answering_is_down_and_comes_back_with_a_new_login()
     let (_, own) = get(&format!("{}/metrics", exporter.url), &[]).await;
     assert_eq!(sample(&own, "vb365_exporter_logins_total", &[("target", "sim")]), Some(2.0), "{own}");
     let log = exporter.log();
-    assert!(log.contains(&format!("target sim: down (connect): cannot connect to http://127.0.0.1:{port}")), "{log}");
+    let down =
+        format!("msg=\"server down\" target=sim reason=connect detail=\"cannot connect to http://127.0.0.1:{port}");
+    assert!(log.contains(&down), "{log}");
     assert_clean_log(&log);
 }
 
@@ -354,11 +258,9 @@ async fn a_refused_login_is_down_and_waits_before_the_next() {
     let (_, _) = get(&probe, &[]).await;
     assert_eq!(sim.count("create_token"), tried, "a refused login is not tried again at once");
     let log = exporter.log();
-    assert!(
-        log.contains("target sim: down (login): login refused for administrator (400): Invalid user name"),
-        "{log}"
-    );
-    assert!(log.contains("the next login is tried in"), "{log}");
+    let refused = "target=sim reason=login detail=\"login refused for administrator (400): Invalid user name";
+    assert!(log.contains(refused), "{log}");
+    assert!(log.contains("next_login_in_seconds="), "{log}");
     assert_clean_log(&log);
 }
 
@@ -404,7 +306,8 @@ async fn a_collection_that_fails_or_stalls_is_down_and_the_rest_reports() {
     assert_eq!(sample(&text, "vb365_collection_up", &[("collection", "jobs")]), Some(0.0), "{text}");
     assert_eq!(sample(&text, "vb365_collection_up", &[("collection", "repositories")]), Some(1.0), "{text}");
     assert_eq!(sample(&text, "vb365_scrape_errors", &[]), Some(1.0), "{text}");
-    assert!(exporter.log().contains("target sim: cannot read the jobs: the server answered 503"), "{}", exporter.log());
+    let unread = "msg=\"collection not read\" target=sim collection=jobs detail=\"the server answered 503";
+    assert!(exporter.log().contains(unread), "{}", exporter.log());
     // A stall: that collection is down at the scrape's deadline, the others report.
     sim.inject(Fault::stall().on("list_proxies").times(5));
     let (status, text) = get(&probe, &[("X-Prometheus-Scrape-Timeout-Seconds", "2")]).await;
@@ -412,7 +315,7 @@ async fn a_collection_that_fails_or_stalls_is_down_and_the_rest_reports() {
     assert_eq!(sample(&text, "vb365_up", &[]), Some(1.0), "{text}");
     assert_eq!(sample(&text, "vb365_collection_up", &[("collection", "proxies")]), Some(0.0), "{text}");
     assert_eq!(sample(&text, "vb365_repository_free_bytes", &[("repository", "Repo 1")]), Some(REPO_1_FREE));
-    assert!(exporter.log().contains("target sim: cannot read the proxies: not read within"), "{}", exporter.log());
+    assert!(exporter.log().contains("collection=proxies detail=\"not read within"), "{}", exporter.log());
     assert_clean_log(&exporter.log());
 }
 

@@ -127,12 +127,10 @@ async fn metrics(options: crate::args::MetricsOptions) -> Result<u8, Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Failure::output)?;
     drop(out);
-    if reading.down.is_none() {
-        for problem in &reading.problems {
-            eprintln!("vb365: {problem}");
-        }
+    for (collection, why) in &reading.unread {
+        eprintln!("vb365: cannot read {}: {why}", collection.describe());
     }
-    match (&reading.down, reading.problems.len()) {
+    match (&reading.down, reading.unread.len()) {
         (Some((_, why)), _) => {
             Err(Failure { exit: crate::failure::Exit::Refused, message: format!("the server is down: {why}") })
         }

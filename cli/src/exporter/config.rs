@@ -30,6 +30,15 @@ pub struct Target {
     pub api_versions: Option<Vec<ApiVersion>>,
 }
 
+impl Target {
+    /// Whether `other` says the same in every respect, its password too.
+    pub fn same_as(&self, other: &Target) -> bool {
+        (&self.name, &self.url, &self.user, &self.ca_cert, self.insecure, &self.api_versions)
+            == (&other.name, &other.url, &other.user, &other.ca_cert, other.insecure, &other.api_versions)
+            && self.password.expose() == other.password.expose()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {

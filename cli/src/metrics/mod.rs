@@ -147,8 +147,9 @@ pub struct Reading {
     /// Why the server is down: the login failed, or none of its core
     /// collections could be read.
     pub down: Option<(Reason, String)>,
-    /// What could not be read, in an operator's words, for the log.
-    pub problems: Vec<String>,
+    /// The collections that could not be read, each with why in an
+    /// operator's words.
+    pub unread: Vec<(Collection, String)>,
     pub duration: Duration,
     pub requests: u64,
     /// When it was read (line protocol's timestamp).
@@ -160,8 +161,8 @@ impl Reading {
     pub fn down(reason: Reason, why: String, started: Instant, requests: u64) -> Self {
         Self {
             snapshot: None,
-            down: Some((reason, why.clone())),
-            problems: vec![format!("down ({}): {why}", reason.as_str())],
+            down: Some((reason, why)),
+            unread: Vec::new(),
             duration: started.elapsed(),
             requests,
             at: DateTime::now(),
@@ -174,27 +175,19 @@ impl Reading {
         if let Some(error) = snapshot.unreadable() {
             return Self::down(Reason::of(error), explain(error, context), started, requests);
         }
-        let problems = snapshot
+        let unread = snapshot
             .collections()
             .into_iter()
-            .filter_map(|(collection, error)| {
-                Some(format!("cannot read {}: {}", collection.describe(), explain(error?, context)))
-            })
+            .filter_map(|(collection, error)| Some((collection, explain(error?, context))))
             .collect();
         Self {
             snapshot: Some(snapshot),
             down: None,
-            problems,
+            unread,
             duration: started.elapsed(),
             requests,
             at: DateTime::now(),
         }
-    }
-
-    /// The collections that failed.
-    pub fn failed_collections(&self) -> Vec<Collection> {
-        let Some(snapshot) = &self.snapshot else { return Vec::new() };
-        snapshot.collections().into_iter().filter(|(_, e)| e.is_some()).map(|(c, _)| c).collect()
     }
 }
 

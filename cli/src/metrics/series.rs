@@ -61,7 +61,7 @@ impl Reading {
         }
         b.number(&SCRAPE_DURATION, &[], self.duration.as_secs_f64());
         b.number(&SCRAPE_REQUESTS, &[], self.requests as f64);
-        b.number(&SCRAPE_ERRORS, &[], self.failed_collections().len() as f64);
+        b.number(&SCRAPE_ERRORS, &[], self.unread.len() as f64);
         b.out
     }
 }

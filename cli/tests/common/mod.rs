@@ -2,6 +2,8 @@
 //! the `vb365` binary run against it.
 #![allow(dead_code)]
 
+pub mod exporter;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
