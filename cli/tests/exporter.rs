@@ -6,8 +6,7 @@
 
 mod common;
 
-use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::exporter::{TempDir, exporter, get, sample};
@@ -123,62 +122,38 @@ async fn sigterm_stops_the_exporter() {
 /// the values come back through Prometheus's query API.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_prometheus_scrapes_metrics_and_probe() {
-    let Some(prometheus) = common::prometheus_tool("prometheus") else { return };
     let sim = simulator().await;
     let exporter = exporter(&sim, &[]);
     let address = exporter.url.trim_start_matches("http://").to_owned();
-    let dir = TempDir::new("prometheus");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let web = listener.local_addr().unwrap().to_string();
-    drop(listener);
     let scrape = format!(
         "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n\
-         - job_name: vb365\n  static_configs:\n  - targets: ['{address}']\n\
-         - job_name: vb365-probe\n  metrics_path: /probe\n  static_configs:\n  - targets: [sim, gone]\n  relabel_configs:\n\
-         \x20 - source_labels: [__address__]\n    target_label: __param_target\n\
-         \x20 - source_labels: [__param_target]\n    target_label: instance\n\
-         \x20 - target_label: __address__\n    replacement: '{address}'\n"
+         \x20 - job_name: vb365\n    static_configs:\n      - targets: ['{address}']\n\
+         \x20 - job_name: vb365-probe\n    metrics_path: /probe\n    static_configs:\n      - targets: [sim, gone]\n{}",
+        common::probe_relabelling(&address)
     );
-    std::fs::write(dir.0.join("prometheus.yml"), scrape).unwrap();
-    let log = std::fs::File::create(dir.0.join("prometheus.log")).unwrap();
-    let mut server = Command::new(prometheus)
-        .arg(format!("--config.file={}", dir.0.join("prometheus.yml").display()))
-        .arg(format!("--storage.tsdb.path={}", dir.0.join("data").display()))
-        .arg(format!("--web.listen-address={web}"))
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let query = |promql: &'static str| {
-        let url = format!("http://{web}/api/v1/query");
-        async move {
-            let response = common::http().get(url).query(&[("query", promql)]).send().await.ok()?;
-            let body: serde_json::Value = response.json().await.ok()?;
-            let value = body.pointer("/data/result/0/value/1")?.as_str()?.parse::<f64>().ok()?;
-            Some(value)
-        }
+    let Some(prometheus) = common::Prometheus::start(&scrape) else { return };
+    let value = |promql: &'static str| {
+        let prometheus = &prometheus;
+        async move { prometheus.query(promql).await?.first()?.pointer("/value/1")?.as_str()?.parse::<f64>().ok() }
     };
     let waited = Instant::now();
     let mut results = (None, None, None);
     while waited.elapsed() < Duration::from_secs(60) {
         results = (
-            query(r#"vb365_repository_free_bytes{job="vb365-probe",instance="sim",repository="Repo 1"}"#).await,
-            query(r#"vb365_up{job="vb365-probe",instance="gone"}"#).await,
-            query(r#"vb365_license_used{job="vb365"}"#).await,
+            value(r#"vb365_repository_free_bytes{job="vb365-probe",instance="sim",repository="Repo 1"}"#).await,
+            value(r#"vb365_up{job="vb365-probe",instance="gone"}"#).await,
+            value(r#"vb365_license_used{job="vb365"}"#).await,
         );
         if results.0.is_some() && results.1.is_some() && results.2.is_some() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    let _ = server.kill();
-    let _ = server.wait();
-    let mut log = String::new();
-    let _ = std::fs::File::open(dir.0.join("prometheus.log")).and_then(|mut f| f.read_to_string(&mut log));
     assert_eq!(
         results,
         (Some(REPO_1_FREE), Some(0.0), Some(12.0)),
-        "Prometheus did not get the values; its log:\n{log}"
+        "Prometheus did not get the values; its log:\n{}",
+        prometheus.log()
     );
 }
 

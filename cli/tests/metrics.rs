@@ -28,6 +28,7 @@ const METRICS: &[&str] = &[
     "vb365_job_running",
     "vb365_job_enabled",
     "vb365_job_scheduled",
+    "vb365_job_schedule_interval_seconds",
     "vb365_job_last_run_timestamp_seconds",
     "vb365_job_last_success_timestamp_seconds",
     "vb365_job_next_run_timestamp_seconds",

@@ -240,6 +240,47 @@ impl ObservedJob {
     }
 }
 
+impl ObservedJob {
+    /// The longest a job's schedule leaves between two runs: a daily job's
+    /// day (three days for workdays, the Friday to Monday gap; five for
+    /// weekends; a week for one day of the week), a periodic job's
+    /// period. `None` for a job that runs only by hand, and for a schedule
+    /// the server describes in a way this client does not know.
+    pub fn schedule_interval(&self) -> Option<std::time::Duration> {
+        use crate::types::{DailyType, SchedulePeriod, ScheduleType};
+        if !self.is_scheduled() {
+            return None;
+        }
+        let policy = self.job.schedule_policy.as_ref()?;
+        let hours = match policy.type_.as_ref()? {
+            ScheduleType::Daily => match policy.daily_type.as_ref().unwrap_or(&DailyType::Everyday) {
+                DailyType::Everyday => 24,
+                DailyType::Workdays => 72,
+                DailyType::Weekends => 120,
+                DailyType::Unrecognized(_) => return None,
+                _ => 168,
+            },
+            ScheduleType::Periodically => {
+                let minutes = match policy.periodically_every.as_ref()? {
+                    SchedulePeriod::Minutes5 => 5,
+                    SchedulePeriod::Minutes10 => 10,
+                    SchedulePeriod::Minutes15 => 15,
+                    SchedulePeriod::Minutes30 => 30,
+                    SchedulePeriod::Hours1 => 60,
+                    SchedulePeriod::Hours2 => 120,
+                    SchedulePeriod::Hours4 => 240,
+                    SchedulePeriod::Hours8 => 480,
+                    SchedulePeriod::Hours12 => 720,
+                    SchedulePeriod::Unrecognized(_) => return None,
+                };
+                return Some(std::time::Duration::from_secs(minutes * 60));
+            }
+            _ => return None,
+        };
+        Some(std::time::Duration::from_secs(hours * 3_600))
+    }
+}
+
 impl crate::types::JobStatus {
     /// Whether a run in this state is over: `Success`, `Warning`, `Failed`
     /// or `Stopped`. `Running` and `Queued` are not; neither are
@@ -516,6 +557,21 @@ mod tests {
             None,
         );
         assert_eq!(observed.last_success().map(ToString::to_string), Some("2024-05-02T00:00:00Z".into()));
+    }
+
+    #[test]
+    fn a_schedule_leaves_its_longest_gap_between_runs() {
+        let interval = |policy: serde_json::Value| {
+            let observed = ObservedJob::new(job(serde_json::json!({"schedulePolicy": policy})), Vec::new(), None);
+            observed.schedule_interval().map(|d| d.as_secs() / 60)
+        };
+        assert_eq!(interval(serde_json::json!({"type": "Daily", "dailyType": "Everyday"})), Some(24 * 60));
+        assert_eq!(interval(serde_json::json!({"type": "Daily", "dailyType": "Workdays"})), Some(72 * 60));
+        assert_eq!(interval(serde_json::json!({"type": "Daily", "dailyType": "Friday"})), Some(168 * 60));
+        assert_eq!(interval(serde_json::json!({"type": "Periodically", "periodicallyEvery": "Minutes15"})), Some(15));
+        assert_eq!(interval(serde_json::json!({"type": "Periodically"})), None);
+        assert_eq!(interval(serde_json::json!({"type": "ManualOnly"})), None);
+        assert_eq!(interval(serde_json::json!({"type": "Daily", "dailyType": "Fortnightly"})), None);
     }
 
     #[test]

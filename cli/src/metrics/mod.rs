@@ -71,6 +71,8 @@ metrics! {
         "1 when the job runs on its schedule, else 0";
     JOB_SCHEDULED = "job_scheduled", None, "vb365_job"."scheduled", true,
         "1 when the job has a schedule of its own, 0 when it runs only by hand";
+    JOB_SCHEDULE_INTERVAL = "job_schedule_interval", Some(Unit::Seconds), "vb365_job"."schedule_interval_seconds", true,
+        "The longest the job's schedule leaves between two runs (a day for a daily job, three for workdays)";
     JOB_LAST_RUN = "job_last_run_timestamp", Some(Unit::Seconds), "vb365_job"."last_run", true,
         "When the job last ran, in seconds since 1970";
     JOB_LAST_SUCCESS = "job_last_success_timestamp", Some(Unit::Seconds), "vb365_job"."last_success", true,

@@ -192,6 +192,9 @@ fn job_series(b: &mut Builder<'_>, observed: &ObservedJob, organization_id: Stri
     b.number(&JOB_RUNNING, &labels, flag(observed.is_running()));
     b.number(&JOB_ENABLED, &labels, flag(job.is_enabled != Some(false)));
     b.number(&JOB_SCHEDULED, &labels, flag(observed.is_scheduled()));
+    if let Some(interval) = observed.schedule_interval() {
+        b.number(&JOB_SCHEDULE_INTERVAL, &labels, interval.as_secs_f64());
+    }
     if let Some(run) = &job.last_run {
         b.number(&JOB_LAST_RUN, &labels, seconds(run));
     }

@@ -160,3 +160,71 @@ pub fn http() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }
+
+/// A real Prometheus server (Debian's `prometheus`) on 127.0.0.1, with
+/// the configuration given; killed when dropped.
+pub struct Prometheus {
+    child: std::process::Child,
+    pub url: String,
+    dir: exporter::TempDir,
+}
+
+impl Prometheus {
+    /// Starts `prometheus` with `config` (prometheus.yml) and the rule files
+    /// it names; `None` (the test skipped) where it is not installed.
+    pub fn start(config: &str) -> Option<Self> {
+        let binary = prometheus_tool("prometheus")?;
+        let dir = exporter::TempDir::new("prometheus");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let web = listener.local_addr().unwrap().to_string();
+        drop(listener);
+        std::fs::write(dir.0.join("prometheus.yml"), config).unwrap();
+        let log = std::fs::File::create(dir.0.join("prometheus.log")).unwrap();
+        let child = std::process::Command::new(binary)
+            .arg(format!("--config.file={}", dir.0.join("prometheus.yml").display()))
+            .arg(format!("--storage.tsdb.path={}", dir.0.join("data").display()))
+            .arg(format!("--web.listen-address={web}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        Some(Self { child, url: format!("http://{web}"), dir })
+    }
+
+    /// The result of an instant query, or `None` while Prometheus cannot answer.
+    pub async fn query(&self, promql: &str) -> Option<Vec<serde_json::Value>> {
+        let response =
+            http().get(format!("{}/api/v1/query", self.url)).query(&[("query", promql)]).send().await.ok()?;
+        let body: serde_json::Value = response.json().await.ok()?;
+        (body["status"] == "success").then(|| body["data"]["result"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// A value of the API (`/api/v1/alerts`'s `data`), or `None` while it cannot answer.
+    pub async fn api(&self, path: &str) -> Option<serde_json::Value> {
+        let response = http().get(format!("{}{path}", self.url)).send().await.ok()?;
+        let body: serde_json::Value = response.json().await.ok()?;
+        (body["status"] == "success").then(|| body["data"].clone())
+    }
+
+    /// What Prometheus logged, for a failure's message.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.0.join("prometheus.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The relabelling of the README: `/probe?target=<name>` on `exporter`.
+pub fn probe_relabelling(exporter: &str) -> String {
+    format!(
+        "    relabel_configs:\n\
+         \x20     - source_labels: [__address__]\n        target_label: __param_target\n\
+         \x20     - source_labels: [__param_target]\n        target_label: instance\n\
+         \x20     - target_label: __address__\n        replacement: '{exporter}'\n"
+    )
+}
