@@ -45,13 +45,19 @@ pub struct ServerArgs {
     pub url: Option<String>,
 
     /// The account to log in with; its password comes from VB365_PASSWORD,
-    /// --password-stdin, or a prompt on a terminal (never an argument).
+    /// --password-file, --password-stdin, or a prompt on a terminal (never
+    /// an argument).
     #[arg(long, env = "VB365_USER", hide_env_values = true, global = true)]
     pub user: Option<String>,
 
     /// Read the password from the first line of standard input.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "password_file")]
     pub password_stdin: bool,
+
+    /// Read the password from the first line of FILE (a monitoring
+    /// system's credentials file: the password never on a command line).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub password_file: Option<PathBuf>,
 
     /// Trust the PEM certificate(s) in FILE (a self-signed server).
     #[arg(long, value_name = "FILE", global = true)]

@@ -48,9 +48,19 @@ pub fn builder(connection: &Connection, page_size: Option<u32>) -> Result<Client
     Ok(builder)
 }
 
-/// The password: from standard input when asked, else `VB365_PASSWORD`,
-/// else a prompt without echo when a terminal is attached. Never an argument.
+/// The password: from standard input or a file when asked, else
+/// `VB365_PASSWORD`, else a prompt without echo when a terminal is
+/// attached. Never an argument.
 pub fn password(server: &ServerArgs, user: &str, url: &str) -> Result<Secret, Failure> {
+    if let Some(file) = &server.password_file {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::usage(format!("--password-file {}: {e}", file.display())))?;
+        let password = text.lines().next().unwrap_or_default().trim_end_matches('\r');
+        if password.is_empty() {
+            return Err(Failure::usage(format!("--password-file {}: holds no password", file.display())));
+        }
+        return Ok(Secret::from(password));
+    }
     if server.password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::usage(format!("--password-stdin: {e}")))?;
@@ -68,5 +78,7 @@ pub fn password(server: &ServerArgs, user: &str, url: &str) -> Result<Secret, Fa
             .map_err(|e| Failure::usage(format!("cannot read the password: {e}")))?;
         return Ok(Secret::from(password));
     }
-    Err(Failure::usage("no password: set VB365_PASSWORD, pass --password-stdin, or run in a terminal to be asked"))
+    Err(Failure::usage(
+        "no password: set VB365_PASSWORD, pass --password-file or --password-stdin, or run in a terminal to be asked",
+    ))
 }

@@ -242,8 +242,37 @@ async fn a_password_from_standard_input_and_none_without_a_terminal() {
     assert_eq!(run.1.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&run.1.stderr),
-        "vb365: no password: set VB365_PASSWORD, pass --password-stdin, or run in a terminal to be asked\n"
+        "vb365: no password: set VB365_PASSWORD, pass --password-file or --password-stdin, or run in a terminal to be asked\n"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_from_a_file_and_a_file_without_one() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    let dir = std::env::temp_dir().join(format!("vb365-password-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (good, empty) = (dir.join("good"), dir.join("empty"));
+    std::fs::write(&good, "simulated-password\n").unwrap();
+    std::fs::write(&empty, "\n").unwrap();
+    let run = |file: &std::path::Path| {
+        let (url, file) = (sim.url().to_owned(), file.to_owned());
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_vb365"))
+                .args(["server", "info", "-o", "json", "--password-file"])
+                .arg(&file)
+                .env("VB365_URL", &url)
+                .env("VB365_USER", "administrator")
+                .env("VB365_PASSWORD", "wrong")
+                .output()
+                .unwrap()
+        })
+    };
+    let ok = run(&good).await.unwrap();
+    assert!(ok.status.success(), "the file wins over the environment: {}", String::from_utf8_lossy(&ok.stderr));
+    let none = run(&empty).await.unwrap();
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).ends_with("empty: holds no password\n"), "{none:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Progress goes to standard error only when it is a terminal: under
