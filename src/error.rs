@@ -137,6 +137,23 @@ pub enum Error {
         allowed: Duration,
     },
 
+    /// What the caller wanted to change was changed by someone else since
+    /// it was read: the server's `eTag` is not the one the change was made
+    /// against. Nothing was written.
+    #[error(
+        "{operation}: {what} changed on the server since it was read (eTag {expected}, now {found}); read it again"
+    )]
+    Conflict {
+        /// The operation that would have written.
+        operation: &'static str,
+        /// What changed: `job 4f7b...`.
+        what: String,
+        /// The eTag the change was made against.
+        expected: i64,
+        /// The eTag the server has now.
+        found: i64,
+    },
+
     /// The caller's input was refused before anything was sent.
     #[error("{operation}: invalid input: `{field}` {problem}")]
     InvalidInput {
@@ -220,6 +237,7 @@ impl Error {
             | Self::ResponseTooLarge { operation, .. }
             | Self::NotServed { operation, .. }
             | Self::Deadline { operation, .. }
+            | Self::Conflict { operation, .. }
             | Self::InvalidInput { operation, .. } => Some(operation),
             Self::Page { source, .. } => source.operation(),
             Self::Config { .. } => None,
@@ -241,7 +259,7 @@ impl Error {
         match self {
             Self::Api { .. } | Self::Auth { status: Some(_), .. } | Self::Decode { .. } => true,
             Self::Transport { may_have_reached_server, .. } => *may_have_reached_server,
-            Self::ResponseTooLarge { .. } | Self::Deadline { .. } => true,
+            Self::ResponseTooLarge { .. } | Self::Deadline { .. } | Self::Conflict { .. } => true,
             Self::Page { source, .. } => source.may_have_reached_server(),
             _ => false,
         }

@@ -273,7 +273,12 @@ async fn job_selected_items_come_at_once_in_v6() {
 /// the test then checks).
 #[test]
 fn every_recorded_example_is_checked_here() {
-    let sources = [include_str!("contract.rs"), include_str!("contract_v8.rs"), include_str!("contract_monitoring.rs")];
+    let sources = [
+        include_str!("contract.rs"),
+        include_str!("contract_v8.rs"),
+        include_str!("contract_monitoring.rs"),
+        include_str!("contract_scope.rs"),
+    ];
     let files: Vec<String> = std::fs::read_dir(examples_dir())
         .unwrap()
         .filter_map(|e| e.ok())

@@ -107,10 +107,14 @@ impl Contract {
     /// The operation a request is for, and its path parameters. Paths are
     /// matched without regard to case, as the server does.
     pub fn find_operation(&self, method: &str, path: &str) -> Option<(&Operation, BTreeMap<String, String>)> {
+        // A literal segment beats a parameter (`/Organizations/SyncState`
+        // is not the organization `SyncState`): the match with the fewest
+        // parameters wins.
         self.operations
             .iter()
             .filter(|o| o.method.eq_ignore_ascii_case(method))
-            .find_map(|o| o.match_path(path).map(|params| (o, params)))
+            .filter_map(|o| o.match_path(path).map(|params| (o, params)))
+            .min_by_key(|(_, params)| params.len())
     }
 
     /// The declared body of an operation in one direction.

@@ -247,7 +247,7 @@ impl ObservedJob {
     /// period. `None` for a job that runs only by hand, and for a schedule
     /// the server describes in a way this client does not know.
     pub fn schedule_interval(&self) -> Option<std::time::Duration> {
-        use crate::types::{DailyType, SchedulePeriod, ScheduleType};
+        use crate::types::{DailyType, ScheduleType};
         if !self.is_scheduled() {
             return None;
         }
@@ -260,21 +260,7 @@ impl ObservedJob {
                 DailyType::Unrecognized(_) => return None,
                 _ => 168,
             },
-            ScheduleType::Periodically => {
-                let minutes = match policy.periodically_every.as_ref()? {
-                    SchedulePeriod::Minutes5 => 5,
-                    SchedulePeriod::Minutes10 => 10,
-                    SchedulePeriod::Minutes15 => 15,
-                    SchedulePeriod::Minutes30 => 30,
-                    SchedulePeriod::Hours1 => 60,
-                    SchedulePeriod::Hours2 => 120,
-                    SchedulePeriod::Hours4 => 240,
-                    SchedulePeriod::Hours8 => 480,
-                    SchedulePeriod::Hours12 => 720,
-                    SchedulePeriod::Unrecognized(_) => return None,
-                };
-                return Some(std::time::Duration::from_secs(minutes * 60));
-            }
+            ScheduleType::Periodically => return policy.periodically_every.as_ref()?.duration(),
             _ => return None,
         };
         Some(std::time::Duration::from_secs(hours * 3_600))

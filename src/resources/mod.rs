@@ -9,18 +9,21 @@
 //! nothing: the compiler builds their bodies where they are awaited.)
 
 pub(crate) mod backup_accounts;
+pub(crate) mod directory;
 pub(crate) mod health;
+pub(crate) mod job_items;
 pub(crate) mod job_sessions;
 pub(crate) mod jobs;
 pub(crate) mod license;
 pub(crate) mod mailboxes;
+pub(crate) mod organization_sync;
 pub(crate) mod organizations;
 pub(crate) mod paging;
 pub(crate) mod proxies;
 pub(crate) mod raw;
 pub(crate) mod repositories;
 pub(crate) mod restore_sessions;
-pub(crate) mod selected_items;
+pub(crate) mod schedule;
 pub(crate) mod server;
 
 /// Sets an optional request parameter only when there is a value: the

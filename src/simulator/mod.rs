@@ -40,9 +40,11 @@
 //! # Ok(()) }
 //! ```
 
+mod directory;
 mod faults;
 mod handlers;
 mod seed;
+mod selection;
 mod server;
 mod state;
 

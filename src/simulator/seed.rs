@@ -12,10 +12,12 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::SimulatorConfig;
-use super::state::{Selection, World};
+use super::directory::Directory;
+use super::selection::Selection;
+use super::state::World;
 use crate::types::{
-    BackupAccount, BackupRepository, HealthReport, Job, JobItemPage, JobSession, JobSessionLogItem, JobStatus, License,
-    LicenseState, LicensedUser, OrganizationPage, Proxy, RestoreSession, RestoreSessionEvent, UsedRepository,
+    BackupAccount, BackupRepository, HealthReport, Job, JobItem, JobItemPage, JobSession, JobSessionLogItem, JobStatus,
+    License, LicenseState, LicensedUser, OrganizationPage, Proxy, RestoreSession, RestoreSessionEvent, UsedRepository,
 };
 use crate::{DateTime, types};
 
@@ -92,19 +94,55 @@ pub(crate) fn world(config: &SimulatorConfig) -> Result<World, String> {
             recorded_items: items.into_iter().take(item_count).collect(),
             item_count,
             organization_id: MAILBOX_ORGANIZATION_ID,
+            ..Selection::default()
         },
     );
     monitoring(&mut world, config)?;
+    directories(&mut world, config)?;
     Ok(world)
+}
+
+/// Each organization's directory, and what the other recorded jobs select
+/// from it (the first job's selection is the recorded one above).
+fn directories(world: &mut World, config: &SimulatorConfig) -> Result<(), String> {
+    let shift = shift_of(config)?;
+    for (n, organization) in world.organizations.iter().enumerate() {
+        let directory = if organization.id == ORGANIZATION_ID {
+            Directory::recorded(organization.id, |value| shift_times(value, shift))?
+        } else {
+            let prefix = 0xa0 + u32::try_from(n).unwrap_or(0) % 0x10;
+            Directory::generated(organization.id, organization.name.as_deref().unwrap_or("example.com"), 40, prefix)?
+        };
+        world.directories.insert(organization.id, directory);
+    }
+    let mut selected = Vec::new();
+    for job in world.monitoring.jobs.iter().filter(|j| j.id != JOB_ID) {
+        let Some(directory) = job.organization_id.and_then(|o| world.directories.get(&o)) else { continue };
+        // What the job's name says it backs up: a site, a team, or a user's OneDrive.
+        let name = job.name.as_deref().unwrap_or_default();
+        let item = if name.contains("SharePoint") {
+            directory.sites.first().map(JobItem::site)
+        } else if name.contains("Teams") {
+            directory.teams.first().map(JobItem::team)
+        } else {
+            directory.users.first().map(|u| JobItem::user(u).onedrive())
+        };
+        if let Some(mut item) = item {
+            item.id =
+                Some(Uuid::from_u128(0x17e5_0000_0000_4000_8000_0000_0000_0000 | job.id.as_u128() >> 64).to_string());
+            selected.push((job.id, item));
+        }
+    }
+    for (job, item) in selected {
+        world.selections.insert(job, Selection::of(vec![item], Vec::new()));
+    }
+    Ok(())
 }
 
 /// Jobs, sessions and logs, repositories, proxies, the license, restore
 /// session events and health, moved to the simulator's now.
 fn monitoring(world: &mut World, config: &SimulatorConfig) -> Result<(), String> {
-    let now = config.frozen_time.clone().unwrap_or_else(DateTime::now);
-    let recorded_at = DateTime::parse(RECORDED_AT).map_err(|e| e.to_string())?;
-    // Whole seconds: the recorded fractions stay as they were.
-    let shift = chrono::TimeDelta::seconds((now.utc() - recorded_at.utc()).num_seconds());
+    let shift = shift_of(config)?;
     let load = |what: &str, both: [&str; 2]| -> Result<Value, String> {
         let mut v8 = results(parse::<Value>(what, both[0])?);
         merge_missing(&mut v8, &results(parse::<Value>(what, both[1])?));
@@ -159,6 +197,14 @@ fn monitoring(world: &mut World, config: &SimulatorConfig) -> Result<(), String>
     let explored = Uuid::from_u128(0x0fe57023_0000_4000_8000_000000000001);
     world.restore_events.insert(explored, events);
     Ok(())
+}
+
+/// How far the recorded times move: from [`RECORDED_AT`] to the
+/// simulator's now, in whole seconds (the recorded fractions stay).
+fn shift_of(config: &SimulatorConfig) -> Result<chrono::TimeDelta, String> {
+    let now = config.frozen_time.clone().unwrap_or_else(DateTime::now);
+    let recorded_at = DateTime::parse(RECORDED_AT).map_err(|e| e.to_string())?;
+    Ok(chrono::TimeDelta::seconds((now.utc() - recorded_at.utc()).num_seconds()))
 }
 
 /// The space `organization` takes in `repository`, where the examples

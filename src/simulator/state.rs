@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::directory::Directory;
+use super::selection::Selection;
 use crate::types::{
-    BackupAccount, BackupRepository, HealthReport, Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser,
+    BackupAccount, BackupRepository, HealthReport, Job, JobSession, JobSessionLogItem, License, LicensedUser,
     Organization, Proxy, RestoreSession, RestoreSessionEvent, UsedRepository,
 };
 
@@ -90,67 +92,6 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// What one backup job selects: items (v6, v8) and mailboxes (v1), each the
-/// recorded ones, then generated ones of the same shape up to a count.
-#[derive(Debug)]
-pub(crate) struct Selection {
-    pub(crate) recorded: Vec<Value>,
-    pub(crate) count: usize,
-    pub(crate) recorded_items: Vec<JobItem>,
-    pub(crate) item_count: usize,
-    pub(crate) organization_id: Uuid,
-}
-
-impl Selection {
-    /// Item `index`: a recorded one, else a generated user with a mailbox.
-    pub(crate) fn item(&self, index: usize) -> JobItem {
-        if let Some(recorded) = self.recorded_items.get(index) {
-            return recorded.clone();
-        }
-        let user_id = Uuid::from_u128(0x5e1e_c7ed_0000_4000_8000_0000_0000_0000 | index as u128);
-        let org = format!("/v6/organizations/{}", self.organization_id);
-        let value = serde_json::json!({
-            "id": format!("{index:08x}-0000-4000-8000-5e1ec7ed0000"),
-            "type": "User",
-            "mailbox": true,
-            "archiveMailbox": index.is_multiple_of(3),
-            "oneDrive": true,
-            "personalSite": false,
-            "user": {
-                "id": user_id,
-                "eTag": 1,
-                "displayName": format!("User {index:06}"),
-                "name": format!("user{index:06}@eastsupport.onmicrosoft.com"),
-                "type": "User",
-                "locationType": "Cloud",
-                "msid": user_id,
-                "dataLocation": "EUR",
-                "_links": {"self": {"href": format!("{org}/users/{user_id}")}},
-            },
-        });
-        serde_json::from_value(value).unwrap_or_else(|_| self.recorded_items.first().cloned().unwrap_or_default())
-    }
-
-    /// Mailbox `index` as the v1 API writes it (`isBackedUp` as a string).
-    pub(crate) fn mailbox(&self, index: usize) -> Value {
-        if let Some(recorded) = self.recorded.get(index) {
-            return recorded.clone();
-        }
-        let id = Uuid::from_u128(0x5e1e_c7ed_0000_4000_8000_0000_0000_0000 | index as u128);
-        let org = format!("/v1/Organizations/{}", self.organization_id);
-        serde_json::json!({
-            "id": id,
-            "email": format!("user{index:06}@eastsupport.onmicrosoft.com"),
-            "name": format!("User {index:06}"),
-            "isBackedUp": if index.is_multiple_of(7) { "false" } else { "true" },
-            "_links": {
-                "self": {"href": format!("{org}/Mailboxes/{id}")},
-                "organization": {"href": org},
-            },
-        })
-    }
-}
-
 /// Everything the simulator keeps between requests.
 #[derive(Debug)]
 pub(crate) struct World {
@@ -158,7 +99,10 @@ pub(crate) struct World {
     pub(crate) backup_accounts: HashMap<Uuid, Vec<BackupAccount>>,
     pub(crate) sessions: BTreeMap<Uuid, RestoreSession>,
     pub(crate) restore_events: HashMap<Uuid, Vec<RestoreSessionEvent>>,
+    /// What each job selects and excludes, by job.
     pub(crate) selections: HashMap<Uuid, Selection>,
+    /// Each organization's users, groups, sites and teams, by organization.
+    pub(crate) directories: HashMap<Uuid, Directory>,
     pub(crate) monitoring: Monitoring,
     pub(crate) tokens: Tokens,
     pub(crate) requests: Vec<RecordedRequest>,
@@ -173,6 +117,7 @@ impl World {
             sessions: BTreeMap::new(),
             restore_events: HashMap::new(),
             selections: HashMap::new(),
+            directories: HashMap::new(),
             monitoring: Monitoring::default(),
             tokens: Tokens::new(lifetime),
             requests: Vec::new(),

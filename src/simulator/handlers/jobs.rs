@@ -1,58 +1,18 @@
-//! Backup jobs: listed, read, started, stopped, enabled and disabled; and
-//! what a job selects: items (v6, v8) and, in the archived v1 API,
-//! mailboxes.
+//! Backup jobs: listed, read, created, changed, removed, started, stopped,
+//! enabled and disabled; and, in the archived v1 API, the mailboxes a job
+//! selects.
 
 use axum::response::Response;
 use http::StatusCode;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{Call, Refusal, links, page};
 use crate::ApiVersion;
 use crate::simulator::state::Run;
 use crate::types::{
-    Job, JobItem, JobSession, JobSessionConfigType, JobSessionType, JobStatistics, JobStatus, StartJobOptions,
+    Job, JobBackupType, JobCreate, JobSchedulePolicy, JobSession, JobSessionConfigType, JobSessionType, JobStatistics,
+    JobStatus, JobUpdate, ScheduleType, StartJobOptions,
 };
-
-/// An item as `version` answers it: v6 has no `eTag`, tenant IDs, data
-/// locations or licenses on the objects; v8 no longer has `chats`.
-fn shaped(mut item: JobItem, version: ApiVersion) -> JobItem {
-    if version >= ApiVersion::V8 {
-        item.chats = None;
-        return item;
-    }
-    if let Some(user) = &mut item.user {
-        (user.e_tag, user.on_premises_sid, user.office, user.assigned_licenses) = (None, None, None, None);
-        (user.msid, user.data_location) = (None, None);
-    }
-    if let Some(group) = &mut item.group {
-        (group.e_tag, group.on_premises_sid, group.msid, group.data_location) = (None, None, None, None);
-    }
-    if let Some(team) = &mut item.team {
-        (team.e_tag, team.msid, team.data_location) = (None, None, None);
-    }
-    if let Some(site) = &mut item.site {
-        site.e_tag = None;
-    }
-    item
-}
-
-pub(super) fn selected_items(call: Call<'_>) -> Result<Response, Refusal> {
-    let id = call.id("jobId")?;
-    let world = call.shared.world();
-    let job = world.selections.get(&id).ok_or_else(|| no_job(id))?;
-    let version = call.version;
-    let item = |i: u64| serde_json::to_value(shaped(job.item(i as usize), version)).unwrap_or(Value::Null);
-    if version < ApiVersion::V8 {
-        let all: Vec<Value> = (0..job.item_count as u64).map(item).collect();
-        return Ok(call.answer(StatusCode::OK, &all));
-    }
-    let (offset, limit) = call.paging()?;
-    let href = |o: u64| format!("/v8/jobs/{id}/selecteditems?offset={o}&limit={limit}");
-    let mut body = page(offset, limit, job.item_count as u64, item, href);
-    body.insert("setId".into(), json!(id));
-    Ok(call.answer(StatusCode::OK, &body))
-}
 
 /// The v1 page of a job's mailboxes (`isBackedUp` written as a string, as
 /// the archived page shows).
@@ -103,8 +63,14 @@ pub(super) fn get(call: Call<'_>) -> Result<Response, Refusal> {
 pub(super) fn start(call: Call<'_>) -> Result<Response, Refusal> {
     let id = call.id("jobId")?;
     let options: StartJobOptions = call.body()?;
-    let now = call.shared.now();
-    let mut world = call.shared.world();
+    let session = run(call.shared, id, options.full == Some(true))?;
+    if call.version >= ApiVersion::V8 { Ok(call.answer(StatusCode::OK, &session)) } else { Ok(call.no_content()) }
+}
+
+/// Begins a run of job `id`: its session, first log line and last status.
+fn run(shared: &crate::simulator::Shared, id: Uuid, full: bool) -> Result<JobSession, Refusal> {
+    let now = shared.now();
+    let mut world = shared.world();
     let session_id = world.new_id();
     let m = &mut world.monitoring;
     let job = m.jobs.iter_mut().find(|j| j.id == id).ok_or_else(|| no_job(id))?;
@@ -121,13 +87,12 @@ pub(super) fn start(call: Call<'_>) -> Result<Response, Refusal> {
     job.e_tag = Some(job.e_tag.unwrap_or(0) + 1);
     let repository = job.repository_id;
     let proxy = m.repositories.iter().find(|r| Some(r.id) == repository).and_then(|r| r.proxy_id);
-    let full = options.full == Some(true);
     let session = JobSession {
         id: session_id,
         job_id: Some(id),
         repository_id: repository,
         main_session_id: Some(session_id),
-        details: Some(format!("Job started by {}.", call.shared.config.username)),
+        details: Some(format!("Job started by {}.", shared.config.username)),
         creation_time: Some(now.clone()),
         end_time: None,
         retry_count: Some(0),
@@ -160,8 +125,8 @@ pub(super) fn start(call: Call<'_>) -> Result<Response, Refusal> {
         Some(now),
     );
     m.log.insert(session_id, vec![started]);
-    m.running.insert(session_id, Run { started: std::time::Instant::now(), takes: call.shared.config.job_duration });
-    if call.version >= ApiVersion::V8 { Ok(call.answer(StatusCode::OK, &session)) } else { Ok(call.no_content()) }
+    m.running.insert(session_id, Run { started: std::time::Instant::now(), takes: shared.config.job_duration });
+    Ok(session)
 }
 
 /// Stops the job's running session; its last status becomes `Stopped`.
@@ -192,6 +157,171 @@ pub(super) fn enable(call: Call<'_>, enabled: bool) -> Result<Response, Refusal>
     Ok(call.no_content())
 }
 
-fn no_job(id: Uuid) -> Refusal {
+pub(super) fn no_job(id: Uuid) -> Refusal {
     Refusal::not_found(format!("Job with ID {id} was not found."))
+}
+
+/// Creates a job (v6: the organization in the path, answered `200`; v8:
+/// in the body, answered `201`), checked as a server checks it: the
+/// organization and repository exist and go together, the name is free,
+/// and every item exists in the organization's directory.
+pub(super) fn create(call: Call<'_>) -> Result<Response, Refusal> {
+    let request: JobCreate = call.body()?;
+    let organization = match call.version {
+        ApiVersion::V8 => request
+            .organization_id
+            .ok_or_else(|| Refusal::bad_request(String::from("`organizationId` is required.")))?,
+        _ => call.id("organizationId")?,
+    };
+    let now = call.shared.now();
+    let mut world = call.shared.world();
+    if !world.organizations.iter().any(|o| o.id == organization) {
+        return Err(Refusal::not_found(format!("Organization with ID {organization} was not found.")));
+    }
+    check_repository(&world, organization, request.repository_id)?;
+    check_name(&world, &request.name, None)?;
+    if request.backup_type == JobBackupType::SelectedItems && request.selected_items.is_empty() {
+        return Err(Refusal::bad_request(String::from("A job of selected items must select at least one item.")));
+    }
+    let id = world.new_id();
+    let mut selection = crate::simulator::selection::Selection::default();
+    for (items, into) in
+        [(request.selected_items, &mut selection.added), (request.excluded_items, &mut selection.excluded)]
+    {
+        for item in items {
+            let mut item = super::job_items::resolved(&world, organization, item)?;
+            item.id = Some(world.new_id().to_string());
+            into.push(item);
+        }
+    }
+    let policy = request.schedule_policy.unwrap_or_else(|| crate::Schedule::Manual.policy());
+    let job = Job {
+        id,
+        name: Some(request.name),
+        description: request.description,
+        backup_type: Some(request.backup_type),
+        organization_id: Some(organization),
+        repository_id: Some(request.repository_id),
+        next_run: next_run(&policy, &now),
+        schedule_policy: Some(policy),
+        last_run: None,
+        last_backup: None,
+        is_enabled: Some(request.is_enabled.unwrap_or(true)),
+        last_status: Some(JobStatus::NotConfigured),
+        e_tag: Some(1),
+        links: Some(job_links(id, organization, request.repository_id)),
+    };
+    world.monitoring.jobs.push(job.clone());
+    world.selections.insert(id, selection);
+    drop(world);
+    if request.run_now == Some(true) {
+        run(call.shared, id, false)?;
+    }
+    let job = call.shared.world().monitoring.jobs.iter().find(|j| j.id == id).cloned().unwrap_or(job);
+    Ok(call.answer(call.created(), &job))
+}
+
+/// Changes a job: what the body sets replaces what the job has, checked as
+/// on creation. Answered `204`.
+pub(super) fn update(call: Call<'_>) -> Result<Response, Refusal> {
+    let id = call.id("jobId")?;
+    let change: JobUpdate = call.body()?;
+    let now = call.shared.now();
+    let mut world = call.shared.world();
+    let job = world.monitoring.jobs.iter().find(|j| j.id == id).ok_or_else(|| no_job(id))?;
+    let organization = job.organization_id.unwrap_or_default();
+    if let Some(repository) = change.repository_id {
+        check_repository(&world, organization, repository)?;
+    }
+    if let Some(name) = &change.name {
+        check_name(&world, name, Some(id))?;
+    }
+    let job = world.monitoring.jobs.iter_mut().find(|j| j.id == id).ok_or_else(|| no_job(id))?;
+    let JobUpdate { name, description, backup_type, repository_id, schedule_policy, is_enabled, .. } = change;
+    job.name = name.or(job.name.take());
+    job.description = description.or(job.description.take());
+    job.backup_type = backup_type.or(job.backup_type.take());
+    job.is_enabled = is_enabled.or(job.is_enabled);
+    if let Some(repository) = repository_id {
+        job.repository_id = Some(repository);
+        job.links = Some(job_links(id, organization, repository));
+    }
+    if let Some(policy) = schedule_policy {
+        job.next_run = next_run(&policy, &now);
+        job.schedule_policy = Some(policy);
+    }
+    job.e_tag = Some(job.e_tag.unwrap_or(0) + 1);
+    Ok(call.no_content())
+}
+
+/// Removes a job; its sessions stay, as its backups do on a server.
+pub(super) fn remove(call: Call<'_>) -> Result<Response, Refusal> {
+    let id = call.id("jobId")?;
+    let mut world = call.shared.world();
+    let before = world.monitoring.jobs.len();
+    world.monitoring.jobs.retain(|j| j.id != id);
+    if world.monitoring.jobs.len() == before {
+        return Err(no_job(id));
+    }
+    world.selections.remove(&id);
+    Ok(call.no_content())
+}
+
+/// A change to what a job selects changes the job: its eTag moves on.
+pub(super) fn touch(world: &mut crate::simulator::state::World, id: Uuid) {
+    if let Some(job) = world.monitoring.jobs.iter_mut().find(|j| j.id == id) {
+        job.e_tag = Some(job.e_tag.unwrap_or(0) + 1);
+    }
+}
+
+/// A repository must exist and belong to the job's organization or to none.
+fn check_repository(world: &crate::simulator::state::World, organization: Uuid, id: Uuid) -> Result<(), Refusal> {
+    let repository = world.monitoring.repositories.iter().find(|r| r.id == id);
+    let repository =
+        repository.ok_or_else(|| Refusal::bad_request(format!("Backup repository with ID {id} was not found.")))?;
+    match repository.organization_id {
+        Some(owner) if owner != organization => Err(Refusal::bad_request(format!(
+            "Backup repository {} belongs to another organization.",
+            repository.name.as_deref().unwrap_or_default()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Job names are unique on a server.
+fn check_name(world: &crate::simulator::state::World, name: &str, except: Option<Uuid>) -> Result<(), Refusal> {
+    if name.trim().is_empty() {
+        return Err(Refusal::bad_request(String::from("A job needs a name.")));
+    }
+    let taken = world.monitoring.jobs.iter().any(|j| Some(j.id) != except && j.name.as_deref() == Some(name));
+    if taken {
+        return Err(Refusal::bad_request(format!("A job named {name} already exists.")));
+    }
+    Ok(())
+}
+
+fn job_links(id: Uuid, organization: Uuid, repository: Uuid) -> crate::types::Links {
+    links(&[
+        ("self", format!("/v6/Jobs/{id}")),
+        ("organization", format!("/v6/Organizations/{organization}")),
+        ("backupRepository", format!("/v6/BackupRepositories/{repository}")),
+    ])
+}
+
+/// When a job on `policy` runs next after `now`: the next daily time (any
+/// day; the simulator does not count workdays), or one period on; `None`
+/// for a job run by hand.
+fn next_run(policy: &JobSchedulePolicy, now: &crate::DateTime) -> Option<crate::DateTime> {
+    let now = now.utc();
+    match crate::Schedule::of(policy)? {
+        crate::Schedule::Daily { hour, minute, .. } => {
+            let today = now.date_naive().and_hms_opt(u32::from(hour), u32::from(minute), 0)?.and_utc();
+            let next = if today > now { today } else { today + chrono::TimeDelta::days(1) };
+            Some(next.into())
+        }
+        crate::Schedule::Periodically(period) if policy.type_ == Some(ScheduleType::Periodically) => {
+            Some((now + chrono::TimeDelta::from_std(period.duration()?).ok()?).into())
+        }
+        _ => None,
+    }
 }

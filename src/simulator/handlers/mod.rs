@@ -3,7 +3,9 @@
 //! body, then answer from the simulator's state in the shapes and statuses
 //! of the version asked for.
 
+mod directory;
 mod health;
+mod job_items;
 mod job_sessions;
 mod jobs;
 mod license;
@@ -33,6 +35,7 @@ use super::server::Chosen;
 use super::state::RecordedRequest;
 use crate::ApiVersion;
 use crate::types::{Link, Links};
+use job_items::List::{Excluded, Selected};
 
 /// Request bodies larger than this are refused.
 const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
@@ -129,7 +132,12 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     };
     let query = query.unwrap_or_default();
     let query: BTreeMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    shared.world().monitoring.advance(std::time::Instant::now(), &shared.now());
+    {
+        let (instant, now) = (std::time::Instant::now(), shared.now());
+        let mut world = shared.world();
+        world.monitoring.advance(instant, &now);
+        world.directories.values_mut().for_each(|d| d.advance(instant, &now));
+    }
     let call = Call { shared: &shared, operation: &operation.id, version, params, query, body };
     let name = crate::OperationFamily::of(&operation.id).map_or(operation.id.as_str(), |family| family.name);
     let answer = match name {
@@ -140,7 +148,32 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "add_organization" => organizations::add(call),
         "list_backup_accounts" => organizations::list_backup_accounts(call),
         "set_backup_accounts" => organizations::set_backup_accounts(call),
-        "list_job_selected_items" => jobs::selected_items(call),
+        "list_job_selected_items" => job_items::list(call, Selected),
+        "get_job_selected_item" => job_items::get(call, Selected),
+        "add_job_selected_items" => job_items::add(call, Selected),
+        "remove_job_selected_items" => job_items::remove(call, Selected),
+        "update_job_selected_item" => job_items::update(call, Selected),
+        "list_job_excluded_items" => job_items::list(call, Excluded),
+        "get_job_excluded_item" => job_items::get(call, Excluded),
+        "add_job_excluded_items" => job_items::add(call, Excluded),
+        "remove_job_excluded_items" => job_items::remove(call, Excluded),
+        "update_job_excluded_item" => job_items::update(call, Excluded),
+        "list_organization_users" => directory::users(call),
+        "get_organization_user" => directory::user(call),
+        "list_organization_user_onedrives" => directory::onedrives(call),
+        "list_organization_groups" => directory::groups(call),
+        "get_organization_group" => directory::group(call),
+        "list_organization_group_members" => directory::members(call),
+        "list_organization_sites" => directory::sites(call),
+        "get_organization_site" => directory::site(call),
+        "list_organization_teams" => directory::teams(call),
+        "get_organization_team" => directory::team(call),
+        "list_organization_sync_states" => directory::sync_states(call),
+        "get_organization_sync_state" => directory::sync_state(call),
+        "sync_organization" => directory::sync(call),
+        "create_job" => jobs::create(call),
+        "update_job" => jobs::update(call),
+        "remove_job" => jobs::remove(call),
         "list_job_selected_mailboxes" => jobs::selected_mailboxes(call),
         "list_jobs" => jobs::list(call),
         "list_organization_jobs" => jobs::list_of_organization(call),
@@ -207,6 +240,11 @@ impl Call<'_> {
     pub(super) fn id(&self, name: &str) -> Result<Uuid, Refusal> {
         let text = self.params.get(name).map(String::as_str).unwrap_or_default();
         Uuid::parse_str(text).map_err(|_| Refusal::bad_request(format!("`{name}` must be a UUID, not `{text}`.")))
+    }
+
+    /// A path parameter as sent.
+    pub(super) fn text(&self, name: &str) -> String {
+        self.params.get(name).cloned().unwrap_or_default()
     }
 
     pub(super) fn body<T: DeserializeOwned>(&self) -> Result<T, Refusal> {
