@@ -17,6 +17,9 @@
 //!     [--ca-cert server.pem | --insecure] [--job <job id>] [--allow-changes]
 //! ```
 
+#[path = "tour/scope.rs"]
+mod scope;
+
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -276,6 +279,7 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     }
 
     monitoring(&client, &mut steps, organization_id, changes).await?;
+    scope::scope(&client, &mut steps, organization_id, changes && simulator.is_some()).await?;
 
     if changes {
         let options = ExploreOptions {

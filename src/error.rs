@@ -165,6 +165,19 @@ pub enum Error {
         problem: String,
     },
 
+    /// A name the caller gave (of a user, a group, a repository...) names
+    /// nothing the server has (`candidates` empty) or more than one thing
+    /// (`candidates` lists them). Nothing was written.
+    #[error("{}", describe_unresolved(what, name, candidates))]
+    Unresolved {
+        /// What the name was for: `user`, `group`, `repository`.
+        what: &'static str,
+        /// The name as given.
+        name: String,
+        /// What it could mean, each with its ID: empty when it means nothing.
+        candidates: Vec<String>,
+    },
+
     /// The client was configured with something it cannot use.
     #[error("client configuration: {setting} {problem}")]
     Config {
@@ -217,6 +230,11 @@ impl fmt::Display for TransportKind {
 }
 
 impl Error {
+    /// A name that means nothing, or one of several things.
+    pub(crate) fn unresolved(what: &'static str, name: &str, candidates: Vec<String>) -> Self {
+        Self::Unresolved { what, name: name.to_owned(), candidates }
+    }
+
     /// A stream collected into a list fails with the first page's own
     /// error (nothing was delivered yet), or with [`Error::Page`] for a
     /// later page, which names where the walk broke off.
@@ -240,7 +258,7 @@ impl Error {
             | Self::Conflict { operation, .. }
             | Self::InvalidInput { operation, .. } => Some(operation),
             Self::Page { source, .. } => source.operation(),
-            Self::Config { .. } => None,
+            Self::Config { .. } | Self::Unresolved { .. } => None,
         }
     }
 
@@ -360,4 +378,15 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
         source = e.source();
     }
     last
+}
+
+fn describe_unresolved(what: &str, name: &str, candidates: &[String]) -> String {
+    match candidates {
+        [] => format!("no {what} is named `{name}`"),
+        _ => format!(
+            "`{name}` names {} {what}s: {}; give one of them by its ID",
+            candidates.len(),
+            candidates.join("; ")
+        ),
+    }
 }

@@ -8,6 +8,7 @@ extern crate self as vb365;
 
 mod client;
 mod config;
+pub mod declarative;
 mod error;
 pub mod monitoring;
 mod request;

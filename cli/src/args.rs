@@ -150,7 +150,8 @@ pub enum Command {
         #[command(subcommand)]
         command: BackupAccountsCommand,
     },
-    /// Backup jobs: list, read, start, stop, enable, disable; what a job selects.
+    /// Backup jobs: list, read, create, edit, delete, start, stop, enable,
+    /// disable; what a job selects and excludes; job files (plan, apply).
     Jobs {
         #[command(flatten)]
         common: Common,
@@ -258,6 +259,93 @@ pub enum OrganizationsCommand {
         #[arg(long, value_name = "FILE")]
         body: Option<PathBuf>,
     },
+    /// The users of an organization (organization_users).
+    Users(Directory),
+    /// The groups of an organization (organization_groups).
+    Groups(Directory),
+    /// The SharePoint sites of an organization (organization_sites).
+    Sites(Directory),
+    /// The teams of an organization (organization_teams).
+    Teams(Directory),
+    /// One user, by sign-in name, display name or ID (get_organization_user).
+    User {
+        /// The organization's name or ID.
+        organization: String,
+        /// The user.
+        #[arg(value_name = "USER")]
+        name: String,
+    },
+    /// One group, by name, e-mail name or ID (get_organization_group).
+    Group {
+        /// The organization's name or ID.
+        organization: String,
+        /// The group.
+        group: String,
+    },
+    /// One site, by URL or ID (get_organization_site).
+    Site {
+        /// The organization's name or ID.
+        organization: String,
+        /// The site.
+        site: String,
+    },
+    /// One team, by name, e-mail address or ID (get_organization_team).
+    Team {
+        /// The organization's name or ID.
+        organization: String,
+        /// The team.
+        team: String,
+    },
+    /// The members of a group (group_members).
+    Members {
+        /// The organization's name or ID.
+        organization: String,
+        /// The group, by name, e-mail name or ID.
+        group: String,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// A user's OneDrives (user_onedrives).
+    Onedrives {
+        /// The organization's name or ID.
+        organization: String,
+        /// The user, by sign-in name, display name or ID.
+        #[arg(value_name = "USER")]
+        name: String,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// Read the organization's directory from Microsoft 365 again, so that
+    /// new users, sites and teams can be selected (sync_organization, v8).
+    Sync {
+        /// The organization's name or ID.
+        organization: String,
+        /// Read everything again, not only what changed.
+        #[arg(long)]
+        full: bool,
+        /// Wait until it is over, and print how it ended.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// How the directory's synchronization stands, of one organization or
+    /// of all (sync_state, sync_states; v8).
+    SyncState {
+        /// The organization's name or ID [default: every organization].
+        organization: Option<String>,
+    },
+}
+
+/// One organization's directory, searched.
+#[derive(Debug, Clone, Args)]
+pub struct Directory {
+    /// The organization's name (contoso.onmicrosoft.com) or ID.
+    pub organization: String,
+    /// Only those whose name (a user's sign-in or display name, a group's or
+    /// team's name, a site's title or URL) matches TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    #[command(flatten)]
+    pub collection: Collection,
 }
 
 #[derive(Debug, Subcommand)]
@@ -334,6 +422,175 @@ pub enum JobsCommand {
         #[command(flatten)]
         collection: Collection,
     },
+    /// Create a backup job (create_job).
+    Create(CreateJob),
+    /// Change a job's name, repository, schedule or description (update_job);
+    /// everything else stays as the server has it.
+    Edit {
+        /// The job's name or ID.
+        job: String,
+        /// A new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Another repository, by name or ID.
+        #[arg(long, value_name = "REPO")]
+        repository: Option<String>,
+        /// Another schedule: daily:22:00, workdays:06:30, periodically:1h, manual.
+        #[arg(long, value_name = "SCHEDULE")]
+        schedule: Option<vb365::Schedule>,
+        /// A new description.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Delete a job (remove_job); its backups stay in the repository. Asks
+    /// first on a terminal; elsewhere give --yes.
+    Delete {
+        /// The job's name or ID.
+        job: String,
+        /// Delete without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// What a job selects: list, add, remove (job_selected_items,
+    /// add_selected_items, remove_selected_items).
+    Items {
+        #[command(subcommand)]
+        command: ItemsCommand,
+    },
+    /// What a job leaves out of what it selects: list, add, remove
+    /// (job_excluded_items, add_excluded_items, remove_excluded_items).
+    Exclusions {
+        #[command(subcommand)]
+        command: ItemsCommand,
+    },
+    /// Show what applying job files would change: one line a change. Exit 0
+    /// when nothing would; with --detailed-exitcode, 2 when something would
+    /// (1 on an error).
+    #[command(after_long_help = crate::commands::JOB_FILES)]
+    Plan {
+        #[command(flatten)]
+        plan: PlanArgs,
+        /// Exit 2 when something would change (0 when nothing would, 1 on an error).
+        #[arg(long)]
+        detailed_exitcode: bool,
+    },
+    /// Make the changes `plan` shows, adding before removing. Asks first on
+    /// a terminal; elsewhere give --yes.
+    #[command(after_long_help = crate::commands::JOB_FILES)]
+    Apply {
+        #[command(flatten)]
+        plan: PlanArgs,
+        /// Apply without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// A job to create.
+#[derive(Debug, Clone, Args)]
+pub struct CreateJob {
+    /// The organization, by name or ID.
+    #[arg(long, value_name = "ORG")]
+    pub organization: String,
+    /// The repository it writes to, by name or ID.
+    #[arg(long, value_name = "REPO")]
+    pub repository: String,
+    /// The job's name.
+    #[arg(long)]
+    pub name: String,
+    /// A description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Back up the entire organization instead of chosen items.
+    #[arg(long, conflicts_with_all = ["users", "groups", "sites", "teams"])]
+    pub entire_organization: bool,
+    #[command(flatten)]
+    pub items: ItemArgs,
+    /// When it runs: daily:22:00, workdays:06:30, periodically:1h, manual [default: manual].
+    #[arg(long, value_name = "SCHEDULE")]
+    pub schedule: Option<vb365::Schedule>,
+    /// Create it disabled: it does not run on its schedule.
+    #[arg(long)]
+    pub disabled: bool,
+    /// Start it as soon as it is created.
+    #[arg(long)]
+    pub run_now: bool,
+}
+
+/// Items by the names people use, and the parts of them to process.
+#[derive(Debug, Clone, Args)]
+pub struct ItemArgs {
+    /// A user, by sign-in name (alice@contoso.com), display name or ID.
+    /// (`--user` is the account vb365 logs in with.)
+    #[arg(long = "upn", value_name = "USER")]
+    pub users: Vec<String>,
+    /// A group, by name, e-mail name or ID.
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// A SharePoint site, by URL or ID.
+    #[arg(long = "site", value_name = "URL")]
+    pub sites: Vec<String>,
+    /// A team, by name, e-mail address or ID.
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Vec<String>,
+    /// Process mailboxes (users, groups).
+    #[arg(long)]
+    pub mailbox: bool,
+    /// Process archive mailboxes (users).
+    #[arg(long)]
+    pub archive: bool,
+    /// Process OneDrive for Business (users).
+    #[arg(long)]
+    pub onedrive: bool,
+    /// Process personal sites (users) or the group's site (groups).
+    #[arg(long = "sites")]
+    pub site_part: bool,
+    /// Process a group's members, each whole.
+    #[arg(long)]
+    pub members: bool,
+    /// Process a team's chats (never a default: Microsoft meters them).
+    #[arg(long)]
+    pub teams_chats: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ItemsCommand {
+    /// Every item of the list.
+    List {
+        /// The job's name or ID.
+        job: String,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// Add items (by default processing everything each has but team chats).
+    Add {
+        /// The job's name or ID.
+        job: String,
+        #[command(flatten)]
+        items: ItemArgs,
+    },
+    /// Remove items, named as when they were added.
+    Remove {
+        /// The job's name or ID.
+        job: String,
+        #[command(flatten)]
+        items: ItemArgs,
+    },
+}
+
+/// Job files and how to plan them.
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// A job file (YAML), or a folder of them (*.yaml, *.yml); repeat for
+    /// several (a service provider's file per tenant).
+    #[arg(long = "file", short = 'f', value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Also delete each organization's jobs that no file names.
+    #[arg(long)]
+    pub prune: bool,
+    /// How many organizations are read (and changed) at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub concurrency: u32,
 }
 
 #[derive(Debug, Subcommand)]

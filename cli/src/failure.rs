@@ -43,7 +43,9 @@ impl fmt::Display for Failure {
 impl From<vb365::Error> for Failure {
     fn from(error: vb365::Error) -> Self {
         let exit = match &error {
-            vb365::Error::InvalidInput { .. } | vb365::Error::Config { .. } => Exit::Usage,
+            vb365::Error::InvalidInput { .. } | vb365::Error::Config { .. } | vb365::Error::Unresolved { .. } => {
+                Exit::Usage
+            }
             _ => Exit::Refused,
         };
         Self { exit, message: error.to_string() }

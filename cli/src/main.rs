@@ -6,6 +6,7 @@ mod args;
 mod body;
 mod check;
 mod commands;
+mod confirm;
 mod connect;
 mod explain;
 mod exporter;

@@ -2,8 +2,9 @@
 
 use vb365::ServerInfo;
 use vb365::types::{
-    BackupAccount, BackupRepository, HealthReport, Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser,
-    Organization, OrganizationLicensing, Proxy, RestoreSession, RestoreSessionEvent, SelectedMailbox, UsedRepository,
+    BackupAccount, BackupRepository, Group, GroupMember, HealthReport, Job, JobItem, JobSession, JobSessionLogItem,
+    License, LicensedUser, OneDrive, Organization, OrganizationLicensing, OrganizationSyncState, Proxy, RestoreSession,
+    RestoreSessionEvent, SelectedMailbox, Site, Team, UsedRepository, User,
 };
 
 /// A type printed as a table row.
@@ -268,5 +269,75 @@ impl Row for HealthReport {
             self.entries.iter().map(|(name, entry)| format!("{name}: {}", text(&entry.status))).collect();
         entries.sort();
         vec![text(&self.status), entries.join(", ")]
+    }
+}
+
+impl Row for User {
+    const HEADER: &'static [&'static str] = &["ID", "SIGN-IN NAME", "DISPLAY NAME", "LOCATION", "OFFICE"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.id), text(&self.name), text(&self.display_name), text(&self.location_type), text(&self.office)]
+    }
+}
+
+impl Row for Group {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "E-MAIL NAME", "TYPE", "LOCATION"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.id), text(&self.display_name), text(&self.name), text(&self.type_), text(&self.location_type)]
+    }
+}
+
+impl Row for GroupMember {
+    const HEADER: &'static [&'static str] = &["LOGIN", "NAME", "TYPE", "CLOUD"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.login.clone(), text(&self.name), self.type_.to_string(), flag(self.is_cloud)]
+    }
+}
+
+impl Row for Site {
+    const HEADER: &'static [&'static str] = &["ID", "TITLE", "URL", "PERSONAL", "AVAILABLE"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.title.clone(),
+            self.url.clone(),
+            flag(Some(self.is_personal)),
+            flag(self.is_available),
+        ]
+    }
+}
+
+impl Row for Team {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "E-MAIL", "DESCRIPTION"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.id.to_string(), self.display_name.clone(), self.mail.clone(), text(&self.description)]
+    }
+}
+
+impl Row for OneDrive {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "URL"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.id), text(&self.name), text(&self.url)]
+    }
+}
+
+impl Row for OrganizationSyncState {
+    const HEADER: &'static [&'static str] = &["ORGANIZATION", "NOW", "LAST", "RESULT", "ENDED"];
+
+    fn cells(&self) -> Vec<String> {
+        let now = self.current_sync_state.as_ref().map_or_else(|| String::from("idle"), |c| text(&c.status));
+        let last = self.last_sync_state.as_ref();
+        vec![
+            text(&self.organization_id),
+            now,
+            last.map(|l| text(&l.type_)).unwrap_or_default(),
+            last.map(|l| text(&l.result)).unwrap_or_default(),
+            last.map(|l| text(&l.end_time)).unwrap_or_default(),
+        ]
     }
 }

@@ -54,6 +54,12 @@ pub struct GroupFilter {
 }
 
 impl GroupFilter {
+    /// Only groups whose name (e-mail address) matches `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
     /// Only groups whose display name matches `display_name`.
     pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
         self.display_name = Some(display_name.into());

@@ -198,6 +198,12 @@ impl std::fmt::Display for JobItemPart {
     }
 }
 
+impl serde::Serialize for JobItemPart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl std::str::FromStr for JobItemPart {
     type Err = String;
 
@@ -354,6 +360,23 @@ impl JobItem {
         let team = self.team.as_ref().map(|t| t.display_name.as_str());
         let site = self.site.as_ref().map(|s| if s.title.is_empty() { s.url.as_str() } else { s.title.as_str() });
         user.or(group).or(team).or(site)
+    }
+
+    /// What the item selects as people name it: `user alice@contoso.com`,
+    /// `group Finance`, `site https://...`, `team Sales`, `personal sites`.
+    pub fn label(&self) -> String {
+        let user = self.user.as_ref().and_then(|u| u.name.as_deref().or(u.display_name.as_deref()));
+        let group = self.group.as_ref().and_then(|g| g.display_name.as_deref().or(g.name.as_deref()));
+        let site = self.site.as_ref().map(|s| s.url.as_str());
+        let team = self.team.as_ref().map(|t| t.display_name.as_str());
+        match (&self.type_, user.or(group).or(site).or(team)) {
+            (Some(JobItemType::PersonalSites), _) => String::from("personal sites"),
+            (Some(JobItemType::PartialOrganization), _) => String::from("part of the organization"),
+            (Some(JobItemType::OneDriveFolders), Some(name)) => format!("OneDrive folders of {name}"),
+            (Some(type_), Some(name)) => format!("{} {name}", type_.as_str().to_ascii_lowercase()),
+            (Some(type_), None) => type_.as_str().to_ascii_lowercase(),
+            (None, name) => name.unwrap_or("an item").to_owned(),
+        }
     }
 
     /// Why the item cannot be sent, if it cannot: no type, no object of

@@ -16,6 +16,7 @@ pub(crate) mod job_sessions;
 pub(crate) mod jobs;
 pub(crate) mod license;
 pub(crate) mod mailboxes;
+pub(crate) mod names;
 pub(crate) mod organization_sync;
 pub(crate) mod organizations;
 pub(crate) mod paging;

@@ -50,6 +50,14 @@ pub(super) async fn jobs(client: &Client, command: JobsCommand, output: &mut Out
                 failure
             })
         }
+        JobsCommand::Create(job) => super::job_scope::create(client, job, output).await,
+        JobsCommand::Edit { job, name, repository, schedule, description } => {
+            super::job_scope::edit(client, &job, name, repository, schedule, description, output).await
+        }
+        JobsCommand::Delete { job, yes } => super::job_scope::delete(client, &job, yes, output).await,
+        JobsCommand::Items { command } => super::job_scope::items(client, command, false, output).await,
+        JobsCommand::Exclusions { command } => super::job_scope::items(client, command, true, output).await,
+        JobsCommand::Plan { .. } | JobsCommand::Apply { .. } => unreachable!("run() answers job files"),
     }
 }
 

@@ -1,12 +1,16 @@
 //! One function per subcommand, over `vb365::Client` only; one file per
 //! resource.
 
+mod directory;
 mod infrastructure;
+mod job_files;
+mod job_scope;
 mod jobs;
 mod licensing;
 mod organizations;
 mod restore_sessions;
 
+pub use job_files::JOB_FILES;
 pub use organizations::OrganizationAccount;
 
 use std::path::Path;
@@ -61,6 +65,10 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
     let mut output = Output::new(common.output, common.show_secrets);
     let output = &mut output;
     match command {
+        Resource::Jobs(JobsCommand::Plan { plan, detailed_exitcode }) => {
+            return job_files::plan(&client, plan, detailed_exitcode, output).await;
+        }
+        Resource::Jobs(JobsCommand::Apply { plan, yes }) => return job_files::apply(&client, plan, yes, output).await,
         Resource::Server(ServerCommand::Info) => output.one(&client.server_info().await?),
         Resource::Organizations(command) => organizations::organizations(&client, command, bodies, output).await,
         Resource::BackupAccounts(command) => organizations::backup_accounts(&client, command, bodies, output).await,
@@ -215,7 +223,15 @@ async fn sent_by<T, F: Future<Output = T>>(
 fn page_size(command: &Resource) -> Option<u32> {
     use crate::args::{LicensedUsersCommand, ProxiesCommand};
     let collection = match command {
-        Resource::Jobs(JobsCommand::List { collection, .. })
+        Resource::Organizations(
+            OrganizationsCommand::Users(crate::args::Directory { collection, .. })
+            | OrganizationsCommand::Groups(crate::args::Directory { collection, .. })
+            | OrganizationsCommand::Sites(crate::args::Directory { collection, .. })
+            | OrganizationsCommand::Teams(crate::args::Directory { collection, .. })
+            | OrganizationsCommand::Members { collection, .. }
+            | OrganizationsCommand::Onedrives { collection, .. },
+        )
+        | Resource::Jobs(JobsCommand::List { collection, .. })
         | Resource::Sessions(SessionsCommand::List { collection, .. } | SessionsCommand::Log { collection, .. })
         | Resource::Repositories(
             RepositoriesCommand::List(collection) | RepositoriesCommand::Usage { collection, .. },

@@ -29,6 +29,7 @@ pub(super) async fn organizations(
             let organization = bodies.organization.ok_or_else(|| Failure::usage("no organization to add"))?;
             one(output, &ADD_ORGANIZATION, client.add_organization(organization)).await
         }
+        directory => super::directory::directory(client, directory, output).await,
     }
 }
 

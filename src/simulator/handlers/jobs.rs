@@ -178,7 +178,7 @@ pub(super) fn create(call: Call<'_>) -> Result<Response, Refusal> {
     if !world.organizations.iter().any(|o| o.id == organization) {
         return Err(Refusal::not_found(format!("Organization with ID {organization} was not found.")));
     }
-    check_repository(&world, organization, request.repository_id)?;
+    check_repository(&world, call.version, organization, request.repository_id)?;
     check_name(&world, &request.name, None)?;
     if request.backup_type == JobBackupType::SelectedItems && request.selected_items.is_empty() {
         return Err(Refusal::bad_request(String::from("A job of selected items must select at least one item.")));
@@ -231,7 +231,7 @@ pub(super) fn update(call: Call<'_>) -> Result<Response, Refusal> {
     let job = world.monitoring.jobs.iter().find(|j| j.id == id).ok_or_else(|| no_job(id))?;
     let organization = job.organization_id.unwrap_or_default();
     if let Some(repository) = change.repository_id {
-        check_repository(&world, organization, repository)?;
+        check_repository(&world, call.version, organization, repository)?;
     }
     if let Some(name) = &change.name {
         check_name(&world, name, Some(id))?;
@@ -275,12 +275,18 @@ pub(super) fn touch(world: &mut crate::simulator::state::World, id: Uuid) {
 }
 
 /// A repository must exist and belong to the job's organization or to none.
-fn check_repository(world: &crate::simulator::state::World, organization: Uuid, id: Uuid) -> Result<(), Refusal> {
+/// Repositories belong to organizations from v8 on; v6 has no such thing.
+fn check_repository(
+    world: &crate::simulator::state::World,
+    version: ApiVersion,
+    organization: Uuid,
+    id: Uuid,
+) -> Result<(), Refusal> {
     let repository = world.monitoring.repositories.iter().find(|r| r.id == id);
     let repository =
         repository.ok_or_else(|| Refusal::bad_request(format!("Backup repository with ID {id} was not found.")))?;
     match repository.organization_id {
-        Some(owner) if owner != organization => Err(Refusal::bad_request(format!(
+        Some(owner) if owner != organization && version >= ApiVersion::V8 => Err(Refusal::bad_request(format!(
             "Backup repository {} belongs to another organization.",
             repository.name.as_deref().unwrap_or_default()
         ))),
