@@ -135,7 +135,11 @@ async fn what_widens_a_job_is_applied_before_what_narrows_it() {
     assert_eq!(run(&sim, &["jobs", "apply", "-f", EXAMPLE, "--yes"]).await.status, 0);
     // The team leaves the selection and the CEO leaves the exclusions: the
     // exclusion goes first, so that the job never selects less than both.
-    let text = example().replacen("      - team: Sales\n", "", 1).replacen("    exclude:\n      - user: ceo@contoso.com\n", "", 1);
+    let text = example().replacen("      - team: Sales\n", "", 1).replacen(
+        "    exclude:\n      - user: ceo@contoso.com\n",
+        "",
+        1,
+    );
     let changed = file("order", "jobs.yaml", &text);
     let plan = run(&sim, &["jobs", "plan", "-f", changed.to_str().unwrap(), "-o", "table"]).await;
     let lines: Vec<&str> = plan.stdout.lines().filter(|l| l.starts_with("  ")).map(str::trim).collect();
