@@ -231,6 +231,7 @@ impl fmt::Display for TransportKind {
 
 impl Error {
     /// A name that means nothing, or one of several things.
+    #[cfg(feature = "jobs")]
     pub(crate) fn unresolved(what: &'static str, name: &str, candidates: Vec<String>) -> Self {
         Self::Unresolved { what, name: name.to_owned(), candidates }
     }

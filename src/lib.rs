@@ -8,8 +8,10 @@ extern crate self as vb365;
 
 mod client;
 mod config;
+#[cfg(feature = "jobs")]
 pub mod declarative;
 mod error;
+#[cfg(feature = "monitoring")]
 pub mod monitoring;
 mod request;
 mod resources;
@@ -26,16 +28,24 @@ pub use request::repair::{KEPT_REPAIRS, Repair};
 pub use request::retry::RetryConfig;
 pub use request::versions::{ApiVersion, OperationFamily, PROBED};
 pub use reqwest::Method;
+#[cfg(feature = "jobs")]
 pub use resources::directory::{GroupFilter, SiteFilter, UserFilter};
+#[cfg(feature = "monitoring")]
 pub use resources::health::SERVICE_INSTANCE_ENTRY;
+#[cfg(feature = "jobs")]
+pub use resources::job_changes::JobChanges;
+#[cfg(feature = "jobs")]
 pub use resources::job_items::JobItemPart;
+#[cfg(feature = "monitoring")]
 pub use resources::job_sessions::JobSessionFilter;
-pub use resources::jobs::{JobChanges, JobFilter};
+pub use resources::jobs::JobFilter;
+#[cfg(feature = "monitoring")]
 pub use resources::license::LicensedUserFilter;
 pub use resources::mailboxes::SelectedMailboxes;
 pub use resources::paging::{MAX_PAGE_SIZE, PageRequest, Pages, PagesWithJson};
 pub use resources::raw::RAW_REQUEST;
 pub use resources::repositories::Space;
+#[cfg(feature = "restore")]
 pub use resources::restore_sessions::RestoreSessionFilter;
 pub use resources::schedule::{Schedule, ScheduleError};
 pub use resources::server::ServerInfo;

@@ -5,6 +5,7 @@
 //! generation settings.
 #![forbid(unsafe_code)]
 
+mod capabilities;
 mod codecs;
 mod document;
 mod enums;
@@ -16,6 +17,7 @@ mod paths;
 mod prune;
 mod structure;
 
+pub use capabilities::{CAPABILITIES, enabled_in_build};
 pub use codecs::roundtrip_codecs;
 pub use document::Document;
 pub use enums::{OpenEnum, open_enums};

@@ -43,6 +43,7 @@ pub fn check(doc: &Document) -> Vec<Problem> {
     check_components(root, &mut problems);
     check_departures(root, &mut problems);
     check_secrets(root, &mut problems);
+    problems.0.extend(crate::capabilities::check(root));
     problems.0.extend(crate::families(doc).1);
     problems.0
 }
@@ -372,7 +373,7 @@ mod tests {
     #[test]
     fn a_clean_document_has_no_problems() {
         let doc = format!(
-            "{HEAD}paths:\n  /v6/a/{{id}}:\n    get:\n      operationId: get_a\n      x-source: here\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses:\n        '200': {{description: ok}}\n"
+            "{HEAD}paths:\n  /v6/a/{{id}}:\n    get:\n      operationId: get_a\n      tags: [core]\n      x-source: here\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses:\n        '200': {{description: ok}}\n"
         );
         assert_eq!(problems(&doc), vec![]);
     }
@@ -380,7 +381,7 @@ mod tests {
     #[test]
     fn undeclared_path_parameter_is_reported() {
         let doc = format!(
-            "{HEAD}paths:\n  /v6/a/{{id}}:\n    get:\n      operationId: get_a\n      x-source: here\n      responses:\n        '200': {{description: ok}}\n"
+            "{HEAD}paths:\n  /v6/a/{{id}}:\n    get:\n      operationId: get_a\n      tags: [core]\n      x-source: here\n      responses:\n        '200': {{description: ok}}\n"
         );
         let found = problems(&doc);
         assert_eq!(found.len(), 1, "{found:?}");

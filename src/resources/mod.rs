@@ -1,4 +1,6 @@
 //! The operations, one file per resource, as methods on [`crate::Client`].
+//! Each file belongs to one capability (see the crate's features): those
+//! of `monitoring`, `jobs` and `restore` compile only with their feature.
 //!
 //! Every method that returns a stream ([`crate::Pages`]) is `#[inline]`. A
 //! stream keeps its page requests as boxed `dyn Future`s, and making one
@@ -9,23 +11,39 @@
 //! nothing: the compiler builds their bodies where they are awaited.)
 
 pub(crate) mod backup_accounts;
-pub(crate) mod directory;
-pub(crate) mod health;
-pub(crate) mod job_items;
-pub(crate) mod job_sessions;
 pub(crate) mod jobs;
-pub(crate) mod license;
 pub(crate) mod mailboxes;
-pub(crate) mod names;
-pub(crate) mod organization_sync;
 pub(crate) mod organizations;
 pub(crate) mod paging;
-pub(crate) mod proxies;
 pub(crate) mod raw;
 pub(crate) mod repositories;
-pub(crate) mod restore_sessions;
 pub(crate) mod schedule;
 pub(crate) mod server;
+
+#[cfg(feature = "monitoring")]
+pub(crate) mod health;
+#[cfg(feature = "monitoring")]
+pub(crate) mod job_sessions;
+#[cfg(feature = "monitoring")]
+pub(crate) mod license;
+#[cfg(feature = "monitoring")]
+pub(crate) mod proxies;
+
+#[cfg(feature = "jobs")]
+pub(crate) mod directory;
+#[cfg(feature = "jobs")]
+pub(crate) mod job_changes;
+#[cfg(feature = "jobs")]
+pub(crate) mod job_control;
+#[cfg(feature = "jobs")]
+pub(crate) mod job_items;
+#[cfg(feature = "jobs")]
+pub(crate) mod names;
+#[cfg(feature = "jobs")]
+pub(crate) mod organization_sync;
+
+#[cfg(feature = "restore")]
+pub(crate) mod restore_sessions;
 
 /// Sets an optional request parameter only when there is a value: the
 /// generated builders take values, not `Option`s.

@@ -5,7 +5,9 @@ use uuid::Uuid;
 
 use super::paging::Pages;
 use crate::api::versioned;
-use crate::types::{BackupRepository, UsedRepository};
+use crate::types::BackupRepository;
+#[cfg(feature = "monitoring")]
+use crate::types::UsedRepository;
 use crate::{Client, Error};
 
 /// A gigabyte as the server counts an object storage size limit.
@@ -68,10 +70,11 @@ impl Client {
     }
 
     /// The space an organization takes in each repository that holds its
-    /// backups (`GET /vN/Organizations/{organizationId}/usedRepositories`),
+    /// backups (the `monitoring` capability) (`GET /vN/Organizations/{organizationId}/usedRepositories`),
     /// as a stream over every page. v6 entries name their repository only
     /// in their links; the client fills `repository_id` in from the
     /// `backupRepository` link, so that it is set whatever the version.
+    #[cfg(feature = "monitoring")]
     #[inline]
     pub fn organization_used_repositories(&self, organization_id: Uuid) -> Pages<UsedRepository> {
         let page_size = self.config().page_size;
