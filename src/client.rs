@@ -1,8 +1,9 @@
 //! The client and how to build one.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use progenitor_client::ClientInfo as _;
@@ -273,16 +274,13 @@ impl ClientBuilder {
             }
             certificates.extend(found);
         }
-        install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("vb365/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .tls_certs_merge(certificates)
-            .tls_danger_accept_invalid_certs(self.accept_invalid_certs)
-            .build()
-            .map_err(|e| Error::Config { setting: "TLS", problem: format!("cannot be set up: {e}") })?;
+        let http = HttpSettings {
+            roots: self.root_certificates.clone(),
+            accept_invalid_certs: self.accept_invalid_certs,
+            connect_timeout: config.connect_timeout,
+            request_timeout: config.request_timeout,
+        }
+        .client(certificates)?;
         let versions = match self.api_versions {
             Some(pinned) if pinned.is_empty() => {
                 return Err(Error::Config { setting: "api_versions", problem: String::from("names no version") });
@@ -307,6 +305,44 @@ impl ClientBuilder {
             requests: AtomicU64::new(0),
         };
         Ok(Client { api: Arc::new(api::Client::new_with_client(&base_url, http, Arc::new(state))) })
+    }
+}
+
+/// What an HTTP client is built from. Clients built with the same settings
+/// share one `reqwest::Client`: its TLS configuration, root store and
+/// connection pool (keyed by host, so servers never share a connection). A
+/// process that watches a thousand servers holds one or two of them, not a
+/// thousand copies of the roots.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct HttpSettings {
+    /// The PEM text of the extra roots, as given.
+    roots: Vec<Vec<u8>>,
+    accept_invalid_certs: bool,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+}
+
+impl HttpSettings {
+    /// The shared client of these settings (`certificates`: the roots,
+    /// read), built on first use.
+    fn client(self, certificates: Vec<reqwest::Certificate>) -> Result<reqwest::Client, Error> {
+        static BUILT: OnceLock<Mutex<HashMap<HttpSettings, reqwest::Client>>> = OnceLock::new();
+        let mut built = BUILT.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(client) = built.get(&self) {
+            return Ok(client.clone());
+        }
+        install_crypto_provider();
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("vb365/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_certs_merge(certificates)
+            .tls_danger_accept_invalid_certs(self.accept_invalid_certs)
+            .build()
+            .map_err(|e| Error::Config { setting: "TLS", problem: format!("cannot be set up: {e}") })?;
+        built.insert(self, client.clone());
+        Ok(client)
     }
 }
 
