@@ -315,3 +315,29 @@ async fn a_snapshot_keeps_what_was_read_by_its_deadline() {
     let snapshot = client.snapshot(Scope::default()).await;
     assert!(matches!(snapshot.unreadable(), Some(vb365::Error::Api { operation: "list_jobs_v8", .. })));
 }
+
+/// A large server: what a snapshot asks does not grow with the sessions a
+/// server keeps (the latest few of each job), only with its jobs; and
+/// every job is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_asks_as_much_of_a_server_with_ten_times_the_sessions() {
+    use vb365::monitoring::Scope;
+    let mut requests = Vec::new();
+    for sessions in [400, 4_000] {
+        let mut config = SimulatorConfig::default();
+        config.versions = vec![ApiVersion::V8];
+        (config.extra_jobs, config.extra_sessions, config.extra_repositories) = (40, sessions, 20);
+        let simulator = Simulator::start_with(config).await.unwrap();
+        let client = Client::builder(simulator.url()).build().unwrap();
+        client.login(simulator.credentials()).await.unwrap();
+        simulator.clear_requests();
+        let snapshot = client.snapshot(Scope::default()).await;
+        let jobs = snapshot.jobs.as_ref().unwrap();
+        assert_eq!(jobs.len(), 44, "the four recorded jobs and forty more");
+        assert!(jobs.iter().all(|j| j.latest_finished().is_some()), "every job has its latest session");
+        assert_eq!(snapshot.repositories.as_ref().unwrap().len(), 23);
+        requests.push(simulator.requests().len());
+    }
+    assert_eq!(requests[0], requests[1], "{requests:?}");
+    assert!(requests[0] < 60, "one request a job and a few more: {requests:?}");
+}

@@ -96,6 +96,15 @@ pub struct SimulatorConfig {
     /// How long a job started through the API runs before its session
     /// succeeds. Default 2 s.
     pub job_duration: Duration,
+    /// A large server: this many more jobs (of the recorded organization,
+    /// daily, each with its sessions), beside the recorded ones. Default 0.
+    pub extra_jobs: usize,
+    /// This many more job sessions, spread over the extra jobs, newest
+    /// first, one a day back from now. Default 0.
+    pub extra_sessions: usize,
+    /// This many more repositories (the extra jobs write to them in
+    /// turn). Default 0.
+    pub extra_repositories: usize,
 }
 
 impl SimulatorConfig {
@@ -132,6 +141,9 @@ impl Default for SimulatorConfig {
             frozen_time: None,
             max_page_size: 10_000,
             job_duration: Duration::from_secs(2),
+            extra_jobs: 0,
+            extra_sessions: 0,
+            extra_repositories: 0,
         }
     }
 }

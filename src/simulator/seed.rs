@@ -99,7 +99,54 @@ pub(crate) fn world(config: &SimulatorConfig) -> Result<World, String> {
     );
     monitoring(&mut world, config)?;
     directories(&mut world, config)?;
+    large(&mut world, config)?;
     Ok(world)
+}
+
+/// A large server's extra jobs, sessions and repositories, made from the
+/// recorded ones. Their sessions have no log of their own (the log
+/// handler makes one when asked).
+fn large(world: &mut World, config: &SimulatorConfig) -> Result<(), String> {
+    let m = &mut world.monitoring;
+    let (Some(job), Some(session), Some(repository)) =
+        (m.jobs.first().cloned(), m.sessions.last().cloned(), m.repositories.first().cloned())
+    else {
+        return Ok(());
+    };
+    let now = config.frozen_time.clone().unwrap_or_else(DateTime::now).utc();
+    let id = |kind: u128, n: usize| Uuid::from_u128((0x1a46e << 108) | (kind << 96) | n as u128);
+    for n in 0..config.extra_repositories {
+        let mut extra = repository.clone();
+        (extra.id, extra.name) = (id(1, n), Some(format!("Repository {n:04}")));
+        extra.free_space_bytes = extra.capacity_bytes.map(|c| c / 2);
+        m.repositories.push(extra);
+    }
+    let repositories: Vec<Uuid> = m.repositories.iter().map(|r| r.id).collect();
+    let mut jobs = Vec::new();
+    for n in 0..config.extra_jobs {
+        let mut extra = job.clone();
+        (extra.id, extra.name) = (id(2, n), Some(format!("Job {n:05}")));
+        extra.repository_id = repositories.get(n % repositories.len().max(1)).copied();
+        extra.last_status = Some(JobStatus::Success);
+        jobs.push(extra.id);
+        m.jobs.push(extra);
+    }
+    let mut sessions = Vec::with_capacity(config.extra_sessions);
+    for n in 0..config.extra_sessions {
+        let Some(job) = jobs.get(n % jobs.len().max(1)) else { break };
+        let day = i64::try_from(n / jobs.len().max(1)).unwrap_or(0) + 1;
+        let started = now - chrono::TimeDelta::days(day);
+        let mut extra = session.clone();
+        (extra.id, extra.job_id, extra.main_session_id) = (id(3, n), Some(*job), Some(id(3, n)));
+        extra.creation_time = Some(started.into());
+        extra.end_time = Some((started + chrono::TimeDelta::minutes(20)).into());
+        extra.status = Some(JobStatus::Success);
+        sessions.push(extra);
+    }
+    // Newest first, as servers list them.
+    sessions.sort_by(|a, b| b.creation_time.cmp(&a.creation_time));
+    m.sessions.extend(sessions);
+    Ok(())
 }
 
 /// Each organization's directory, and what the other recorded jobs select
@@ -229,7 +276,7 @@ fn used_in(repository: &BackupRepository, organization: Uuid) -> UsedRepository 
 }
 
 /// A short log for a session the examples record none for.
-fn generated_log(session: &JobSession) -> Vec<JobSessionLogItem> {
+pub(crate) fn generated_log(session: &JobSession) -> Vec<JobSessionLogItem> {
     let (start, end) = (session.creation_time.clone(), session.end_time.clone());
     let objects = session.statistics.as_ref().and_then(|s| s.processed_objects).unwrap_or(0);
     let status = session.status.as_ref().map_or("Unknown", |s| s.as_str());
