@@ -26,10 +26,11 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use uuid::Uuid;
 use vb365::monitoring::{Scope, Thresholds, judge};
+use vb365::restore::ExploreFrom;
 use vb365::simulator::{Simulator, SimulatorConfig};
 use vb365::types::{
-    BackupAccount, ExchangeOnlineSettings, ExploreOptions, GroupMember, GroupMemberType, OrganizationCreate,
-    OrganizationRegion, OrganizationType, RestoreSessionType, SharePointOnlineSettings,
+    BackupAccount, ExchangeOnlineSettings, GroupMember, GroupMemberType, OrganizationCreate, OrganizationRegion,
+    OrganizationType, RestoreSessionType, SharePointOnlineSettings,
 };
 use vb365::{
     ApiVersion, Client, Credentials, Error, JobSessionFilter, LicensedUserFilter, PageRequest, RestoreSessionFilter,
@@ -282,28 +283,23 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     scope::scope(&client, &mut steps, organization_id, changes && simulator.is_some()).await?;
 
     if changes {
-        let options = ExploreOptions {
-            date_time: vb365::DateTime::now(),
-            type_: RestoreSessionType::Vex,
-            show_deleted: Some(true),
-            show_all_versions: Some(false),
-        };
+        // A restore session is a handle: stopped by `stop()`, or in the
+        // background (with a warning) if dropped without it.
+        let yesterday = vb365::DateTime::from(std::time::SystemTime::now() - Duration::from_secs(86_400));
+        let from = ExploreFrom::tenant(RestoreSessionType::Vex).at(yesterday).show_deleted(true);
         let session = steps
-            .run("start a restore session", client.start_restore_session(options), |s| {
-                format!("{} ({})", s.name.as_deref().unwrap_or("?"), shown(&s.state))
+            .run("explore Exchange as of yesterday", client.explore(from), |s| {
+                format!("{} ({})", s.info().name.as_deref().unwrap_or("?"), shown(&s.info().state))
             })
             .await?;
+        let id = session.id();
         steps
-            .run("read the restore session", client.get_restore_session(session.id), |s| {
+            .run("read the restore session", session.current(), |s| {
                 format!("state {}, result {}", shown(&s.state), shown(&s.result))
             })
             .await?;
-        steps
-            .run("stop the restore session", client.stop_restore_session(session.id), |()| String::from("stopped"))
-            .await?;
-        steps
-            .run("read it again", client.get_restore_session(session.id), |s| format!("state {}", shown(&s.state)))
-            .await?;
+        steps.run("stop the restore session", session.stop(), |()| String::from("stopped")).await?;
+        steps.run("read it again", client.get_restore_session(id), |s| format!("state {}", shown(&s.state))).await?;
     } else {
         steps.skip("start, read and stop a restore session", "pass --allow-changes");
     }

@@ -15,6 +15,8 @@ mod error;
 pub mod monitoring;
 mod request;
 mod resources;
+#[cfg(feature = "restore")]
+pub mod restore;
 #[cfg(feature = "simulator")]
 pub mod simulator;
 mod values;

@@ -175,3 +175,25 @@ async fn a_repair_is_a_warning_that_names_the_member_but_never_a_secret() {
     assert!(warnings[0].contains("list_backup_accounts") && warnings[0].contains("Client::repairs"), "{warnings:?}");
     assert!(!warnings[0].contains("12345"), "a secret stays out of logs: {warnings:?}");
 }
+
+/// A restore session dropped without `stop()` says so: a warning that
+/// names the session, before it is stopped in the background.
+#[tokio::test]
+async fn a_restore_session_dropped_without_stop_warns() {
+    use vb365::restore::ExploreFrom;
+    use vb365::types::RestoreSessionType;
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let simulator = Simulator::start().await.unwrap();
+    let client = Client::builder(simulator.url()).build().unwrap();
+    client.login(simulator.credentials()).await.unwrap();
+    let stopped = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod)).await.unwrap();
+    stopped.stop().await.unwrap();
+    assert_eq!(capture.warnings(), Vec::<String>::new(), "a stopped session is quiet");
+    let dropped = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod)).await.unwrap();
+    let id = dropped.id().to_string();
+    drop(dropped);
+    let warnings = capture.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("without stop()") && warnings[0].contains(&id), "{warnings:?}");
+}

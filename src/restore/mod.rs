@@ -1,0 +1,17 @@
+//! Restore: a restore session as a handle that is always stopped.
+//!
+//! A restore session holds resources on the server and counts against its
+//! limit of sessions at once, so the session [`Client::explore`] opens is a
+//! [`RestoreSession`] handle: [`RestoreSession::stop`] ends it, and a
+//! handle dropped without it is stopped in the background with a warning.
+//! [`Client::with_restore_session`] runs work in a session and stops it
+//! whatever the work returns, a panic included.
+//!
+//! [`Client::explore`]: crate::Client::explore
+//! [`Client::with_restore_session`]: crate::Client::with_restore_session
+
+mod explore;
+mod session;
+
+pub use explore::ExploreFrom;
+pub use session::RestoreSession;

@@ -1,0 +1,134 @@
+//! A restore session opened through `Client::explore` is always stopped:
+//! by `stop()`, by `with_restore_session` whatever its work does, and in the
+//! background when its handle is dropped. The simulator tells: it counts
+//! the `Stop` requests and keeps each session's state.
+#![cfg(feature = "simulator")]
+
+use std::time::Duration;
+
+use futures::FutureExt as _;
+use vb365::restore::{ExploreFrom, RestoreSession};
+use vb365::simulator::{Simulator, SimulatorConfig};
+use vb365::types::{RestoreSessionState, RestoreSessionType};
+use vb365::{ApiVersion, Client, DateTime, Error};
+
+async fn serving(version: ApiVersion) -> (Simulator, Client) {
+    let mut config = SimulatorConfig::default();
+    config.versions = vec![version];
+    let simulator = Simulator::start_with(config).await.unwrap();
+    let client = Client::builder(simulator.url()).build().unwrap();
+    client.login(simulator.credentials()).await.unwrap();
+    (simulator, client)
+}
+
+fn exchange() -> ExploreFrom {
+    ExploreFrom::tenant(RestoreSessionType::Vex).at("2024-04-30T12:00:00Z".parse::<DateTime>().unwrap())
+}
+
+/// The session's state as the server has it now.
+async fn state(client: &Client, session: uuid::Uuid) -> Option<RestoreSessionState> {
+    client.get_restore_session(session).await.unwrap().state
+}
+
+#[tokio::test]
+async fn explore_opens_at_the_point_in_time_and_stop_stops() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version).await;
+        let session = client.explore(exchange().show_deleted(true)).await.unwrap();
+        let id = session.id();
+        assert_eq!(session.info().type_, Some(RestoreSessionType::Vex));
+        assert!(session.info().name.as_deref().unwrap().contains("4/30/2024"), "{:?}", session.info().name);
+        assert_eq!(session.current().await.unwrap().state, Some(RestoreSessionState::Working));
+        let body = simulator.requests().iter().rev().find_map(|r| r.body.clone()).unwrap();
+        assert_eq!(body["showDeleted"], true, "{body}");
+        assert_eq!(body["dateTime"], "2024-04-30T12:00:00Z", "{body}");
+        session.stop().await.unwrap();
+        assert_eq!(state(&client, id).await, Some(RestoreSessionState::Stopped), "{version}");
+        assert_eq!(simulator.count("stop_restore_session"), 1, "{version}");
+    }
+}
+
+#[tokio::test]
+async fn with_restore_session_stops_the_session_when_the_work_succeeds() {
+    let (simulator, client) = serving(ApiVersion::V8).await;
+    let id = client
+        .with_restore_session(exchange(), async |session: &RestoreSession| Ok::<_, Error>(session.id()))
+        .await
+        .unwrap();
+    assert_eq!(state(&client, id).await, Some(RestoreSessionState::Stopped));
+    assert_eq!(simulator.count("stop_restore_session"), 1);
+}
+
+#[tokio::test]
+async fn with_restore_session_stops_the_session_when_the_work_fails() {
+    let (simulator, client) = serving(ApiVersion::V6).await;
+    let mut seen = None;
+    let failed: Result<(), Error> = client
+        .with_restore_session(exchange(), async |session: &RestoreSession| {
+            seen = Some(session.id());
+            // A failing call inside the work: a session that does not exist.
+            client.get_restore_session(uuid::Uuid::nil()).await.map(drop)
+        })
+        .await;
+    assert!(matches!(failed, Err(Error::Api { .. })), "{failed:?}");
+    assert_eq!(state(&client, seen.unwrap()).await, Some(RestoreSessionState::Stopped));
+    assert_eq!(simulator.count("stop_restore_session"), 1);
+}
+
+#[tokio::test]
+async fn with_restore_session_stops_the_session_when_the_work_panics_and_the_panic_goes_on() {
+    let (simulator, client) = serving(ApiVersion::V8).await;
+    let seen = std::sync::Mutex::new(None);
+    let outcome = std::panic::AssertUnwindSafe(client.with_restore_session(
+        exchange(),
+        async |session: &RestoreSession| -> Result<(), Error> {
+            *seen.lock().unwrap() = Some(session.id());
+            panic!("the work panics");
+        },
+    ))
+    .catch_unwind()
+    .await;
+    let panic = outcome.expect_err("the panic reaches the caller");
+    assert_eq!(panic.downcast_ref::<&str>(), Some(&"the work panics"));
+    let id = seen.lock().unwrap().unwrap();
+    assert_eq!(state(&client, id).await, Some(RestoreSessionState::Stopped));
+    assert_eq!(simulator.count("stop_restore_session"), 1);
+}
+
+/// A handle dropped without `stop()` (an early return, a cancelled task) is
+/// stopped in the background.
+#[tokio::test]
+async fn a_dropped_session_is_stopped_in_the_background() {
+    let (simulator, client) = serving(ApiVersion::V8).await;
+    let session = client.explore(exchange()).await.unwrap();
+    let id = session.id();
+    drop(session);
+    for _ in 0..100 {
+        if simulator.count("stop_restore_session") > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(simulator.count("stop_restore_session"), 1);
+    assert_eq!(state(&client, id).await, Some(RestoreSessionState::Stopped));
+}
+
+/// Work cancelled halfway (as by Ctrl-C in a `select!`) still stops its
+/// session: the handle is dropped with the future.
+#[tokio::test]
+async fn cancelled_work_still_stops_its_session() {
+    let (simulator, client) = serving(ApiVersion::V6).await;
+    let work = client.with_restore_session(exchange(), async |_: &RestoreSession| {
+        std::future::pending::<()>().await;
+        Ok::<_, Error>(())
+    });
+    let cancelled = tokio::time::timeout(Duration::from_millis(300), work).await;
+    assert!(cancelled.is_err(), "the work never ends by itself");
+    for _ in 0..100 {
+        if simulator.count("stop_restore_session") > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(simulator.count("stop_restore_session"), 1);
+}
