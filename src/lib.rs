@@ -48,6 +48,8 @@ pub use resources::paging::{MAX_PAGE_SIZE, PageRequest, Pages, PagesWithJson};
 pub use resources::raw::RAW_REQUEST;
 pub use resources::repositories::Space;
 #[cfg(feature = "restore")]
+pub use resources::restore_points::RestorePointFilter;
+#[cfg(feature = "restore")]
 pub use resources::restore_sessions::RestoreSessionFilter;
 pub use resources::schedule::{Schedule, ScheduleError};
 pub use resources::server::ServerInfo;

@@ -267,8 +267,7 @@ async fn job_selected_items_come_at_once_in_v6() {
 }
 
 /// A new example file without a contract test that checks its values fails
-/// here: its name must appear in this file, `contract_v8.rs` or
-/// `contract_monitoring.rs`, in a statement that checks it
+/// here: its name must appear in this file or another `contract_*.rs`, in a statement that checks it
 /// (`assert_decoded`, `assert_sent`, `assert_sent_form`, or a `name` that
 /// the test then checks).
 #[test]
@@ -278,6 +277,7 @@ fn every_recorded_example_is_checked_here() {
         include_str!("contract_v8.rs"),
         include_str!("contract_monitoring.rs"),
         include_str!("contract_scope.rs"),
+        include_str!("contract_restore.rs"),
     ];
     let files: Vec<String> = std::fs::read_dir(examples_dir())
         .unwrap()

@@ -132,3 +132,71 @@ async fn cancelled_work_still_stops_its_session() {
     }
     assert_eq!(simulator.count("stop_restore_session"), 1);
 }
+
+const CONTOSO: &str = "6f9b3da3-204d-4a4b-b466-55586e0233fc";
+
+/// An administrator explores an organization or a job; the simulator names
+/// the session after what it explores, and refuses what does not exist.
+#[tokio::test]
+async fn explore_an_organization_or_a_job_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version).await;
+        let organization = CONTOSO.parse().unwrap();
+        let from = ExploreFrom::organization(organization, RestoreSessionType::Veod)
+            .at("2024-04-30T12:00:00Z".parse().unwrap());
+        let session = client.explore(from).await.unwrap();
+        let first = session.id();
+        assert!(
+            session.info().name.as_deref().unwrap().starts_with("OneDrive restore (contoso.onmicrosoft.com - "),
+            "{:?}",
+            session.info()
+        );
+        session.stop().await.unwrap();
+
+        let jobs = client.list_jobs().await.unwrap();
+        let job = jobs.iter().find(|j| j.organization_id == Some(organization)).unwrap();
+        let session = client.explore(ExploreFrom::job(job.id, RestoreSessionType::Vex)).await.unwrap();
+        assert_eq!(session.info().scope_name, job.name, "{version}");
+        let second = session.id();
+        session.stop().await.unwrap();
+        assert_eq!(simulator.count("explore_organization"), 1);
+        assert_eq!(simulator.count("explore_job"), 1);
+
+        let missing = client.explore(ExploreFrom::job(uuid::Uuid::nil(), RestoreSessionType::Vex)).await;
+        assert!(matches!(missing, Err(Error::Api { status, .. }) if status == 404), "{missing:?}");
+        for opened in [first, second] {
+            assert_eq!(state(&client, opened).await, Some(RestoreSessionState::Stopped), "{version}");
+        }
+    }
+}
+
+/// The simulator keeps a restore point for every backup run that saved
+/// data; both versions list and filter them alike.
+#[tokio::test]
+async fn restore_points_of_an_organization_in_both_versions() {
+    use futures::TryStreamExt;
+    use vb365::RestorePointFilter;
+    let mut seen = Vec::new();
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version).await;
+        let organization = CONTOSO.parse().unwrap();
+        let all: Vec<_> =
+            client.restore_points(RestorePointFilter::all().organization(organization)).try_collect().await.unwrap();
+        assert!(all.len() >= 2, "{version}: {all:?}");
+        assert!(all.iter().all(|p| p.organization_id == Some(organization)));
+        let newest = all.iter().filter_map(|p| p.backup_time.clone()).max().unwrap();
+        let since: Vec<_> = client
+            .restore_points(RestorePointFilter::all().organization(organization).since(newest.clone()))
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(since.iter().all(|p| p.backup_time.as_ref() >= Some(&newest)) && !since.is_empty(), "{version}");
+        assert!(since.len() < all.len(), "{version}: the window leaves older points out");
+        let one = client.get_restore_point(all[0].id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(one, all[0]);
+        let missing = client.get_restore_point("no-such-point").await;
+        assert!(matches!(missing, Err(Error::Api { status, .. }) if status == 404), "{missing:?}");
+        seen.push(all.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
+    }
+    assert_eq!(seen[0], seen[1], "the same points whatever the version");
+}

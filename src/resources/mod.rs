@@ -43,6 +43,8 @@ pub(crate) mod names;
 pub(crate) mod organization_sync;
 
 #[cfg(feature = "restore")]
+pub(crate) mod restore_points;
+#[cfg(feature = "restore")]
 pub(crate) mod restore_sessions;
 
 /// Sets an optional request parameter only when there is a value: the

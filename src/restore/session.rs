@@ -7,6 +7,8 @@ use futures::FutureExt as _;
 use uuid::Uuid;
 
 use super::ExploreFrom;
+use super::explore::Target;
+use crate::api::versioned;
 use crate::resources::paging::Pages;
 use crate::types::{self, RestoreSessionEvent};
 use crate::{Client, Error};
@@ -42,6 +44,14 @@ impl RestoreSession {
     /// What the session did, item by item, as a stream over every page.
     pub fn events(&self) -> Pages<RestoreSessionEvent> {
         self.client.restore_session_events(self.id())
+    }
+
+    /// Leaves the session open on the server and hands back what it was
+    /// opened as: stopping it is now the caller's (a command line that
+    /// starts a session in one run and stops it in another).
+    pub fn detach(mut self) -> types::RestoreSession {
+        self.open = false;
+        self.info.clone()
     }
 
     /// Stops the session. If this future is dropped before the server
@@ -84,9 +94,18 @@ impl Drop for RestoreSession {
 
 impl Client {
     /// Opens a restore session over what `from` names, as a handle that is
-    /// stopped when done (see [`RestoreSession`]).
+    /// stopped when done (see [`RestoreSession`]). Not repeated after a
+    /// failure that may have reached the server: a repeat could open a
+    /// second session.
     pub async fn explore(&self, from: impl Into<ExploreFrom>) -> Result<RestoreSession, Error> {
-        let info = self.start_restore_session(from.into().options).await?;
+        let ExploreFrom { target, options } = from.into();
+        let info = match target {
+            Target::Tenant => self.start_restore_session(options).await?,
+            Target::Organization(id) => {
+                versioned!(send self.api(), explore_organization, |op| op.organization_id(id).body(options.clone()))?
+            }
+            Target::Job(id) => versioned!(send self.api(), explore_job, |op| op.job_id(id).body(options.clone()))?,
+        };
         Ok(RestoreSession { client: self.clone(), info, open: true })
     }
 

@@ -12,6 +12,7 @@ mod license;
 mod organizations;
 mod proxies;
 mod repositories;
+mod restore_points;
 mod restore_sessions;
 mod tokens;
 
@@ -198,6 +199,10 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "list_restore_session_events" => restore_sessions::events(call),
         "get_health" => health::get(call),
         "explore_tenant_organization" => restore_sessions::start(call),
+        "explore_organization" => restore_sessions::explore_organization(call),
+        "explore_job" => restore_sessions::explore_job(call),
+        "list_restore_points" => restore_points::list(call),
+        "get_restore_point" => restore_points::get(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),
         other => Err(Refusal {

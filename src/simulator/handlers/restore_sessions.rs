@@ -20,9 +20,52 @@ fn shaped(session: &RestoreSession, version: ApiVersion) -> RestoreSession {
     session
 }
 
+/// What a session explores.
+enum Explored {
+    /// The signed-in tenant's organization (`Organization/Explore`).
+    Tenant,
+    Organization(Uuid),
+    Job(Uuid),
+}
+
 pub(super) fn start(call: Call<'_>) -> Result<Response, Refusal> {
+    open(call, Explored::Tenant)
+}
+
+pub(super) fn explore_organization(call: Call<'_>) -> Result<Response, Refusal> {
+    let id = call.id("organizationId")?;
+    open(call, Explored::Organization(id))
+}
+
+pub(super) fn explore_job(call: Call<'_>) -> Result<Response, Refusal> {
+    let id = call.id("jobId")?;
+    open(call, Explored::Job(id))
+}
+
+fn open(call: Call<'_>, explored: Explored) -> Result<Response, Refusal> {
     let options: ExploreOptions = call.body()?;
     let mut world = call.shared.world();
+    let organization_name = |world: &crate::simulator::state::World, id: Option<Uuid>| {
+        let organization = world.organizations.iter().find(|o| id.is_none_or(|id| o.id == id));
+        organization.and_then(|o| o.name.clone())
+    };
+    // The organization's name, the scope the session's name shows, and
+    // the scope name (the job's, when a job is explored).
+    let (organization, scope, scope_name) = match explored {
+        Explored::Tenant => (organization_name(&world, None), String::from("Entire organization"), String::new()),
+        Explored::Organization(id) => {
+            let name = organization_name(&world, Some(id))
+                .ok_or_else(|| Refusal::not_found(format!("Organization with ID {id} was not found.")))?;
+            (Some(name.clone()), name, String::new())
+        }
+        Explored::Job(id) => {
+            let job = world.monitoring.jobs.iter().find(|j| j.id == id);
+            let job = job.ok_or_else(|| Refusal::not_found(format!("Job with ID {id} was not found.")))?;
+            let name = job.name.clone().unwrap_or_default();
+            let organization_id = job.organization_id;
+            (organization_name(&world, organization_id), name.clone(), name)
+        }
+    };
     let working = world.sessions.values().filter(|s| s.state == Some(RestoreSessionState::Working)).count();
     if working >= MAX_WORKING_SESSIONS {
         return Err(Refusal::bad_request(format!(
@@ -30,7 +73,6 @@ pub(super) fn start(call: Call<'_>) -> Result<Response, Refusal> {
         )));
     }
     let id = world.new_id();
-    let organization = world.organizations.first().and_then(|o| o.name.clone()).unwrap_or_default();
     let service = match options.type_.as_str() {
         "Vex" => "Exchange",
         "Veod" => "OneDrive",
@@ -41,8 +83,8 @@ pub(super) fn start(call: Call<'_>) -> Result<Response, Refusal> {
     let point = options.date_time.local().format("%-m/%-d/%Y %-I:%M:%S %p");
     let session = RestoreSession {
         id,
-        name: Some(format!("{service} restore (Entire organization - {point})")),
-        organization: Some(organization),
+        name: Some(format!("{service} restore ({scope} - {point})")),
+        organization: Some(organization.unwrap_or_default()),
         type_: Some(options.type_),
         creation_time: Some(call.shared.now()),
         end_time: crate::DateTime::parse("9999-12-31T23:59:59.9999999Z").ok(),
@@ -50,7 +92,7 @@ pub(super) fn start(call: Call<'_>) -> Result<Response, Refusal> {
         result: Some(RestoreSessionResult::Success),
         initiated_by: Some(call.shared.config.username.clone()),
         details: None,
-        scope_name: Some(String::new()),
+        scope_name: Some(scope_name),
         client_host: Some(String::from("SIMULATOR (via: 127.0.0.1)")),
         reason: None,
         e_tag: Some(1),
