@@ -33,8 +33,8 @@ use vb365::types::{
     OrganizationType, RestoreSessionType, SharePointOnlineSettings,
 };
 use vb365::{
-    ApiVersion, Client, Credentials, Error, JobSessionFilter, LicensedUserFilter, PageRequest, RestoreSessionFilter,
-    Secret,
+    ApiVersion, Client, Credentials, Error, JobSessionFilter, LicensedUserFilter, PageRequest, RestorePointFilter,
+    RestoreSessionFilter, Secret,
 };
 
 const USAGE: &str = "usage: tour [--simulate-versions LIST] | [--url URL --user NAME [--ca-cert FILE | --insecure] [--job ID] [--allow-changes]]
@@ -285,10 +285,22 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     if changes {
         // A restore session is a handle: stopped by `stop()`, or in the
         // background (with a warning) if dropped without it.
-        let yesterday = vb365::DateTime::from(std::time::SystemTime::now() - Duration::from_secs(86_400));
-        let from = ExploreFrom::tenant(RestoreSessionType::Vex).at(yesterday).show_deleted(true);
+        let points = client.restore_points(RestorePointFilter::all().organization(organization_id));
+        let points = steps
+            .run("the organization's restore points", points.try_collect::<Vec<_>>(), |all| {
+                format!(
+                    "{} points, the latest {}",
+                    all.len(),
+                    all.first().map_or(String::from("-"), |p| shown(&p.backup_time))
+                )
+            })
+            .await?;
+        let latest = points.iter().filter_map(|p| p.backup_time.clone()).max();
+        let at =
+            latest.unwrap_or_else(|| vb365::DateTime::from(std::time::SystemTime::now() - Duration::from_secs(86_400)));
+        let from = ExploreFrom::organization(organization_id, RestoreSessionType::Vex).at(at).show_deleted(true);
         let session = steps
-            .run("explore Exchange as of yesterday", client.explore(from), |s| {
+            .run("explore Exchange at the latest", client.explore(from), |s| {
                 format!("{} ({})", s.info().name.as_deref().unwrap_or("?"), shown(&s.info().state))
             })
             .await?;

@@ -194,6 +194,13 @@ pub enum Command {
         #[command(subcommand)]
         command: LicensedUsersCommand,
     },
+    /// Restore: the points in time there are to restore from.
+    Restore {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: RestoreCommand,
+    },
     /// Restore sessions of tenant organizations.
     RestoreSessions {
         #[command(flatten)]
@@ -675,6 +682,35 @@ pub enum LicensedUsersCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum RestoreCommand {
+    /// Restore points, newest first (restore_points).
+    Points {
+        /// Only the points of this organization.
+        #[arg(long, value_name = "ID")]
+        organization: Option<Uuid>,
+        /// Only the points this job made.
+        #[arg(long, value_name = "ID")]
+        job: Option<Uuid>,
+        /// Only the points kept in this repository.
+        #[arg(long, value_name = "ID")]
+        repository: Option<Uuid>,
+        /// Only points made at or after TIME (RFC 3339, or back from now: 26h, 7d).
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        since: Option<vb365::DateTime>,
+        /// Only points made at or before TIME.
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        until: Option<vb365::DateTime>,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// One restore point (get_restore_point).
+    Point {
+        /// The point's ID.
+        restore_point_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum RestoreSessionsCommand {
     /// Restore sessions, newest first (restore_sessions).
     List {
@@ -694,12 +730,20 @@ pub enum RestoreSessionsCommand {
         #[command(flatten)]
         collection: Collection,
     },
-    /// Start a restore session (start_restore_session).
+    /// Start a restore session and leave it open: of the signed-in tenant
+    /// (start_restore_session), of an organization (explore_organization)
+    /// or of what a job saved (explore_job). Stop it when done.
     Start {
         /// The options as JSON (ExploreOptions): a file, or - for standard
         /// input; without it, --type and --date-time say what to explore.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["type_", "date_time"])]
         body: Option<PathBuf>,
+        /// Explore this organization's backups, as an administrator.
+        #[arg(long, value_name = "ID", conflicts_with = "job")]
+        organization: Option<Uuid>,
+        /// Explore what this job saved.
+        #[arg(long, value_name = "ID")]
+        job: Option<Uuid>,
         /// The service: Vex (Exchange), Veod (OneDrive), Vesp (SharePoint), Vet (Teams).
         #[arg(long = "type", value_name = "TYPE", requires = "date_time")]
         type_: Option<String>,

@@ -3,8 +3,8 @@
 use vb365::ServerInfo;
 use vb365::types::{
     BackupAccount, BackupRepository, Group, GroupMember, HealthReport, Job, JobItem, JobSession, JobSessionLogItem,
-    License, LicensedUser, OneDrive, Organization, OrganizationLicensing, OrganizationSyncState, Proxy, RestoreSession,
-    RestoreSessionEvent, SelectedMailbox, Site, Team, UsedRepository, User,
+    License, LicensedUser, OneDrive, Organization, OrganizationLicensing, OrganizationSyncState, Proxy, RestorePoint,
+    RestoreSession, RestoreSessionEvent, SelectedMailbox, Site, Team, UsedRepository, User,
 };
 
 /// A type printed as a table row.
@@ -250,6 +250,27 @@ impl Row for OrganizationLicensing {
 
     fn cells(&self) -> Vec<String> {
         vec![text(&self.licensed_users), text(&self.new_users)]
+    }
+}
+
+impl Row for RestorePoint {
+    const HEADER: &'static [&'static str] = &["ID", "BACKUP TIME", "SERVICES", "JOB", "REPOSITORY"];
+
+    fn cells(&self) -> Vec<String> {
+        let services = [
+            (self.is_exchange, "Exchange"),
+            (self.is_one_drive, "OneDrive"),
+            (self.is_share_point, "SharePoint"),
+            (self.is_teams, "Teams"),
+        ];
+        let services: Vec<&str> = services.iter().filter(|(has, _)| *has == Some(true)).map(|(_, s)| *s).collect();
+        vec![
+            text(&self.id),
+            text(&self.backup_time),
+            services.join(", "),
+            text(&self.job_id),
+            text(&self.repository_id),
+        ]
     }
 }
 

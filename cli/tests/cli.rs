@@ -492,3 +492,37 @@ async fn times_back_from_now() {
     assert_eq!(count("2d").await, 6);
     assert_eq!(count("100d").await, 8);
 }
+
+/// Restore points, and sessions opened over an organization or a job and
+/// left open for `restore-sessions stop`, in both versions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_points_and_sessions_of_an_organization_or_a_job() {
+    for (version, name) in [(ApiVersion::V8, "v8"), (ApiVersion::V6, "v6")] {
+        let sim = simulator(&[version]).await;
+        let url = sim.url();
+        let points = ["restore", "points", "--organization", "6f9b3da3-204d-4a4b-b466-55586e0233fc"];
+        golden(url, &[&points[..], &["-o", "table"]].concat(), &format!("restore_points_{name}.txt")).await;
+        let json = vb365(url, &[&points[..], &["-o", "json"]].concat(), None).await;
+        let listed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        let first = listed[0]["id"].as_str().unwrap();
+        golden(url, &["restore", "point", first, "-o", "json"], &format!("restore_point_{name}.json")).await;
+
+        let at = ["--type", "Veod", "--date-time", "2024-04-30T12:00:00Z", "-o", "json"];
+        let organization = ["restore-sessions", "start", "--organization", "6f9b3da3-204d-4a4b-b466-55586e0233fc"];
+        golden(
+            url,
+            &[&organization[..], &at[..]].concat(),
+            &format!("restore_sessions_start_organization_{name}.json"),
+        )
+        .await;
+        assert_eq!(sim.count("stop_restore_session"), 0, "left open for `restore-sessions stop`");
+        let job = ["restore-sessions", "start", "--job", "1c4e7a2b-3d5f-4a6c-8e9b-0d1f2a3b4c5d"];
+        let run = vb365(url, &[&job[..], &at[..]].concat(), None).await;
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let session: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(session["scopeName"], "Contoso SharePoint", "{session}");
+        let id = session["id"].as_str().unwrap();
+        golden(url, &["restore-sessions", "stop", id, "-o", "table"], "restore_sessions_stop_second.txt").await;
+        assert_eq!(sim.count("stop_restore_session"), 1);
+    }
+}

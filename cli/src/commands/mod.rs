@@ -8,6 +8,7 @@ mod job_scope;
 mod jobs;
 mod licensing;
 mod organizations;
+mod restore;
 mod restore_sessions;
 
 pub use job_files::JOB_FILES;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Proxies { common, command } => (common, Resource::Proxies(command)),
         Command::License { common, command } => (common, Resource::License(command)),
         Command::LicensedUsers { common, command } => (common, Resource::LicensedUsers(command)),
+        Command::Restore { common, command } => (common, Resource::Restore(command)),
         Command::RestoreSessions { common, command } => (common, Resource::RestoreSessions(command)),
         Command::Health(common) => (common, Resource::Health),
         Command::Api { common, method, path, body } => (common, Resource::Api { method, path, body }),
@@ -79,6 +81,7 @@ pub async fn run(cli: Cli) -> Result<u8, Failure> {
         Resource::Health => infrastructure::health(&client, output).await,
         Resource::License(command) => licensing::license(&client, command, output).await,
         Resource::LicensedUsers(command) => licensing::licensed_users(&client, command, output).await,
+        Resource::Restore(command) => restore::restore(&client, command, output).await,
         Resource::RestoreSessions(command) => {
             restore_sessions::restore_sessions(&client, command, bodies, output).await
         }
@@ -103,6 +106,7 @@ enum Resource {
     Proxies(crate::args::ProxiesCommand),
     License(crate::args::LicenseCommand),
     LicensedUsers(crate::args::LicensedUsersCommand),
+    Restore(crate::args::RestoreCommand),
     RestoreSessions(RestoreSessionsCommand),
     Health,
     Api { method: String, path: String, body: Option<std::path::PathBuf> },
@@ -238,6 +242,7 @@ fn page_size(command: &Resource) -> Option<u32> {
         )
         | Resource::Proxies(ProxiesCommand::List(collection))
         | Resource::LicensedUsers(LicensedUsersCommand::List { collection, .. })
+        | Resource::Restore(crate::args::RestoreCommand::Points { collection, .. })
         | Resource::RestoreSessions(
             RestoreSessionsCommand::List { collection, .. } | RestoreSessionsCommand::Events { collection, .. },
         ) => collection,
