@@ -200,3 +200,35 @@ async fn restore_points_of_an_organization_in_both_versions() {
     }
     assert_eq!(seen[0], seen[1], "the same points whatever the version");
 }
+
+/// `--fault` reaches every restore route in both versions; and a stop the
+/// server refuses after work that succeeded is the caller's error, since
+/// the session may still be open.
+#[tokio::test]
+async fn faults_reach_the_restore_routes_and_a_failed_stop_is_reported() {
+    use futures::TryStreamExt;
+    use vb365::RestorePointFilter;
+    use vb365::simulator::Fault;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version).await;
+        let organization = CONTOSO.parse().unwrap();
+        let failed = |result: Result<(), Error>| {
+            assert!(result.as_ref().is_err_and(|e| e.to_string().contains("500")), "{version}: {result:?}");
+        };
+        simulator.inject(Fault::status(500).on("explore_organization"));
+        failed(client.explore(ExploreFrom::organization(organization, RestoreSessionType::Vex)).await.map(drop));
+        simulator.inject(Fault::status(500).on("explore_job"));
+        failed(client.explore(ExploreFrom::job(uuid::Uuid::nil(), RestoreSessionType::Vex)).await.map(drop));
+        simulator.inject(Fault::status(500).on("list_restore_points"));
+        failed(client.restore_points(RestorePointFilter::all()).try_collect::<Vec<_>>().await.map(drop));
+        simulator.inject(Fault::status(500).on("get_restore_point"));
+        failed(client.get_restore_point("any").await.map(drop));
+
+        simulator.inject(Fault::status(500).on("stop_restore_session"));
+        let done = client.with_restore_session(exchange(), async |_: &RestoreSession| Ok::<_, Error>(7)).await;
+        assert!(
+            matches!(done, Err(Error::Api { operation, .. }) if operation.starts_with("stop_restore_session")),
+            "{done:?}"
+        );
+    }
+}
