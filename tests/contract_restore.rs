@@ -116,3 +116,83 @@ async fn restore_points_in_both_versions() {
         assert_eq!(point.backup_time, Some("2024-04-30T22:00:09.117Z".parse().unwrap()));
     }
 }
+
+#[tokio::test]
+async fn mailboxes_and_their_folders_in_both_versions() {
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-2c8f0a1e7d01";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/organization/mailboxes");
+
+        let mailboxes: Vec<_> = session.mailboxes().try_collect().await.unwrap();
+        assert_request(&next_call(&server), "GET", &base, Some("limit=1000&offset=0"));
+        let name = if v8 {
+            "list_restore_session_mailboxes_v8.response.200.constructed.json"
+        } else {
+            "list_restore_session_mailboxes.response.200.constructed.json"
+        };
+        let page = match version {
+            ApiVersion::V8 => client.api().list_restore_session_mailboxes_v8().restore_session_id(id).send().await,
+            _ => client.api().list_restore_session_mailboxes().restore_session_id(id).send().await,
+        };
+        server.clear();
+        let page = page.unwrap().into_inner();
+        assert_decoded(name, &page);
+        assert_eq!(mailboxes, page.results, "{version}");
+        assert_eq!(mailboxes[1].is_archive, Some(true));
+
+        let mailbox = session.mailbox(MAILBOX.parse().unwrap()).await.unwrap();
+        assert_request(&next_call(&server), "GET", &format!("{base}/{MAILBOX}"), None);
+        let name = if v8 {
+            "get_restore_session_mailbox_v8.response.200.constructed.json"
+        } else {
+            "get_restore_session_mailbox.response.200.constructed.json"
+        };
+        assert_decoded(name, &mailbox);
+
+        let folders: Vec<_> = session
+            .mailbox_folders(MAILBOX.parse().unwrap(), Some("AAMkADQ5Y2E4LWluYm94"))
+            .try_collect()
+            .await
+            .unwrap();
+        let query = "limit=1000&offset=0&parentId=AAMkADQ5Y2E4LWluYm94";
+        assert_request(&next_call(&server), "GET", &format!("{base}/{MAILBOX}/folders"), Some(query));
+        let name = if v8 {
+            "list_restore_session_mailbox_folders_v8.response.200.constructed.json"
+        } else {
+            "list_restore_session_mailbox_folders.response.200.constructed.json"
+        };
+        let mailbox_id: uuid::Uuid = MAILBOX.parse().unwrap();
+        let page = match version {
+            ApiVersion::V8 => {
+                client
+                    .api()
+                    .list_restore_session_mailbox_folders_v8()
+                    .restore_session_id(id)
+                    .mailbox_id(mailbox_id)
+                    .send()
+                    .await
+            }
+            _ => {
+                client
+                    .api()
+                    .list_restore_session_mailbox_folders()
+                    .restore_session_id(id)
+                    .mailbox_id(mailbox_id)
+                    .send()
+                    .await
+            }
+        };
+        server.clear();
+        let page = page.unwrap().into_inner();
+        assert_decoded(name, &page);
+        assert_eq!(folders, page.results, "{version}");
+        assert_eq!(folders[2].type_, Some(vb365::types::ExchangeFolderType::Appointment));
+        assert_eq!(folders[0].mailbox_id.is_some(), v8, "v8 folders name their mailbox");
+        session.stop().await.unwrap();
+    }
+}

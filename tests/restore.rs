@@ -232,3 +232,45 @@ async fn faults_reach_the_restore_routes_and_a_failed_stop_is_reported() {
         );
     }
 }
+
+/// An Exchange session shows a mailbox for each user of the explored
+/// organization, found by address or ID, and folders found by path; a
+/// session of another service, or a stopped one, shows none.
+#[tokio::test]
+async fn browse_mailboxes_and_folders_in_both_versions() {
+    use futures::TryStreamExt;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version).await;
+        let organization = CONTOSO.parse().unwrap();
+        let users: Vec<_> =
+            client.organization_users(organization, vb365::UserFilter::default()).try_collect().await.unwrap();
+        let session = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Vex)).await.unwrap();
+        let mailboxes: Vec<_> = session.mailboxes().try_collect().await.unwrap();
+        assert_eq!(mailboxes.len(), users.len(), "{version}: one mailbox a user");
+        let address = mailboxes[1].email.clone().unwrap();
+        let found = session.find_mailbox(&address.to_uppercase()).await.unwrap().unwrap();
+        assert_eq!(found, mailboxes[1]);
+        assert_eq!(session.find_mailbox(&found.id.to_string()).await.unwrap().as_ref(), Some(&found));
+        assert_eq!(session.find_mailbox("nobody@example.com").await.unwrap(), None);
+
+        let top: Vec<_> = session.mailbox_folders(found.id, None).try_collect().await.unwrap();
+        assert!(top.iter().any(|f| f.name.as_deref() == Some("Inbox")), "{top:?}");
+        let invoices = session.find_mailbox_folder(found.id, "Inbox/Invoices").await.unwrap().unwrap();
+        assert_eq!(invoices.name.as_deref(), Some("Invoices"));
+        assert!(!top.contains(&invoices), "a subfolder is not a top folder");
+        assert_eq!(session.find_mailbox_folder(found.id, "Inbox/Nothing").await.unwrap(), None);
+        session.stop().await.unwrap();
+
+        let onedrive = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Veod)).await.unwrap();
+        let refused = onedrive.mailboxes().try_collect::<Vec<_>>().await.unwrap_err();
+        assert!(refused.to_string().contains("does not explore Exchange"), "{refused}");
+        onedrive.stop().await.unwrap();
+        // Stopped elsewhere (another program, the server's own timeout):
+        // the handle can no longer browse.
+        let session = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Vex)).await.unwrap();
+        client.stop_restore_session(session.id()).await.unwrap();
+        let refused = session.mailboxes().try_collect::<Vec<_>>().await.unwrap_err();
+        assert!(refused.to_string().contains("is stopped"), "{refused}");
+        session.stop().await.unwrap();
+    }
+}

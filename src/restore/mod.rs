@@ -10,6 +10,7 @@
 //! [`Client::explore`]: crate::Client::explore
 //! [`Client::with_restore_session`]: crate::Client::with_restore_session
 
+mod exchange;
 mod explore;
 mod session;
 

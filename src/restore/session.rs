@@ -19,7 +19,7 @@ use crate::{Client, Error};
 /// send the request. [`Client::with_restore_session`] stops it for you.
 #[must_use = "a restore session stays open on the server until it is stopped"]
 pub struct RestoreSession {
-    client: Client,
+    pub(super) client: Client,
     info: types::RestoreSession,
     /// False once a stop was answered (whatever the answer).
     open: bool,

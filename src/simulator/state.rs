@@ -99,6 +99,8 @@ pub(crate) struct World {
     pub(crate) backup_accounts: HashMap<Uuid, Vec<BackupAccount>>,
     pub(crate) sessions: BTreeMap<Uuid, RestoreSession>,
     pub(crate) restore_events: HashMap<Uuid, Vec<RestoreSessionEvent>>,
+    /// The organization each restore session opened here explores.
+    pub(crate) explored: HashMap<Uuid, Uuid>,
     /// What each job selects and excludes, by job.
     pub(crate) selections: HashMap<Uuid, Selection>,
     /// Each organization's users, groups, sites and teams, by organization.
@@ -116,6 +118,7 @@ impl World {
             backup_accounts: HashMap::new(),
             sessions: BTreeMap::new(),
             restore_events: HashMap::new(),
+            explored: HashMap::new(),
             selections: HashMap::new(),
             directories: HashMap::new(),
             monitoring: Monitoring::default(),

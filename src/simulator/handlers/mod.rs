@@ -4,6 +4,7 @@
 //! of the version asked for.
 
 mod directory;
+mod exchange;
 mod health;
 mod job_items;
 mod job_sessions;
@@ -202,6 +203,9 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "explore_organization" => restore_sessions::explore_organization(call),
         "explore_job" => restore_sessions::explore_job(call),
         "list_restore_points" => restore_points::list(call),
+        "list_restore_session_mailboxes" => exchange::list_mailboxes(call),
+        "get_restore_session_mailbox" => exchange::get_mailbox(call),
+        "list_restore_session_mailbox_folders" => exchange::list_folders(call),
         "get_restore_point" => restore_points::get(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),

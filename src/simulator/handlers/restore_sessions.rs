@@ -45,25 +45,26 @@ pub(super) fn explore_job(call: Call<'_>) -> Result<Response, Refusal> {
 fn open(call: Call<'_>, explored: Explored) -> Result<Response, Refusal> {
     let options: ExploreOptions = call.body()?;
     let mut world = call.shared.world();
-    let organization_name = |world: &crate::simulator::state::World, id: Option<Uuid>| {
+    let organization_of = |world: &crate::simulator::state::World, id: Option<Uuid>| {
         let organization = world.organizations.iter().find(|o| id.is_none_or(|id| o.id == id));
-        organization.and_then(|o| o.name.clone())
+        organization.map(|o| (o.id, o.name.clone().unwrap_or_default()))
     };
-    // The organization's name, the scope the session's name shows, and
-    // the scope name (the job's, when a job is explored).
+    // The organization (its ID and name), the scope the session's name
+    // shows, and the scope name (the job's, when a job is explored).
     let (organization, scope, scope_name) = match explored {
-        Explored::Tenant => (organization_name(&world, None), String::from("Entire organization"), String::new()),
+        Explored::Tenant => (organization_of(&world, None), String::from("Entire organization"), String::new()),
         Explored::Organization(id) => {
-            let name = organization_name(&world, Some(id))
+            let organization = organization_of(&world, Some(id))
                 .ok_or_else(|| Refusal::not_found(format!("Organization with ID {id} was not found.")))?;
-            (Some(name.clone()), name, String::new())
+            let name = organization.1.clone();
+            (Some(organization), name, String::new())
         }
         Explored::Job(id) => {
             let job = world.monitoring.jobs.iter().find(|j| j.id == id);
             let job = job.ok_or_else(|| Refusal::not_found(format!("Job with ID {id} was not found.")))?;
             let name = job.name.clone().unwrap_or_default();
             let organization_id = job.organization_id;
-            (organization_name(&world, organization_id), name.clone(), name)
+            (organization_of(&world, organization_id), name.clone(), name)
         }
     };
     let working = world.sessions.values().filter(|s| s.state == Some(RestoreSessionState::Working)).count();
@@ -84,7 +85,7 @@ fn open(call: Call<'_>, explored: Explored) -> Result<Response, Refusal> {
     let session = RestoreSession {
         id,
         name: Some(format!("{service} restore ({scope} - {point})")),
-        organization: Some(organization.unwrap_or_default()),
+        organization: Some(organization.as_ref().map(|o| o.1.clone()).unwrap_or_default()),
         type_: Some(options.type_),
         creation_time: Some(call.shared.now()),
         end_time: crate::DateTime::parse("9999-12-31T23:59:59.9999999Z").ok(),
@@ -103,6 +104,9 @@ fn open(call: Call<'_>, explored: Explored) -> Result<Response, Refusal> {
         ])),
     };
     world.sessions.insert(id, session.clone());
+    if let Some((organization, _)) = organization {
+        world.explored.insert(id, organization);
+    }
     Ok(call.answer(call.created(), &shaped(&session, call.version)))
 }
 

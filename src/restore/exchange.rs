@@ -1,0 +1,73 @@
+//! Browsing an Exchange restore session: its mailboxes and their folders.
+
+use futures::TryStreamExt as _;
+use uuid::Uuid;
+
+use super::RestoreSession;
+use crate::Error;
+use crate::api::versioned;
+use crate::resources::Optionally as _;
+use crate::resources::paging::Pages;
+use crate::types::{ExchangeFolder, ExchangeMailbox};
+
+impl RestoreSession {
+    /// The mailboxes the session shows
+    /// (`GET /vN/RestoreSessions/{id}/organization/mailboxes`), as a stream
+    /// over every page.
+    pub fn mailboxes(&self) -> Pages<ExchangeMailbox> {
+        let (client, session) = (&self.client, self.id());
+        versioned!(pages client, list_restore_session_mailboxes, client.config().page_size,
+            |op| op.restore_session_id(session))
+    }
+
+    /// One mailbox of the session
+    /// (`GET /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}`).
+    pub async fn mailbox(&self, mailbox_id: Uuid) -> Result<ExchangeMailbox, Error> {
+        let session = self.id();
+        versioned!(send self.client.api(), get_restore_session_mailbox,
+            |op| op.restore_session_id(session).mailbox_id(mailbox_id))
+    }
+
+    /// The mailbox `who` names: its ID, or its address (compared without
+    /// regard to case), read from the list when not an ID. `Ok(None)` when
+    /// the session shows no such mailbox.
+    pub async fn find_mailbox(&self, who: &str) -> Result<Option<ExchangeMailbox>, Error> {
+        if let Ok(id) = who.parse::<Uuid>() {
+            return self.mailbox(id).await.map(Some);
+        }
+        let mut mailboxes = self.mailboxes();
+        while let Some(mailbox) = mailboxes.try_next().await? {
+            if mailbox.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(who)) {
+                return Ok(Some(mailbox));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A mailbox's folders directly under `parent` (a folder ID), or its
+    /// top folders (`GET /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/folders`),
+    /// as a stream over every page.
+    pub fn mailbox_folders(&self, mailbox_id: Uuid, parent: Option<&str>) -> Pages<ExchangeFolder> {
+        let (client, session, parent) = (&self.client, self.id(), parent.map(str::to_owned));
+        versioned!(pages client, list_restore_session_mailbox_folders, client.config().page_size, [parent]
+            |op| op.restore_session_id(session).mailbox_id(mailbox_id)
+                .optionally(parent.clone(), |op, parent| op.parent_id(parent)))
+    }
+
+    /// The folder at `path`, by name from the top (`Inbox/Invoices`), one
+    /// listing a level (a name with `/` in it cannot be named this way);
+    /// `Ok(None)` when a level is missing.
+    pub async fn find_mailbox_folder(&self, mailbox_id: Uuid, path: &str) -> Result<Option<ExchangeFolder>, Error> {
+        let mut found: Option<ExchangeFolder> = None;
+        for name in path.split('/').filter(|n| !n.is_empty()) {
+            let parent = found.as_ref().and_then(|f| f.id.clone());
+            let folders: Vec<ExchangeFolder> =
+                self.mailbox_folders(mailbox_id, parent.as_deref()).try_collect().await?;
+            match folders.into_iter().find(|f| f.name.as_deref() == Some(name)) {
+                Some(folder) => found = Some(folder),
+                None => return Ok(None),
+            }
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,133 @@
+//! What an Exchange restore session shows: a mailbox for every user of the
+//! explored organization's directory, each with the same folder tree.
+
+use axum::response::Response;
+use http::StatusCode;
+use uuid::Uuid;
+
+use super::{Call, Refusal, links};
+use crate::simulator::state::World;
+use crate::types::{
+    ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeMailbox, RestoreSessionState,
+    RestoreSessionType,
+};
+
+/// Every mailbox's folders: (ID suffix, name, category, type, parent).
+const FOLDERS: &[(&str, &str, ExchangeFolderCategory, ExchangeFolderType, Option<&str>)] = &[
+    ("inbox", "Inbox", ExchangeFolderCategory::Inbox, ExchangeFolderType::None, None),
+    ("inbox-invoices", "Invoices", ExchangeFolderCategory::None, ExchangeFolderType::None, Some("inbox")),
+    ("sent", "Sent Items", ExchangeFolderCategory::Sent, ExchangeFolderType::None, None),
+    ("deleted", "Deleted Items", ExchangeFolderCategory::Deleted, ExchangeFolderType::None, None),
+    ("drafts", "Drafts", ExchangeFolderCategory::Drafts, ExchangeFolderType::None, None),
+    ("calendar", "Calendar", ExchangeFolderCategory::None, ExchangeFolderType::Appointment, None),
+    ("contacts", "Contacts", ExchangeFolderCategory::None, ExchangeFolderType::Contact, None),
+];
+
+/// The ID of the `n`th mailbox of a directory.
+fn mailbox_id(n: usize) -> Uuid {
+    Uuid::from_u128(0xb7a9_a1c2_4f3e_4e6b_9d41_0000_0000_0000 | n as u128)
+}
+
+/// The explored organization of a working Exchange session, or why not.
+fn explored(world: &World, session: Uuid) -> Result<Uuid, Refusal> {
+    let found = world.sessions.get(&session);
+    let found = found.ok_or_else(|| Refusal::not_found(format!("Restore session with ID {session} was not found.")))?;
+    if found.state != Some(RestoreSessionState::Working) {
+        return Err(Refusal::bad_request(format!("Restore session {session} is stopped.")));
+    }
+    if found.type_ != Some(RestoreSessionType::Vex) {
+        return Err(Refusal::bad_request(format!("Restore session {session} does not explore Exchange.")));
+    }
+    world.explored.get(&session).copied().ok_or_else(|| Refusal::bad_request(String::from("No organization.")))
+}
+
+fn mailboxes(world: &World, call: &Call<'_>, session: Uuid) -> Result<Vec<ExchangeMailbox>, Refusal> {
+    let organization = explored(world, session)?;
+    let users = world.directories.get(&organization).map(|d| d.users.as_slice()).unwrap_or_default();
+    let version = call.version;
+    Ok(users
+        .iter()
+        .enumerate()
+        .map(|(n, user)| {
+            let id = mailbox_id(n);
+            let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{id}");
+            ExchangeMailbox {
+                id,
+                name: user.display_name.clone(),
+                email: user.name.clone(),
+                is_archive: Some(false),
+                is_public: Some(false),
+                links: Some(links(&[
+                    ("self", base.clone()),
+                    ("folders", format!("{base}/folders")),
+                    ("items", format!("{base}/items")),
+                ])),
+                actions: None,
+            }
+        })
+        .collect())
+}
+
+pub(super) fn list_mailboxes(call: Call<'_>) -> Result<Response, Refusal> {
+    let session = call.id("restoreSessionId")?;
+    let world = call.shared.world();
+    let all = mailboxes(&world, &call, session)?;
+    call.collection(&all, &format!("RestoreSessions/{session}/organization/mailboxes"))
+}
+
+fn mailbox(world: &World, call: &Call<'_>) -> Result<ExchangeMailbox, Refusal> {
+    let session = call.id("restoreSessionId")?;
+    let id = call.id("mailboxId")?;
+    let all = mailboxes(world, call, session)?;
+    all.into_iter()
+        .find(|m| m.id == id)
+        .ok_or_else(|| Refusal::not_found(format!("Mailbox with ID {id} was not found.")))
+}
+
+pub(super) fn get_mailbox(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    Ok(call.answer(StatusCode::OK, &found))
+}
+
+/// The folders under `parentId` (the top ones without it), of `name` if
+/// asked.
+pub(super) fn list_folders(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let prefix = found.id.simple().to_string();
+    let parent = match call.query.get("parentId") {
+        Some(parent) => {
+            let suffix = parent.strip_prefix(&format!("{prefix}-"));
+            let known = FOLDERS.iter().map(|f| f.0).find(|s| suffix == Some(*s));
+            Some(known.ok_or_else(|| Refusal::not_found(format!("Folder with ID {parent} was not found.")))?)
+        }
+        None => None,
+    };
+    let name = call.query.get("name");
+    let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
+    let folders: Vec<ExchangeFolder> = FOLDERS
+        .iter()
+        .filter(|(_, _, _, _, up)| *up == parent)
+        .filter(|(_, folder, ..)| name.is_none_or(|n| n == folder))
+        .map(|(suffix, folder, category, type_, _)| {
+            let id = format!("{prefix}-{suffix}");
+            ExchangeFolder {
+                id: Some(id.clone()),
+                name: Some((*folder).to_owned()),
+                type_: Some(type_.clone()),
+                category: Some(category.clone()),
+                description: Some(String::new()),
+                mailbox_id: (version >= crate::ApiVersion::V8).then_some(found.id),
+                links: Some(links(&[
+                    ("self", format!("{base}/folders/{id}")),
+                    ("mailbox", base.clone()),
+                    ("items", format!("{base}/items?folderId={id}")),
+                ])),
+                actions: None,
+            }
+        })
+        .collect();
+    call.collection(&folders, &format!("RestoreSessions/{session}/organization/mailboxes/{}/folders", found.id))
+}
