@@ -708,6 +708,41 @@ pub enum RestoreCommand {
         /// The point's ID.
         restore_point_id: String,
     },
+    /// Look through an organization's backups in a restore session opened
+    /// for the command and stopped when it ends (Ctrl-C included).
+    Browse {
+        /// The organization: its ID or its name.
+        organization: String,
+        /// The backups made before TIME (RFC 3339, or back from now: 26h,
+        /// 7d) [default: the latest].
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        at: Option<vb365::DateTime>,
+        /// Show items deleted in Microsoft 365 too.
+        #[arg(long)]
+        show_deleted: bool,
+        #[command(subcommand)]
+        what: BrowseCommand,
+    },
+}
+
+/// What `vb365 restore browse` lists.
+#[derive(Debug, Subcommand)]
+pub enum BrowseCommand {
+    /// The Exchange mailboxes (mailboxes).
+    Mailboxes {
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// A mailbox's folders (mailbox_folders): the top ones, or those under --path.
+    Folders {
+        /// The mailbox: its address or ID.
+        mailbox: String,
+        /// The folder whose subfolders to list, by name from the top (Inbox/Invoices).
+        #[arg(long, value_name = "PATH")]
+        path: Option<String>,
+        #[command(flatten)]
+        collection: Collection,
+    },
 }
 
 #[derive(Debug, Subcommand)]

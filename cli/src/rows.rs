@@ -2,9 +2,10 @@
 
 use vb365::ServerInfo;
 use vb365::types::{
-    BackupAccount, BackupRepository, Group, GroupMember, HealthReport, Job, JobItem, JobSession, JobSessionLogItem,
-    License, LicensedUser, OneDrive, Organization, OrganizationLicensing, OrganizationSyncState, Proxy, RestorePoint,
-    RestoreSession, RestoreSessionEvent, SelectedMailbox, Site, Team, UsedRepository, User,
+    BackupAccount, BackupRepository, ExchangeFolder, ExchangeMailbox, Group, GroupMember, HealthReport, Job, JobItem,
+    JobSession, JobSessionLogItem, License, LicensedUser, OneDrive, Organization, OrganizationLicensing,
+    OrganizationSyncState, Proxy, RestorePoint, RestoreSession, RestoreSessionEvent, SelectedMailbox, Site, Team,
+    UsedRepository, User,
 };
 
 /// A type printed as a table row.
@@ -250,6 +251,22 @@ impl Row for OrganizationLicensing {
 
     fn cells(&self) -> Vec<String> {
         vec![text(&self.licensed_users), text(&self.new_users)]
+    }
+}
+
+impl Row for ExchangeMailbox {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "EMAIL", "ARCHIVE"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.id.to_string(), text(&self.name), text(&self.email), flag(self.is_archive)]
+    }
+}
+
+impl Row for ExchangeFolder {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "CATEGORY", "TYPE"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.id), text(&self.name), text(&self.category), text(&self.type_)]
     }
 }
 

@@ -526,3 +526,58 @@ async fn restore_points_and_sessions_of_an_organization_or_a_job() {
         assert_eq!(sim.count("stop_restore_session"), 1);
     }
 }
+
+/// `restore browse` opens a session for the listing and stops it after,
+/// in both versions; the organization by name, the mailbox by address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_browse_mailboxes_and_folders_stops_its_session() {
+    for (version, name) in [(ApiVersion::V8, "v8"), (ApiVersion::V6, "v6")] {
+        let sim = simulator(&[version]).await;
+        let url = sim.url();
+        let browse = ["restore", "browse", "contoso.onmicrosoft.com", "--at", "2024-04-30T12:00:00Z"];
+        golden(
+            url,
+            &[&browse[..], &["mailboxes", "--limit", "5", "-o", "table"]].concat(),
+            &format!("restore_browse_mailboxes_{name}.txt"),
+        )
+        .await;
+        assert_eq!(sim.count("stop_restore_session"), 1, "{name}");
+        let json = vb365(url, &[&browse[..], &["mailboxes", "--limit", "1", "-o", "json"]].concat(), None).await;
+        let first: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        let address = first[0]["email"].as_str().unwrap();
+        let folders = [&browse[..], &["folders", address, "--path", "Inbox", "-o", "table"]].concat();
+        golden(url, &folders, &format!("restore_browse_folders_{name}.txt")).await;
+        let missing = vb365(url, &[&browse[..], &["folders", address, "--path", "Nowhere"]].concat(), None).await;
+        assert_eq!(missing.status, 2, "{}", missing.stderr);
+        assert!(missing.stderr.contains("no folder `Nowhere`"), "{}", missing.stderr);
+        assert_eq!(sim.count("stop_restore_session"), 4, "{name}: every session stopped, the failed one too");
+    }
+}
+
+/// Ctrl-C in the middle of a listing still stops the session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_browse_stops_its_session_on_ctrl_c() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    sim.inject(Fault::stall().on("list_restore_session_mailboxes"));
+    let child = Command::new(env!("CARGO_BIN_EXE_vb365"))
+        .args(["restore", "browse", "contoso.onmicrosoft.com", "mailboxes"])
+        .env("VB365_URL", sim.url())
+        .env("VB365_USER", "administrator")
+        .env("VB365_PASSWORD", "simulated-password")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waited = Instant::now();
+    while sim.count("list_restore_session_mailboxes") == 0 {
+        assert!(waited.elapsed() < Duration::from_secs(20), "the listing never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(sim.count("stop_restore_session"), 0);
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let exited = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap());
+    let status = tokio::time::timeout(Duration::from_secs(20), exited).await.expect("vb365 exits on Ctrl-C").unwrap();
+    assert_eq!(status.status.code(), Some(1), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(String::from_utf8_lossy(&status.stderr).contains("interrupted"));
+    assert_eq!(sim.count("stop_restore_session"), 1, "the session was stopped before the exit");
+}

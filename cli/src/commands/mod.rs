@@ -242,7 +242,15 @@ fn page_size(command: &Resource) -> Option<u32> {
         )
         | Resource::Proxies(ProxiesCommand::List(collection))
         | Resource::LicensedUsers(LicensedUsersCommand::List { collection, .. })
-        | Resource::Restore(crate::args::RestoreCommand::Points { collection, .. })
+        | Resource::Restore(
+            crate::args::RestoreCommand::Points { collection, .. }
+            | crate::args::RestoreCommand::Browse {
+                what:
+                    crate::args::BrowseCommand::Mailboxes { collection }
+                    | crate::args::BrowseCommand::Folders { collection, .. },
+                ..
+            },
+        )
         | Resource::RestoreSessions(
             RestoreSessionsCommand::List { collection, .. } | RestoreSessionsCommand::Events { collection, .. },
         ) => collection,
