@@ -193,6 +193,56 @@ async fn mailboxes_and_their_folders_in_both_versions() {
         assert_eq!(folders, page.results, "{version}");
         assert_eq!(folders[2].type_, Some(vb365::types::ExchangeFolderType::Appointment));
         assert_eq!(folders[0].mailbox_id.is_some(), v8, "v8 folders name their mailbox");
+
+        let items: Vec<_> =
+            session.mailbox_items(mailbox_id, Some("AAMkADQ5Y2E4LWluYm94")).try_collect().await.unwrap();
+        let query = if v8 {
+            "limit=1000&offset=0&parentId=AAMkADQ5Y2E4LWluYm94"
+        } else {
+            "folderId=AAMkADQ5Y2E4LWluYm94&limit=1000&offset=0"
+        };
+        assert_request(&next_call(&server), "GET", &format!("{base}/{MAILBOX}/items"), Some(query));
+        let name = if v8 {
+            "list_restore_session_mailbox_items_v8.response.200.constructed.json"
+        } else {
+            "list_restore_session_mailbox_items.response.200.constructed.json"
+        };
+        let page = match version {
+            ApiVersion::V8 => {
+                client
+                    .api()
+                    .list_restore_session_mailbox_items_v8()
+                    .restore_session_id(id)
+                    .mailbox_id(mailbox_id)
+                    .send()
+                    .await
+            }
+            _ => {
+                client
+                    .api()
+                    .list_restore_session_mailbox_items()
+                    .restore_session_id(id)
+                    .mailbox_id(mailbox_id)
+                    .send()
+                    .await
+            }
+        };
+        server.clear();
+        let page = page.unwrap().into_inner();
+        assert_decoded(name, &page);
+        assert_eq!(items, page.results, "{version}");
+        assert_eq!(items[0].attachments[0].size_bytes, Some(48_213));
+
+        let item = session.mailbox_item(mailbox_id, "AAMkADQ5Y2E4LWluYm94-0001").await.unwrap();
+        let path = format!("{base}/{MAILBOX}/items/AAMkADQ5Y2E4LWluYm94-0001");
+        assert_request(&next_call(&server), "GET", &path, None);
+        let name = if v8 {
+            "get_restore_session_mailbox_item_v8.response.200.constructed.json"
+        } else {
+            "get_restore_session_mailbox_item.response.200.constructed.json"
+        };
+        assert_decoded(name, &item);
+        assert_eq!(item.subject.as_deref(), Some("Invoice 2024-0417"));
         session.stop().await.unwrap();
     }
 }

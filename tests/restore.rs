@@ -15,6 +15,8 @@ use vb365::{ApiVersion, Client, DateTime, Error};
 async fn serving(version: ApiVersion) -> (Simulator, Client) {
     let mut config = SimulatorConfig::default();
     config.versions = vec![version];
+    // Pages of ten: the inbox (25 mails) and the directory span several.
+    config.max_page_size = 10;
     let simulator = Simulator::start_with(config).await.unwrap();
     let client = Client::builder(simulator.url()).build().unwrap();
     client.login(simulator.credentials()).await.unwrap();
@@ -259,6 +261,18 @@ async fn browse_mailboxes_and_folders_in_both_versions() {
         assert_eq!(invoices.name.as_deref(), Some("Invoices"));
         assert!(!top.contains(&invoices), "a subfolder is not a top folder");
         assert_eq!(session.find_mailbox_folder(found.id, "Inbox/Nothing").await.unwrap(), None);
+
+        // Items: a folder's, on every page (the inbox spans several), and one by ID.
+        let inbox = session.find_mailbox_folder(found.id, "Inbox").await.unwrap().unwrap();
+        let mails: Vec<_> = session.mailbox_items(found.id, inbox.id.as_deref()).try_collect().await.unwrap();
+        assert_eq!(mails.len(), 25, "{version}");
+        let invoices: Vec<_> = session.mailbox_items(found.id, invoices.id.as_deref()).try_collect().await.unwrap();
+        assert!(invoices.iter().all(|i| i.subject.as_deref().is_some_and(|s| s.starts_with("Invoice"))));
+        assert!(invoices.iter().all(|i| !i.attachments.is_empty()));
+        let all: Vec<_> = session.mailbox_items(found.id, None).try_collect().await.unwrap();
+        assert!(all.len() > mails.len() + invoices.len(), "every folder's items without a folder");
+        let one = session.mailbox_item(found.id, mails[24].id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(one, mails[24]);
         session.stop().await.unwrap();
 
         let onedrive = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Veod)).await.unwrap();

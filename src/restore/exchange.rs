@@ -1,4 +1,5 @@
-//! Browsing an Exchange restore session: its mailboxes and their folders.
+//! Browsing an Exchange restore session: its mailboxes, their folders and
+//! their items.
 
 use futures::TryStreamExt as _;
 use uuid::Uuid;
@@ -8,7 +9,7 @@ use crate::Error;
 use crate::api::versioned;
 use crate::resources::Optionally as _;
 use crate::resources::paging::Pages;
-use crate::types::{ExchangeFolder, ExchangeMailbox};
+use crate::types::{ExchangeFolder, ExchangeItem, ExchangeMailbox};
 
 impl RestoreSession {
     /// The mailboxes the session shows
@@ -69,5 +70,26 @@ impl RestoreSession {
             }
         }
         Ok(found)
+    }
+
+    /// A mailbox's items, of one folder (a folder ID) or of all
+    /// (`GET /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items`;
+    /// v8 names the folder `parentId`, v6 `folderId`), as a stream over
+    /// every page.
+    pub fn mailbox_items(&self, mailbox_id: Uuid, folder: Option<&str>) -> Pages<ExchangeItem> {
+        let (client, session, folder) = (&self.client, self.id(), folder.map(str::to_owned));
+        versioned!(pages client, list_restore_session_mailbox_items, client.config().page_size, [folder]
+            v8: |op| op.restore_session_id(session).mailbox_id(mailbox_id)
+                .optionally(folder.clone(), |op, folder| op.parent_id(folder)),
+            v6: |op| op.restore_session_id(session).mailbox_id(mailbox_id)
+                .optionally(folder.clone(), |op, folder| op.folder_id(folder)))
+    }
+
+    /// One item of a mailbox
+    /// (`GET /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items/{itemId}`).
+    pub async fn mailbox_item(&self, mailbox_id: Uuid, item_id: &str) -> Result<ExchangeItem, Error> {
+        let session = self.id();
+        versioned!(send self.client.api(), get_restore_session_mailbox_item,
+            |op| op.restore_session_id(session).mailbox_id(mailbox_id).item_id(item_id))
     }
 }

@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::{Call, Refusal, links};
 use crate::simulator::state::World;
 use crate::types::{
-    ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeMailbox, RestoreSessionState,
-    RestoreSessionType,
+    ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem,
+    ExchangeItemImportance, ExchangeMailbox, RestoreSessionState, RestoreSessionType,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -22,6 +22,10 @@ const FOLDERS: &[(&str, &str, ExchangeFolderCategory, ExchangeFolderType, Option
     ("calendar", "Calendar", ExchangeFolderCategory::None, ExchangeFolderType::Appointment, None),
     ("contacts", "Contacts", ExchangeFolderCategory::None, ExchangeFolderType::Contact, None),
 ];
+
+/// How many mails each folder holds: (ID suffix, count). The inbox needs
+/// several pages at a small page size.
+const MAILS: &[(&str, usize)] = &[("inbox", 25), ("inbox-invoices", 3), ("sent", 4), ("deleted", 2)];
 
 /// The ID of the `n`th mailbox of a directory.
 fn mailbox_id(n: usize) -> Uuid {
@@ -130,4 +134,89 @@ pub(super) fn list_folders(call: Call<'_>) -> Result<Response, Refusal> {
         })
         .collect();
     call.collection(&folders, &format!("RestoreSessions/{session}/organization/mailboxes/{}/folders", found.id))
+}
+
+/// The mails of a folder (`suffix`) of `mailbox`, made from their number:
+/// every third has an attachment, the invoices one each.
+fn mails(mailbox: &ExchangeMailbox, suffix: &str, base: &str, v8: bool) -> Vec<ExchangeItem> {
+    let count = MAILS.iter().find(|(s, _)| *s == suffix).map_or(0, |(_, n)| *n);
+    let owner = mailbox.email.clone().unwrap_or_default();
+    let prefix = mailbox.id.simple();
+    (1..=count)
+        .map(|n| {
+            let id = format!("{prefix}-{suffix}-{n:04}");
+            let received = crate::DateTime::parse(&format!("2024-04-{:02}T08:{:02}:00Z", 1 + n % 28, n % 60)).ok();
+            let invoice = suffix == "inbox-invoices";
+            let subject = if invoice { format!("Invoice 2024-{n:04}") } else { format!("Message {n} in {suffix}") };
+            let attachments = (invoice || n % 3 == 0)
+                .then(|| {
+                    vec![ExchangeAttachment {
+                        name: Some(format!("{}.pdf", subject.to_lowercase().replace(' ', "-"))),
+                        size_bytes: Some(40_000 + n as i64),
+                    }]
+                })
+                .unwrap_or_default();
+            let (from, to) = if suffix == "sent" {
+                (owner.clone(), String::from("partner@fabrikam.com"))
+            } else {
+                (String::from("partner@fabrikam.com"), owner.clone())
+            };
+            ExchangeItem {
+                id: Some(id.clone()),
+                item_class: Some(String::from("IPM.Note")),
+                subject: Some(subject),
+                from: Some(from),
+                to: Some(to),
+                sent: received.clone(),
+                received,
+                importance: Some(if invoice { ExchangeItemImportance::High } else { ExchangeItemImportance::Normal }),
+                attachments,
+                mailbox_id: v8.then_some(mailbox.id),
+                links: Some(links(&[("self", format!("{base}/items/{id}")), ("mailbox", base.to_owned())])),
+                ..ExchangeItem::default()
+            }
+        })
+        .collect()
+}
+
+/// The folder a folder ID names, as its suffix, or not found.
+fn folder_suffix(mailbox: &ExchangeMailbox, folder: &str) -> Result<&'static str, Refusal> {
+    let prefix = format!("{}-", mailbox.id.simple());
+    let suffix = folder.strip_prefix(&prefix);
+    FOLDERS
+        .iter()
+        .map(|f| f.0)
+        .find(|s| suffix == Some(*s))
+        .ok_or_else(|| Refusal::not_found(format!("Folder with ID {folder} was not found.")))
+}
+
+/// v6 filters by `folderId`, v8 by `parentId`; without either, every
+/// folder's items.
+pub(super) fn list_items(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let key = if version >= crate::ApiVersion::V8 { "parentId" } else { "folderId" };
+    let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
+    let v8 = version >= crate::ApiVersion::V8;
+    let items: Vec<ExchangeItem> = match call.query.get(key) {
+        Some(folder) => mails(&found, folder_suffix(&found, folder)?, &base, v8),
+        None => MAILS.iter().flat_map(|(suffix, _)| mails(&found, suffix, &base, v8)).collect(),
+    };
+    call.collection(&items, &format!("RestoreSessions/{session}/organization/mailboxes/{}/items", found.id))
+}
+
+pub(super) fn get_item(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let id = call.text("itemId");
+    let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
+    let v8 = version >= crate::ApiVersion::V8;
+    let item = MAILS
+        .iter()
+        .flat_map(|(suffix, _)| mails(&found, suffix, &base, v8))
+        .find(|i| i.id.as_deref() == Some(id.as_str()));
+    let item = item.ok_or_else(|| Refusal::not_found(format!("Item with ID {id} was not found.")))?;
+    Ok(call.answer(StatusCode::OK, &item))
 }

@@ -206,6 +206,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "list_restore_session_mailboxes" => exchange::list_mailboxes(call),
         "get_restore_session_mailbox" => exchange::get_mailbox(call),
         "list_restore_session_mailbox_folders" => exchange::list_folders(call),
+        "list_restore_session_mailbox_items" => exchange::list_items(call),
+        "get_restore_session_mailbox_item" => exchange::get_item(call),
         "get_restore_point" => restore_points::get(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),
