@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use uuid::Uuid;
 use vb365::monitoring::{Scope, Thresholds, judge};
-use vb365::restore::ExploreFrom;
+use vb365::restore::{ExploreFrom, RestoreSession};
 use vb365::simulator::{Simulator, SimulatorConfig};
 use vb365::types::{
     BackupAccount, ExchangeOnlineSettings, GroupMember, GroupMemberType, OrganizationCreate, OrganizationRegion,
@@ -310,7 +310,10 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
                 format!("state {}, result {}", shown(&s.state), shown(&s.result))
             })
             .await?;
+        // Browse before stopping, and stop whatever browsing gave.
+        let browsed = browse(&mut steps, &session).await;
         steps.run("stop the restore session", session.stop(), |()| String::from("stopped")).await?;
+        browsed?;
         steps.run("read it again", client.get_restore_session(id), |s| format!("state {}", shown(&s.state))).await?;
     } else {
         steps.skip("start, read and stop a restore session", "pass --allow-changes");
@@ -330,6 +333,27 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
 /// repositories, proxies, the license, restore sessions, health, and the
 /// verdict `vb365 check` gives; with `changes`, a job is started, waited
 /// for, disabled and enabled again.
+/// Finds a mail in an Exchange restore session: the first mailbox, its
+/// inbox by path, the inbox's mails on every page, one of them by ID.
+async fn browse(steps: &mut Steps, session: &RestoreSession) -> Result<(), Error> {
+    let mailbox = steps
+        .run("its first mailbox", session.mailboxes().try_next(), |m| {
+            m.as_ref().map_or_else(|| String::from("none"), |m| shown(&m.email))
+        })
+        .await?;
+    let Some(mailbox) = mailbox else { return Ok(()) };
+    let inbox = session.find_mailbox_folder(mailbox.id, "Inbox");
+    let inbox = steps.run("its Inbox, by path", inbox, |f| shown(&f.as_ref().and_then(|f| f.id.clone()))).await?;
+    let folder = inbox.and_then(|f| f.id);
+    let mails = session.mailbox_items(mailbox.id, folder.as_deref()).try_collect::<Vec<_>>();
+    let mails = steps.run("the Inbox's mails", mails, |all| format!("{} mails", all.len())).await?;
+    if let Some(id) = mails.first().and_then(|m| m.id.clone()) {
+        let mail = session.mailbox_item(mailbox.id, &id);
+        steps.run("one mail by ID", mail, |m| shown(&m.subject)).await?;
+    }
+    Ok(())
+}
+
 async fn monitoring(
     client: &Client,
     steps: &mut Steps,

@@ -743,6 +743,16 @@ pub enum BrowseCommand {
         #[command(flatten)]
         collection: Collection,
     },
+    /// A mailbox's items (mailbox_items): of one folder, or of all.
+    Items {
+        /// The mailbox: its address or ID.
+        mailbox: String,
+        /// The folder, by name from the top (Inbox/Invoices) [default: every folder].
+        #[arg(long, value_name = "PATH")]
+        folder: Option<String>,
+        #[command(flatten)]
+        collection: Collection,
+    },
 }
 
 #[derive(Debug, Subcommand)]

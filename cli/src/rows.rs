@@ -2,8 +2,8 @@
 
 use vb365::ServerInfo;
 use vb365::types::{
-    BackupAccount, BackupRepository, ExchangeFolder, ExchangeMailbox, Group, GroupMember, HealthReport, Job, JobItem,
-    JobSession, JobSessionLogItem, License, LicensedUser, OneDrive, Organization, OrganizationLicensing,
+    BackupAccount, BackupRepository, ExchangeFolder, ExchangeItem, ExchangeMailbox, Group, GroupMember, HealthReport,
+    Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser, OneDrive, Organization, OrganizationLicensing,
     OrganizationSyncState, Proxy, RestorePoint, RestoreSession, RestoreSessionEvent, SelectedMailbox, Site, Team,
     UsedRepository, User,
 };
@@ -267,6 +267,22 @@ impl Row for ExchangeFolder {
 
     fn cells(&self) -> Vec<String> {
         vec![text(&self.id), text(&self.name), text(&self.category), text(&self.type_)]
+    }
+}
+
+impl Row for ExchangeItem {
+    const HEADER: &'static [&'static str] = &["ID", "CLASS", "SUBJECT", "FROM", "RECEIVED", "ATTACHMENTS"];
+
+    fn cells(&self) -> Vec<String> {
+        let attachments = if self.attachments.is_empty() { String::new() } else { self.attachments.len().to_string() };
+        vec![
+            text(&self.id),
+            text(&self.item_class),
+            text(&self.subject),
+            text(&self.from),
+            text(&self.received),
+            attachments,
+        ]
     }
 }
 

@@ -547,10 +547,12 @@ async fn restore_browse_mailboxes_and_folders_stops_its_session() {
         let address = first[0]["email"].as_str().unwrap();
         let folders = [&browse[..], &["folders", address, "--path", "Inbox", "-o", "table"]].concat();
         golden(url, &folders, &format!("restore_browse_folders_{name}.txt")).await;
+        let items = [&browse[..], &["items", address, "--folder", "Inbox/Invoices", "-o", "table"]].concat();
+        golden(url, &items, &format!("restore_browse_items_{name}.txt")).await;
         let missing = vb365(url, &[&browse[..], &["folders", address, "--path", "Nowhere"]].concat(), None).await;
         assert_eq!(missing.status, 2, "{}", missing.stderr);
         assert!(missing.stderr.contains("no folder `Nowhere`"), "{}", missing.stderr);
-        assert_eq!(sim.count("stop_restore_session"), 4, "{name}: every session stopped, the failed one too");
+        assert_eq!(sim.count("stop_restore_session"), 5, "{name}: every session stopped, the failed one too");
     }
 }
 

@@ -247,7 +247,8 @@ fn page_size(command: &Resource) -> Option<u32> {
             | crate::args::RestoreCommand::Browse {
                 what:
                     crate::args::BrowseCommand::Mailboxes { collection }
-                    | crate::args::BrowseCommand::Folders { collection, .. },
+                    | crate::args::BrowseCommand::Folders { collection, .. }
+                    | crate::args::BrowseCommand::Items { collection, .. },
                 ..
             },
         )

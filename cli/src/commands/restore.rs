@@ -2,7 +2,7 @@
 
 use vb365::api::families::GET_RESTORE_POINT;
 use vb365::restore::{ExploreFrom, RestoreSession};
-use vb365::types::RestoreSessionType;
+use vb365::types::{ExchangeFolder, ExchangeMailbox, RestoreSessionType};
 use vb365::{Client, RestorePointFilter};
 
 use super::{many, one};
@@ -53,18 +53,37 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
             many(output, session.mailboxes(), limit).await
         }
         BrowseCommand::Folders { mailbox, path, collection: Collection { limit, .. } } => {
-            let found = session.find_mailbox(&mailbox).await?;
-            let found = found.ok_or_else(|| Failure::usage(format!("the session shows no mailbox `{mailbox}`")))?;
+            let found = mailbox_of(session, &mailbox).await?;
             let parent = match path.as_deref() {
-                Some(path) => {
-                    let folder = session.find_mailbox_folder(found.id, path).await?;
-                    let folder =
-                        folder.ok_or_else(|| Failure::usage(format!("`{}` has no folder `{path}`", mailbox)))?;
-                    folder.id
-                }
+                Some(path) => folder_of(session, &found, &mailbox, path).await?.id,
                 None => None,
             };
             many(output, session.mailbox_folders(found.id, parent.as_deref()), limit).await
         }
+        BrowseCommand::Items { mailbox, folder, collection: Collection { limit, .. } } => {
+            let found = mailbox_of(session, &mailbox).await?;
+            let folder = match folder.as_deref() {
+                Some(path) => folder_of(session, &found, &mailbox, path).await?.id,
+                None => None,
+            };
+            many(output, session.mailbox_items(found.id, folder.as_deref()), limit).await
+        }
     }
+}
+
+/// The mailbox `who` names (an address or ID), or a usage error.
+async fn mailbox_of(session: &RestoreSession, who: &str) -> Result<ExchangeMailbox, Failure> {
+    let found = session.find_mailbox(who).await?;
+    found.ok_or_else(|| Failure::usage(format!("the session shows no mailbox `{who}`")))
+}
+
+/// The folder at `path` in `mailbox`, or a usage error.
+async fn folder_of(
+    session: &RestoreSession,
+    mailbox: &ExchangeMailbox,
+    who: &str,
+    path: &str,
+) -> Result<ExchangeFolder, Failure> {
+    let folder = session.find_mailbox_folder(mailbox.id, path).await?;
+    folder.ok_or_else(|| Failure::usage(format!("`{who}` has no folder `{path}`")))
 }
