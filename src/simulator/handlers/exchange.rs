@@ -148,14 +148,11 @@ fn mails(mailbox: &ExchangeMailbox, suffix: &str, base: &str, v8: bool) -> Vec<E
             let received = crate::DateTime::parse(&format!("2024-04-{:02}T08:{:02}:00Z", 1 + n % 28, n % 60)).ok();
             let invoice = suffix == "inbox-invoices";
             let subject = if invoice { format!("Invoice 2024-{n:04}") } else { format!("Message {n} in {suffix}") };
-            let attachments = (invoice || n % 3 == 0)
-                .then(|| {
-                    vec![ExchangeAttachment {
-                        name: Some(format!("{}.pdf", subject.to_lowercase().replace(' ', "-"))),
-                        size_bytes: Some(40_000 + n as i64),
-                    }]
-                })
-                .unwrap_or_default();
+            let attachment = ExchangeAttachment {
+                name: Some(format!("{}.pdf", subject.to_lowercase().replace(' ', "-"))),
+                size_bytes: Some(40_000 + n as i64),
+            };
+            let attachments = if invoice || n % 3 == 0 { vec![attachment] } else { Vec::new() };
             let (from, to) = if suffix == "sent" {
                 (owner.clone(), String::from("partner@fabrikam.com"))
             } else {
