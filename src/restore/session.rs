@@ -21,7 +21,8 @@ use crate::{Client, Error};
 pub struct RestoreSession {
     pub(super) client: Client,
     info: types::RestoreSession,
-    /// False once a stop was answered (whatever the answer).
+    /// False once a stop was answered (whatever the answer) or the session
+    /// was detached.
     open: bool,
 }
 
