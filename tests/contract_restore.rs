@@ -246,3 +246,114 @@ async fn mailboxes_and_their_folders_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn onedrives_their_folders_and_documents_in_both_versions() {
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/Organization/OneDrives");
+
+        let onedrives: Vec<_> = session.onedrives().try_collect().await.unwrap();
+        assert_request(&next_call(&server), "GET", &base, Some("limit=1000&offset=0"));
+        let name = if v8 {
+            "list_restore_session_onedrives_v8.response.200.constructed.json"
+        } else {
+            "list_restore_session_onedrives.response.200.constructed.json"
+        };
+        let page = match version {
+            ApiVersion::V8 => client.api().list_restore_session_onedrives_v8().restore_session_id(id).send().await,
+            _ => client.api().list_restore_session_onedrives().restore_session_id(id).send().await,
+        };
+        server.clear();
+        let page = page.unwrap().into_inner();
+        assert_decoded(name, &page);
+        assert_eq!(onedrives, page.results, "{version}");
+
+        let onedrive = session.onedrive(ONEDRIVE).await.unwrap();
+        assert_request(&next_call(&server), "GET", &format!("{base}/{ONEDRIVE}"), None);
+        let name = if v8 {
+            "get_restore_session_onedrive_v8.response.200.constructed.json"
+        } else {
+            "get_restore_session_onedrive.response.200.constructed.json"
+        };
+        assert_decoded(name, &onedrive);
+
+        let folders: Vec<_> = session.onedrive_folders(ONEDRIVE, Some("root")).try_collect().await.unwrap();
+        let query = "limit=1000&offset=0&parentId=root";
+        assert_request(&next_call(&server), "GET", &format!("{base}/{ONEDRIVE}/Folders"), Some(query));
+        let name = if v8 {
+            "list_restore_session_onedrive_folders_v8.response.200.constructed.json"
+        } else {
+            "list_restore_session_onedrive_folders.response.200.constructed.json"
+        };
+        let page = match version {
+            ApiVersion::V8 => {
+                client
+                    .api()
+                    .list_restore_session_onedrive_folders_v8()
+                    .restore_session_id(id)
+                    .one_drive_id(ONEDRIVE)
+                    .send()
+                    .await
+            }
+            _ => {
+                client
+                    .api()
+                    .list_restore_session_onedrive_folders()
+                    .restore_session_id(id)
+                    .one_drive_id(ONEDRIVE)
+                    .send()
+                    .await
+            }
+        };
+        server.clear();
+        let page = page.unwrap().into_inner();
+        assert_decoded(name, &page);
+        assert_eq!(folders, page.results, "{version}");
+        assert_eq!(folders[0].is_folder, v8.then_some(true));
+
+        let documents: Vec<_> = session.onedrive_documents(ONEDRIVE, None).try_collect().await.unwrap();
+        assert_request(
+            &next_call(&server),
+            "GET",
+            &format!("{base}/{ONEDRIVE}/Documents"),
+            Some("limit=1000&offset=0"),
+        );
+        let name = if v8 {
+            "list_restore_session_onedrive_documents_v8.response.200.constructed.json"
+        } else {
+            "list_restore_session_onedrive_documents.response.200.constructed.json"
+        };
+        let page = match version {
+            ApiVersion::V8 => {
+                client
+                    .api()
+                    .list_restore_session_onedrive_documents_v8()
+                    .restore_session_id(id)
+                    .one_drive_id(ONEDRIVE)
+                    .send()
+                    .await
+            }
+            _ => {
+                client
+                    .api()
+                    .list_restore_session_onedrive_documents()
+                    .restore_session_id(id)
+                    .one_drive_id(ONEDRIVE)
+                    .send()
+                    .await
+            }
+        };
+        server.clear();
+        let page = page.unwrap().into_inner();
+        assert_decoded(name, &page);
+        assert_eq!(documents, page.results, "{version}");
+        assert_eq!(documents[0].size_bytes, Some(183_442));
+        session.stop().await.unwrap();
+    }
+}

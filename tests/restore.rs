@@ -288,3 +288,41 @@ async fn browse_mailboxes_and_folders_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A OneDrive session shows a OneDrive for each user of the explored
+/// organization, found by address, name or ID; folders by path; documents
+/// of a folder on every page.
+#[tokio::test]
+async fn browse_onedrives_folders_and_documents_in_both_versions() {
+    use futures::TryStreamExt;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version).await;
+        let organization = CONTOSO.parse().unwrap();
+        let session = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Veod)).await.unwrap();
+        let onedrives: Vec<_> = session.onedrives().try_collect().await.unwrap();
+        assert!(onedrives.len() > 10, "{version}: one a user, over several pages");
+        let by_address = session.find_onedrive("Alice@Contoso.com").await.unwrap().unwrap();
+        assert_eq!(by_address, onedrives[0]);
+        let by_name = session.find_onedrive(onedrives[1].name.as_deref().unwrap()).await.unwrap().unwrap();
+        assert_eq!(by_name, onedrives[1]);
+        let id = by_address.id.clone().unwrap();
+        assert_eq!(session.find_onedrive(&id).await.unwrap().as_ref(), Some(&by_address));
+        assert_eq!(session.onedrive(&id).await.unwrap(), by_address);
+
+        let documents = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap();
+        let year = session.find_onedrive_folder(&id, "/Documents/2026").await.unwrap().unwrap();
+        assert_eq!(year.name.as_deref(), Some("2026"));
+        assert_eq!(session.find_onedrive_folder(&id, "/Documents/1999").await.unwrap(), None);
+        let reports: Vec<_> = session.onedrive_documents(&id, documents.id.as_deref()).try_collect().await.unwrap();
+        assert_eq!(reports.len(), 12, "{version}: every page");
+        assert!(reports.iter().all(|d| d.size_bytes.is_some_and(|s| s > 0)));
+        let top: Vec<_> = session.onedrive_documents(&id, None).try_collect().await.unwrap();
+        assert_eq!(top.len(), 1, "the top holds one document, not the folders' ones");
+        session.stop().await.unwrap();
+
+        let exchange = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Vex)).await.unwrap();
+        let refused = exchange.onedrives().try_collect::<Vec<_>>().await.unwrap_err();
+        assert!(refused.to_string().contains("does not explore OneDrive"), "{refused}");
+        exchange.stop().await.unwrap();
+    }
+}

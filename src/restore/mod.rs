@@ -12,6 +12,7 @@
 
 mod exchange;
 mod explore;
+mod onedrive;
 mod session;
 
 pub use explore::ExploreFrom;

@@ -9,7 +9,7 @@ use super::{Call, Refusal, links};
 use crate::simulator::state::World;
 use crate::types::{
     ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem,
-    ExchangeItemImportance, ExchangeMailbox, RestoreSessionState, RestoreSessionType,
+    ExchangeItemImportance, ExchangeMailbox, RestoreSessionType,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -32,21 +32,8 @@ fn mailbox_id(n: usize) -> Uuid {
     Uuid::from_u128(0xb7a9_a1c2_4f3e_4e6b_9d41_0000_0000_0000 | n as u128)
 }
 
-/// The explored organization of a working Exchange session, or why not.
-fn explored(world: &World, session: Uuid) -> Result<Uuid, Refusal> {
-    let found = world.sessions.get(&session);
-    let found = found.ok_or_else(|| Refusal::not_found(format!("Restore session with ID {session} was not found.")))?;
-    if found.state != Some(RestoreSessionState::Working) {
-        return Err(Refusal::bad_request(format!("Restore session {session} is stopped.")));
-    }
-    if found.type_ != Some(RestoreSessionType::Vex) {
-        return Err(Refusal::bad_request(format!("Restore session {session} does not explore Exchange.")));
-    }
-    world.explored.get(&session).copied().ok_or_else(|| Refusal::bad_request(String::from("No organization.")))
-}
-
 fn mailboxes(world: &World, call: &Call<'_>, session: Uuid) -> Result<Vec<ExchangeMailbox>, Refusal> {
-    let organization = explored(world, session)?;
+    let organization = super::restore_sessions::explored(world, session, RestoreSessionType::Vex)?;
     let users = world.directories.get(&organization).map(|d| d.users.as_slice()).unwrap_or_default();
     let version = call.version;
     Ok(users

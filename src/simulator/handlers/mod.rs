@@ -10,6 +10,7 @@ mod job_items;
 mod job_sessions;
 mod jobs;
 mod license;
+mod onedrive;
 mod organizations;
 mod proxies;
 mod repositories;
@@ -208,6 +209,10 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "list_restore_session_mailbox_folders" => exchange::list_folders(call),
         "list_restore_session_mailbox_items" => exchange::list_items(call),
         "get_restore_session_mailbox_item" => exchange::get_item(call),
+        "list_restore_session_onedrives" => onedrive::list(call),
+        "get_restore_session_onedrive" => onedrive::get(call),
+        "list_restore_session_onedrive_folders" => onedrive::folders(call),
+        "list_restore_session_onedrive_documents" => onedrive::documents(call),
         "get_restore_point" => restore_points::get(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),

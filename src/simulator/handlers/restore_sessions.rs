@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Call, Refusal, links, raw};
 use crate::ApiVersion;
-use crate::types::{ExploreOptions, RestoreSession, RestoreSessionResult, RestoreSessionState};
+use crate::types::{ExploreOptions, RestoreSession, RestoreSessionResult, RestoreSessionState, RestoreSessionType};
 
 /// How many restore sessions may be `Working` at once, as on a real server.
 const MAX_WORKING_SESSIONS: usize = 10;
@@ -74,13 +74,7 @@ fn open(call: Call<'_>, explored: Explored) -> Result<Response, Refusal> {
         )));
     }
     let id = world.new_id();
-    let service = match options.type_.as_str() {
-        "Vex" => "Exchange",
-        "Veod" => "OneDrive",
-        "Vesp" => "SharePoint",
-        "Vet" => "Teams",
-        other => other,
-    };
+    let service = service_name(&options.type_);
     let point = options.date_time.local().format("%-m/%-d/%Y %-I:%M:%S %p");
     let session = RestoreSession {
         id,
@@ -173,4 +167,33 @@ pub(super) fn events(call: Call<'_>) -> Result<Response, Refusal> {
 
 fn no_session(id: Uuid) -> Refusal {
     Refusal::not_found(format!("Restore session with ID {id} was not found."))
+}
+
+/// The organization a working session of `service` explores, or why the
+/// server would refuse to browse it.
+pub(super) fn explored(
+    world: &crate::simulator::state::World,
+    session: Uuid,
+    service: RestoreSessionType,
+) -> Result<Uuid, Refusal> {
+    let found = world.sessions.get(&session).ok_or_else(|| no_session(session))?;
+    if found.state != Some(RestoreSessionState::Working) {
+        return Err(Refusal::bad_request(format!("Restore session {session} is stopped.")));
+    }
+    if found.type_.as_ref() != Some(&service) {
+        let service = service_name(&service);
+        return Err(Refusal::bad_request(format!("Restore session {session} does not explore {service}.")));
+    }
+    world.explored.get(&session).copied().ok_or_else(|| Refusal::bad_request(String::from("No organization.")))
+}
+
+/// The service a session type names, as the server writes it in names.
+fn service_name(type_: &RestoreSessionType) -> &str {
+    match type_.as_str() {
+        "Vex" => "Exchange",
+        "Veod" => "OneDrive",
+        "Vesp" => "SharePoint",
+        "Vet" => "Teams",
+        other => other,
+    }
 }

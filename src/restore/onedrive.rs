@@ -1,0 +1,88 @@
+//! Browsing a OneDrive restore session: its OneDrives, their folders and
+//! their documents.
+
+use futures::TryStreamExt as _;
+
+use super::RestoreSession;
+use crate::Error;
+use crate::api::versioned;
+use crate::resources::Optionally as _;
+use crate::resources::paging::Pages;
+use crate::types::{OneDriveDocument, OneDriveFolder, RestoreOneDrive};
+
+impl RestoreSession {
+    /// The OneDrives the session shows
+    /// (`GET /vN/RestoreSessions/{id}/Organization/OneDrives`), as a stream
+    /// over every page.
+    pub fn onedrives(&self) -> Pages<RestoreOneDrive> {
+        let (client, session) = (&self.client, self.id());
+        versioned!(pages client, list_restore_session_onedrives, client.config().page_size,
+            |op| op.restore_session_id(session))
+    }
+
+    /// One OneDrive of the session
+    /// (`GET /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}`).
+    pub async fn onedrive(&self, onedrive_id: &str) -> Result<RestoreOneDrive, Error> {
+        let session = self.id();
+        versioned!(send self.client.api(), get_restore_session_onedrive,
+            |op| op.restore_session_id(session).one_drive_id(onedrive_id))
+    }
+
+    /// The OneDrive `who` names: its ID, its owner's name, or its owner's
+    /// address (the server names a OneDrive's address after it), compared
+    /// without regard to case. `Ok(None)` when the session shows none.
+    pub async fn find_onedrive(&self, who: &str) -> Result<Option<RestoreOneDrive>, Error> {
+        let login = who.to_ascii_lowercase().replace(['@', '.'], "_");
+        let matches = |o: &RestoreOneDrive| {
+            o.id.as_deref() == Some(who)
+                || o.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(who))
+                || (who.contains('@')
+                    && o.url.as_deref().is_some_and(|u| u.to_ascii_lowercase().ends_with(&format!("/{login}"))))
+        };
+        let mut onedrives = self.onedrives();
+        while let Some(onedrive) = onedrives.try_next().await? {
+            if matches(&onedrive) {
+                return Ok(Some(onedrive));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A OneDrive's folders directly under `parent` (a folder ID), or its
+    /// top folders (`GET /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Folders`),
+    /// as a stream over every page.
+    pub fn onedrive_folders(&self, onedrive_id: &str, parent: Option<&str>) -> Pages<OneDriveFolder> {
+        let (client, session) = (&self.client, self.id());
+        let (onedrive, parent) = (onedrive_id.to_owned(), parent.map(str::to_owned));
+        versioned!(pages client, list_restore_session_onedrive_folders, client.config().page_size, [onedrive, parent]
+            |op| op.restore_session_id(session).one_drive_id(onedrive.clone())
+                .optionally(parent.clone(), |op, parent| op.parent_id(parent)))
+    }
+
+    /// A OneDrive's documents directly under `parent` (a folder ID), or at
+    /// its top (`GET /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents`),
+    /// as a stream over every page.
+    pub fn onedrive_documents(&self, onedrive_id: &str, parent: Option<&str>) -> Pages<OneDriveDocument> {
+        let (client, session) = (&self.client, self.id());
+        let (onedrive, parent) = (onedrive_id.to_owned(), parent.map(str::to_owned));
+        versioned!(pages client, list_restore_session_onedrive_documents, client.config().page_size, [onedrive, parent]
+            |op| op.restore_session_id(session).one_drive_id(onedrive.clone())
+                .optionally(parent.clone(), |op, parent| op.parent_id(parent)))
+    }
+
+    /// The folder at `path`, by name from the top (`/Documents/2026`), one
+    /// listing a level; `Ok(None)` when a level is missing.
+    pub async fn find_onedrive_folder(&self, onedrive_id: &str, path: &str) -> Result<Option<OneDriveFolder>, Error> {
+        let mut found: Option<OneDriveFolder> = None;
+        for name in path.split('/').filter(|n| !n.is_empty()) {
+            let parent = found.as_ref().and_then(|f| f.id.clone());
+            let folders: Vec<OneDriveFolder> =
+                self.onedrive_folders(onedrive_id, parent.as_deref()).try_collect().await?;
+            match folders.into_iter().find(|f| f.name.as_deref() == Some(name)) {
+                Some(folder) => found = Some(folder),
+                None => return Ok(None),
+            }
+        }
+        Ok(found)
+    }
+}

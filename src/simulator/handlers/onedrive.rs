@@ -1,0 +1,181 @@
+//! What a OneDrive restore session shows: a OneDrive for every user of the
+//! explored organization's directory, each with the same folders and
+//! documents.
+
+use axum::response::Response;
+use http::StatusCode;
+
+use super::restore_sessions::explored;
+use super::{Call, Refusal, links};
+use crate::ApiVersion;
+use crate::simulator::state::World;
+use crate::types::{OneDriveDocument, OneDriveFolder, RestoreOneDrive, RestoreSessionType};
+
+/// Every OneDrive's folders: (ID suffix, name, parent).
+const FOLDERS: &[(&str, &str, Option<&str>)] =
+    &[("documents", "Documents", None), ("documents-2026", "2026", Some("documents")), ("desktop", "Desktop", None)];
+
+/// How many documents each folder holds (`""`: the top); Documents needs
+/// several pages at a small page size.
+const DOCUMENTS: &[(&str, usize)] = &[("", 1), ("documents", 12), ("documents-2026", 3)];
+
+fn onedrives(world: &World, call: &Call<'_>) -> Result<Vec<RestoreOneDrive>, Refusal> {
+    let session = call.id("restoreSessionId")?;
+    let organization = explored(world, session, RestoreSessionType::Veod)?;
+    let users = world.directories.get(&organization).map(|d| d.users.as_slice()).unwrap_or_default();
+    let version = call.version;
+    Ok(users
+        .iter()
+        .enumerate()
+        .map(|(n, user)| {
+            let id = format!("b!onedrive-{n:04}");
+            let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
+            let login = user.name.clone().unwrap_or_default().replace(['@', '.'], "_");
+            RestoreOneDrive {
+                id: Some(id),
+                name: user.display_name.clone(),
+                url: Some(format!("https://contoso-my.sharepoint.com/personal/{login}")),
+                links: Some(links(&[
+                    ("self", base.clone()),
+                    ("documents", format!("{base}/Documents")),
+                    ("folders", format!("{base}/Folders")),
+                ])),
+            }
+        })
+        .collect())
+}
+
+fn onedrive(world: &World, call: &Call<'_>) -> Result<RestoreOneDrive, Refusal> {
+    let id = call.text("oneDriveId");
+    let found = onedrives(world, call)?.into_iter().find(|o| o.id.as_deref() == Some(id.as_str()));
+    found.ok_or_else(|| Refusal::not_found(format!("OneDrive with ID {id} was not found.")))
+}
+
+pub(super) fn list(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let all = onedrives(&world, &call)?;
+    let session = call.id("restoreSessionId")?;
+    call.collection(&all, &format!("RestoreSessions/{session}/Organization/OneDrives"))
+}
+
+pub(super) fn get(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    Ok(call.answer(StatusCode::OK, &found))
+}
+
+/// The folder suffix `parentId` names (`""` without it), or not found.
+fn parent(call: &Call<'_>, onedrive: &str) -> Result<&'static str, Refusal> {
+    let Some(parent) = call.query.get("parentId") else { return Ok("") };
+    let suffix = parent.strip_prefix(&format!("{onedrive}-"));
+    let known = FOLDERS.iter().map(|f| f.0).find(|s| suffix == Some(*s));
+    known.ok_or_else(|| Refusal::not_found(format!("Folder with ID {parent} was not found.")))
+}
+
+/// A folder or document entry's common fields, as the version writes them.
+struct Entry<'a> {
+    onedrive: &'a str,
+    base: &'a str,
+    v8: bool,
+}
+
+impl Entry<'_> {
+    fn folder(&self, suffix: &str, name: &str) -> OneDriveFolder {
+        let id = format!("{}-{suffix}", self.onedrive);
+        OneDriveFolder {
+            id: Some(id.clone()),
+            name: Some(name.to_owned()),
+            version: Some(String::from("1.0")),
+            version_id: Some(512),
+            created_by: Some(String::from("SharePoint App")),
+            creation_time: crate::DateTime::parse("2024-01-08T10:00:00Z").ok(),
+            modified_by: Some(String::from("SharePoint App")),
+            modification_time: crate::DateTime::parse("2024-01-08T10:00:00Z").ok(),
+            one_drive_id: self.v8.then(|| self.onedrive.to_owned()),
+            is_folder: self.v8.then_some(true),
+            links: Some(links(&[("self", format!("{}/Folders/{id}", self.base))])),
+        }
+    }
+
+    fn documents(&self, suffix: &str) -> Vec<OneDriveDocument> {
+        let count = DOCUMENTS.iter().find(|(s, _)| *s == suffix).map_or(0, |(_, n)| *n);
+        (1..=count)
+            .map(|n| {
+                let name = match suffix {
+                    "" => String::from("Notes.txt"),
+                    "documents-2026" => format!("Plan Q{n}.xlsx"),
+                    _ => format!("Report {n:02}.docx"),
+                };
+                let id = format!("{}-{suffix}-doc{n:02}", self.onedrive);
+                let modified = crate::DateTime::parse(&format!("2024-04-{:02}T16:00:00Z", n % 28 + 1)).ok();
+                OneDriveDocument {
+                    id: Some(id.clone()),
+                    name: Some(name),
+                    version: Some(format!("{n}.0")),
+                    version_id: Some(512 * i32::try_from(n).unwrap_or(1)),
+                    created_by: Some(String::from("SharePoint App")),
+                    creation_time: crate::DateTime::parse("2024-01-08T10:00:00Z").ok(),
+                    modified_by: Some(String::from("SharePoint App")),
+                    modification_time: modified,
+                    one_drive_id: self.v8.then(|| self.onedrive.to_owned()),
+                    is_folder: self.v8.then_some(false),
+                    size_bytes: Some(10_000 * n as i64 + 123),
+                    inherited_permissions: Some(true),
+                    links: Some(links(&[("self", format!("{}/Documents/{id}", self.base))])),
+                }
+            })
+            .collect()
+    }
+}
+
+pub(super) fn folders(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    let id = found.id.clone().unwrap_or_default();
+    let under = parent(&call, &id)?;
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
+    let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
+    let folders: Vec<OneDriveFolder> = FOLDERS
+        .iter()
+        .filter(|(_, _, up)| up.unwrap_or("") == under)
+        .map(|(suffix, name, _)| entry.folder(suffix, name))
+        .collect();
+    call.collection(&folders, &format!("RestoreSessions/{session}/Organization/OneDrives/{id}/Folders"))
+}
+
+/// v8 lists the folders among the documents when `includeFolders=true`.
+pub(super) fn documents(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    let id = found.id.clone().unwrap_or_default();
+    let under = parent(&call, &id)?;
+    let include_folders = call.query_as::<bool>("includeFolders", "true or false")?.unwrap_or(false);
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
+    let v8 = version >= ApiVersion::V8;
+    let entry = Entry { onedrive: &id, base: &base, v8 };
+    let mut documents = Vec::new();
+    if v8 && include_folders {
+        for (suffix, name, _) in FOLDERS.iter().filter(|(_, _, up)| up.unwrap_or("") == under) {
+            let folder = entry.folder(suffix, name);
+            documents.push(OneDriveDocument {
+                id: folder.id,
+                name: folder.name,
+                version: folder.version,
+                version_id: folder.version_id,
+                created_by: folder.created_by,
+                creation_time: folder.creation_time,
+                modified_by: folder.modified_by,
+                modification_time: folder.modification_time,
+                one_drive_id: folder.one_drive_id,
+                is_folder: Some(true),
+                size_bytes: None,
+                inherited_permissions: Some(true),
+                links: folder.links,
+            });
+        }
+    }
+    documents.extend(entry.documents(under));
+    call.collection(&documents, &format!("RestoreSessions/{session}/Organization/OneDrives/{id}/Documents"))
+}
