@@ -298,6 +298,7 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         let latest = points.iter().filter_map(|p| p.backup_time.clone()).max();
         let at =
             latest.unwrap_or_else(|| vb365::DateTime::from(std::time::SystemTime::now() - Duration::from_secs(86_400)));
+        let at_for_onedrive = at.clone();
         let from = ExploreFrom::organization(organization_id, RestoreSessionType::Vex).at(at).show_deleted(true);
         let session = steps
             .run("explore Exchange at the latest", client.explore(from), |s| {
@@ -313,6 +314,11 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         // Browse before stopping, and stop whatever browsing gave.
         let browsed = browse(&mut steps, &session).await;
         steps.run("stop the restore session", session.stop(), |()| String::from("stopped")).await?;
+        browsed?;
+        let from = ExploreFrom::organization(organization_id, RestoreSessionType::Veod).at(at_for_onedrive);
+        let session = steps.run("explore OneDrive", client.explore(from), |s| shown(&s.info().name)).await?;
+        let browsed = browse_onedrive(&mut steps, &session).await;
+        steps.run("stop that session too", session.stop(), |()| String::from("stopped")).await?;
         browsed?;
         steps.run("read it again", client.get_restore_session(id), |s| format!("state {}", shown(&s.state))).await?;
     } else {
@@ -351,6 +357,25 @@ async fn browse(steps: &mut Steps, session: &RestoreSession) -> Result<(), Error
         let mail = session.mailbox_item(mailbox.id, &id);
         steps.run("one mail by ID", mail, |m| shown(&m.subject)).await?;
     }
+    Ok(())
+}
+
+/// Finds documents in a OneDrive restore session: the first OneDrive, its
+/// Documents folder by path, the documents in it on every page.
+async fn browse_onedrive(steps: &mut Steps, session: &RestoreSession) -> Result<(), Error> {
+    let mut onedrives = session.onedrives();
+    let first = onedrives.try_next();
+    let onedrive = steps.run("its first OneDrive", first, |o| shown(&o.as_ref().and_then(|o| o.url.clone()))).await?;
+    let Some(id) = onedrive.and_then(|o| o.id) else { return Ok(()) };
+    let folder = session.find_onedrive_folder(&id, "/Documents");
+    let folder =
+        steps.run("its /Documents, by path", folder, |f| shown(&f.as_ref().and_then(|f| f.id.clone()))).await?;
+    let documents = session.onedrive_documents(&id, folder.and_then(|f| f.id).as_deref()).try_collect::<Vec<_>>();
+    let documents = steps.run("the documents in it", documents, |all| {
+        let bytes: i64 = all.iter().filter_map(|d| d.size_bytes).sum();
+        format!("{} documents, {bytes} bytes", all.len())
+    });
+    documents.await?;
     Ok(())
 }
 

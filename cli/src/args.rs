@@ -708,8 +708,9 @@ pub enum RestoreCommand {
         /// The point's ID.
         restore_point_id: String,
     },
-    /// Look through an organization's backups in a restore session opened
-    /// for the command and stopped when it ends (Ctrl-C included).
+    /// Look through an organization's backups (Exchange or OneDrive, as the
+    /// listing needs) in a restore session opened for the command and
+    /// stopped when it ends (Ctrl-C included).
     Browse {
         /// The organization: its ID or its name.
         organization: String,
@@ -738,6 +739,22 @@ pub enum BrowseCommand {
         /// The mailbox: its address or ID.
         mailbox: String,
         /// The folder whose subfolders to list, by name from the top (Inbox/Invoices).
+        #[arg(long, value_name = "PATH")]
+        path: Option<String>,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// The OneDrives (onedrives).
+    Onedrives {
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// A OneDrive's documents (onedrive_documents): at its top, or in --path.
+    Documents {
+        /// The OneDrive: its owner's address or name, or its ID.
+        #[arg(value_name = "USER")]
+        onedrive: String,
+        /// The folder, by name from the top (/Documents/2026).
         #[arg(long, value_name = "PATH")]
         path: Option<String>,
         #[command(flatten)]

@@ -3,9 +3,9 @@
 use vb365::ServerInfo;
 use vb365::types::{
     BackupAccount, BackupRepository, ExchangeFolder, ExchangeItem, ExchangeMailbox, Group, GroupMember, HealthReport,
-    Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser, OneDrive, Organization, OrganizationLicensing,
-    OrganizationSyncState, Proxy, RestorePoint, RestoreSession, RestoreSessionEvent, SelectedMailbox, Site, Team,
-    UsedRepository, User,
+    Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser, OneDrive, OneDriveDocument, Organization,
+    OrganizationLicensing, OrganizationSyncState, Proxy, RestoreOneDrive, RestorePoint, RestoreSession,
+    RestoreSessionEvent, SelectedMailbox, Site, Team, UsedRepository, User,
 };
 
 /// A type printed as a table row.
@@ -282,6 +282,28 @@ impl Row for ExchangeItem {
             text(&self.from),
             text(&self.received),
             attachments,
+        ]
+    }
+}
+
+impl Row for RestoreOneDrive {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "URL"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.id), text(&self.name), text(&self.url)]
+    }
+}
+
+impl Row for OneDriveDocument {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "SIZE", "VERSION", "MODIFIED"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            text(&self.id),
+            text(&self.name),
+            bytes(self.size_bytes),
+            text(&self.version),
+            text(&self.modification_time),
         ]
     }
 }

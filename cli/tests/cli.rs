@@ -552,7 +552,11 @@ async fn restore_browse_mailboxes_and_folders_stops_its_session() {
         let missing = vb365(url, &[&browse[..], &["folders", address, "--path", "Nowhere"]].concat(), None).await;
         assert_eq!(missing.status, 2, "{}", missing.stderr);
         assert!(missing.stderr.contains("no folder `Nowhere`"), "{}", missing.stderr);
-        assert_eq!(sim.count("stop_restore_session"), 5, "{name}: every session stopped, the failed one too");
+        let onedrives = [&browse[..], &["onedrives", "--limit", "3", "-o", "table"]].concat();
+        golden(url, &onedrives, &format!("restore_browse_onedrives_{name}.txt")).await;
+        let documents = [&browse[..], &["documents", address, "--path", "/Documents/2026", "-o", "table"]].concat();
+        golden(url, &documents, &format!("restore_browse_documents_{name}.txt")).await;
+        assert_eq!(sim.count("stop_restore_session"), 7, "{name}: every session stopped, the failed one too");
     }
 }
 

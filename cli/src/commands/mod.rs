@@ -248,7 +248,9 @@ fn page_size(command: &Resource) -> Option<u32> {
                 what:
                     crate::args::BrowseCommand::Mailboxes { collection }
                     | crate::args::BrowseCommand::Folders { collection, .. }
-                    | crate::args::BrowseCommand::Items { collection, .. },
+                    | crate::args::BrowseCommand::Items { collection, .. }
+                    | crate::args::BrowseCommand::Onedrives { collection }
+                    | crate::args::BrowseCommand::Documents { collection, .. },
                 ..
             },
         )

@@ -30,7 +30,11 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
         }
         RestoreCommand::Browse { organization, at, show_deleted, what } => {
             let organization = client.find_organization(&organization).await?;
-            let from = ExploreFrom::organization(organization.id, RestoreSessionType::Vex).show_deleted(show_deleted);
+            let service = match what {
+                BrowseCommand::Onedrives { .. } | BrowseCommand::Documents { .. } => RestoreSessionType::Veod,
+                _ => RestoreSessionType::Vex,
+            };
+            let from = ExploreFrom::organization(organization.id, service).show_deleted(show_deleted);
             let from = at.into_iter().fold(from, ExploreFrom::at);
             let stop = crate::signals::Stop::listen()?;
             let session = client.explore(from).await?;
@@ -59,6 +63,25 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
                 None => None,
             };
             many(output, session.mailbox_folders(found.id, parent.as_deref()), limit).await
+        }
+        BrowseCommand::Onedrives { collection: Collection { limit, .. } } => {
+            many(output, session.onedrives(), limit).await
+        }
+        BrowseCommand::Documents { onedrive, path, collection: Collection { limit, .. } } => {
+            let found = session.find_onedrive(&onedrive).await?;
+            let found =
+                found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
+            let id = found.id.unwrap_or_default();
+            let folder = match path.as_deref() {
+                Some(path) => {
+                    let folder = session.find_onedrive_folder(&id, path).await?;
+                    folder
+                        .ok_or_else(|| Failure::usage(format!("the OneDrive of `{onedrive}` has no folder `{path}`")))?
+                        .id
+                }
+                None => None,
+            };
+            many(output, session.onedrive_documents(&id, folder.as_deref()), limit).await
         }
         BrowseCommand::Items { mailbox, folder, collection: Collection { limit, .. } } => {
             let found = mailbox_of(session, &mailbox).await?;
