@@ -685,9 +685,9 @@ pub enum LicensedUsersCommand {
 pub enum RestoreCommand {
     /// Restore points, newest first (restore_points).
     Points {
-        /// Only the points of this organization.
-        #[arg(long, value_name = "ID")]
-        organization: Option<Uuid>,
+        /// Only the points of this organization: its ID or its name.
+        #[arg(long, value_name = "ORG")]
+        organization: Option<String>,
         /// Only the points this job made.
         #[arg(long, value_name = "ID")]
         job: Option<Uuid>,

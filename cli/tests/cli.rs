@@ -502,6 +502,11 @@ async fn restore_points_and_sessions_of_an_organization_or_a_job() {
         let url = sim.url();
         let points = ["restore", "points", "--organization", "6f9b3da3-204d-4a4b-b466-55586e0233fc"];
         golden(url, &[&points[..], &["-o", "table"]].concat(), &format!("restore_points_{name}.txt")).await;
+        // The organization by name gives the same points.
+        let by_name = ["restore", "points", "--organization", "contoso.onmicrosoft.com", "-o", "table"];
+        golden(url, &by_name, &format!("restore_points_{name}.txt")).await;
+        let unknown = vb365(url, &["restore", "points", "--organization", "nobody.example"], None).await;
+        assert_eq!(unknown.status, 2, "an unknown name is a usage error: {}", unknown.stderr);
         let json = vb365(url, &[&points[..], &["-o", "json"]].concat(), None).await;
         let listed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
         let first = listed[0]["id"].as_str().unwrap();

@@ -20,6 +20,10 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             until,
             collection: Collection { limit, .. },
         } => {
+            let organization = match organization {
+                Some(name) => Some(client.find_organization(&name).await?.id),
+                None => None,
+            };
             let mut filter = RestorePointFilter::all();
             (filter.organization, filter.job, filter.repository) = (organization, job, repository);
             (filter.since, filter.until) = (since, until);
