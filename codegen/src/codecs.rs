@@ -37,7 +37,13 @@ pub fn roundtrip_codecs(doc: &Document) -> Result<String, Error> {
                 let codec = if media == "application/x-www-form-urlencoded" { quote!(form) } else { quote!(json) };
                 arms.push(quote! { (#id, Direction::Request) => #codec::<#ty, _>(|c, body| c.#op().body(body)), });
             }
-            arms.push(quote! { (#id, _) => response(b::#builder::send, success), });
+            // A file the server sends as bytes is streamed, never decoded:
+            // only its error body has a type to round-trip.
+            if answers_bytes(operation) {
+                arms.push(quote! { (#id, _) => stream(b::#builder::send, success), });
+            } else {
+                arms.push(quote! { (#id, _) => response(b::#builder::send, success), });
+            }
         }
     }
     let function = quote! {
@@ -58,6 +64,14 @@ pub fn roundtrip_codecs(doc: &Document) -> Result<String, Error> {
     let file: syn::File = syn::parse2(function)
         .map_err(|e| Error::new(&doc.path, ErrorKind::Generator(format!("the codec table does not parse: {e}"))))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// Whether the operation's success answer is `application/octet-stream`.
+pub(crate) fn answers_bytes(operation: &Value) -> bool {
+    let responses = operation.get("responses").and_then(Value::as_object).into_iter().flatten();
+    responses.filter(|(status, _)| status.starts_with('2')).any(|(_, response)| {
+        response.get("content").and_then(Value::as_object).is_some_and(|c| c.contains_key("application/octet-stream"))
+    })
 }
 
 /// The generated type of a named schema or a list of one.

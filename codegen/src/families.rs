@@ -17,7 +17,10 @@
 //! with that version's builder and sends it through the client's request
 //! path (one page, for a paged operation); every version's builder must
 //! accept the same calls and answer the same type, which the compiler
-//! checks. `pages` walks a collection: a
+//! checks. `send_into` is `send` for a family whose versions answer
+//! different types (v6 restores at once and counts, v8 starts a restore):
+//! each answer goes through `Into` to the one type the caller names.
+//! `pages` walks a collection: a
 //! version whose operation takes `offset` and `limit` is walked page by
 //! page, one that answers at once is fetched once. Names in `[...]` are
 //! cloned into each page's request.
@@ -42,6 +45,8 @@ pub struct Member {
     pub operation: String,
     /// Whether it takes `offset` and `limit` (a paged collection).
     pub paged: bool,
+    /// Whether it answers a file as a stream of bytes.
+    pub streamed: bool,
 }
 
 /// A family and its operations, newest version first.
@@ -109,7 +114,8 @@ pub fn families(doc: &Document) -> (Vec<Family>, Vec<Problem>) {
             if let Some(successor) = operation.get("x-successor").and_then(Value::as_str) {
                 family.successor = Some(successor.to_owned());
             }
-            family.members.push(Member { version, operation: id.to_owned(), paged });
+            let streamed = crate::codecs::answers_bytes(operation);
+            family.members.push(Member { version, operation: id.to_owned(), paged, streamed });
         }
     }
     let mut families: Vec<Family> = by_name.into_values().collect();
@@ -237,15 +243,20 @@ fn arms(family: &Family) -> TokenStream {
         let newest = body(newest);
         quote! { #(#older)* ::std::result::Result::Ok(_) => #newest, }
     };
-    let send = dispatch(&|m: &Member| {
-        let (op, build) = (op_var(m), build_var(m));
-        let method = format_ident!("{}", m.operation);
-        let id = &m.operation;
-        quote! {{
-            let $#op = api.#method();
-            crate::request::call::call(&api.inner, #id, ::std::boxed::Box::pin($#build.send())).await
-        }}
-    });
+    let send_with = |convert: TokenStream| {
+        dispatch(&|m: &Member| {
+            let (op, build) = (op_var(m), build_var(m));
+            let method = format_ident!("{}", m.operation);
+            let id = &m.operation;
+            let call = if m.streamed { quote!(call_stream) } else { quote!(call) };
+            quote! {{
+                let $#op = api.#method();
+                crate::request::call::#call(&api.inner, #id, ::std::boxed::Box::pin($#build.send())).await #convert
+            }}
+        })
+    };
+    let send = send_with(quote!());
+    let send_into = send_with(quote!(.map(::std::convert::Into::into)));
     let walk = dispatch(&|m: &Member| {
         let (op, build) = (op_var(m), build_var(m));
         let method = format_ident!("{}", m.operation);
@@ -289,6 +300,16 @@ fn arms(family: &Family) -> TokenStream {
         (send $api:expr, #name, |$op:ident| $build:expr) => {
             versioned!(send $api, #name, #repeated)
         };
+        (send_into $api:expr, #name, #matchers) => {{
+            let api: &crate::api::Client = $api;
+            match api.inner.versions.choose_family(&crate::api::families::#constant) {
+                ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
+                #send_into
+            }
+        }};
+        (send_into $api:expr, #name, |$op:ident| $build:expr) => {
+            versioned!(send_into $api, #name, #repeated)
+        };
         (pages $client:expr, #name, $page_size:expr, [$($cap:ident),*] #matchers) => {{
             let client: crate::Client = ::std::clone::Clone::clone($client);
             match client.state().versions.choose_family(&crate::api::families::#constant) {
@@ -330,8 +351,8 @@ mod tests {
         assert_eq!(
             jobs.members,
             vec![
-                Member { version: 8, operation: "list_jobs_v8".into(), paged: true },
-                Member { version: 6, operation: "list_jobs".into(), paged: false },
+                Member { version: 8, operation: "list_jobs_v8".into(), paged: true, streamed: false },
+                Member { version: 6, operation: "list_jobs".into(), paged: false, streamed: false },
             ]
         );
         let old = families.iter().find(|f| f.name == "old").unwrap();

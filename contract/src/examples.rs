@@ -3,7 +3,8 @@
 //! A file's name says what it is (see that folder's README):
 //! `<operationId>.request[.<label>][.constructed].<ext>` or
 //! `<operationId>.response.<status>[.<label>][.constructed].<ext>`,
-//! where `ext` is `json`, `form` or `empty`.
+//! where `ext` is `json`, `form`, `empty` or `bin` (bytes, for a file the
+//! server sends as `application/octet-stream`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ pub enum Format {
     Form,
     /// No body; the file is empty.
     Empty,
+    /// Bytes as the server sends them (`application/octet-stream`).
+    Bytes,
 }
 
 /// What an example file's name says about it.
@@ -41,8 +44,8 @@ pub struct ExampleName {
 impl ExampleName {
     /// Reads a file name; the error says what the name should look like.
     pub fn parse(file_name: &str) -> Result<Self, String> {
-        let usage = "expected <operationId>.request[.<label>][.constructed].<json|form|empty> \
-                     or <operationId>.response.<status>[.<label>][.constructed].<json|form|empty>";
+        let usage = "expected <operationId>.request[.<label>][.constructed].<json|form|empty|bin> \
+                     or <operationId>.response.<status>[.<label>][.constructed].<json|form|empty|bin>";
         let parts: Vec<&str> = file_name.split('.').collect();
         // At least an operation, a direction and an extension: `json` alone
         // names no operation.
@@ -53,6 +56,7 @@ impl ExampleName {
             "json" => Format::Json,
             "form" => Format::Form,
             "empty" => Format::Empty,
+            "bin" => Format::Bytes,
             _ => return Err(format!("unknown extension `.{ext}`; {usage}")),
         };
         let mut rest = &parts[1..parts.len() - 1];
@@ -120,12 +124,19 @@ pub enum ExampleBody {
     Form(Vec<(String, String)>),
     /// No body.
     Empty,
+    /// Bytes, not read as text.
+    Bytes(Vec<u8>),
 }
 
 /// Reads one example file.
 pub fn load(path: &Path) -> Result<Example, String> {
     let file_name = path.file_name().and_then(|n| n.to_str()).ok_or("the file name is not UTF-8")?;
     let name = ExampleName::parse(file_name)?;
+    if name.format == Format::Bytes {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+        let text = format!("{} bytes", bytes.len());
+        return Ok(Example { path: path.to_owned(), name, text, body: ExampleBody::Bytes(bytes), notes: Vec::new() });
+    }
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let mut notes = Vec::new();
     let body = match name.format {
@@ -139,6 +150,7 @@ pub fn load(path: &Path) -> Result<Example, String> {
         Format::Form => ExampleBody::Form(parse_form(text.trim_end_matches(['\r', '\n']))),
         Format::Empty if text.is_empty() => ExampleBody::Empty,
         Format::Empty => return Err(String::from("an `.empty` example must be an empty file")),
+        Format::Bytes => unreachable!("read as bytes above"),
     };
     Ok(Example { path: path.to_owned(), name, text, body, notes })
 }

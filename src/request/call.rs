@@ -10,7 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use progenitor_client::{Error as ApiError, ResponseValue};
+use progenitor_client::{ByteStream, Error as ApiError, ResponseValue};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -76,6 +76,53 @@ where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, ApiError<ExceptionInfo>>> + ?Sized,
 {
+    run(state, operation, send, ResponseValue::into_inner, leniently::<T>).await
+}
+
+// Only the restore capability has operations that answer files.
+#[cfg_attr(not(feature = "restore"), allow(dead_code))]
+/// A file the server is sending: its bytes as they come, and its size when
+/// the server said it (`Content-Length`).
+pub(crate) struct Download {
+    pub(crate) size: Option<u64>,
+    pub(crate) stream: ByteStream,
+}
+
+#[cfg_attr(not(feature = "restore"), allow(dead_code))]
+/// [`call`] for an operation that answers a file as a stream of bytes: the
+/// stream is handed on unread (the hooks neither limit nor keep it).
+pub(crate) async fn call_stream<F>(
+    state: &ClientState,
+    operation: &'static str,
+    send: Pin<Box<F>>,
+) -> Result<Download, Error>
+where
+    F: Future<Output = Result<ResponseValue<ByteStream>, ApiError<ExceptionInfo>>> + ?Sized,
+{
+    let download = |value: ResponseValue<ByteStream>| {
+        let size = value.headers().get(reqwest::header::CONTENT_LENGTH);
+        let size = size.and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+        Download { size, stream: value.into_inner() }
+    };
+    run(state, operation, send, download, |_, operation, _| {
+        Err(Error::invalid(operation, "response", String::from("a stream of bytes is never decoded")))
+    })
+    .await
+}
+
+/// How a body the generated client could not read is read leniently.
+type Lenient<T> = fn(&ClientState, &'static str, &[u8]) -> Result<T, Error>;
+
+async fn run<T, U, F>(
+    state: &ClientState,
+    operation: &'static str,
+    send: Pin<Box<F>>,
+    finish: impl FnOnce(ResponseValue<T>) -> U,
+    lenient: Lenient<U>,
+) -> Result<U, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, ApiError<ExceptionInfo>>> + ?Sized,
+{
     let span = tracing::info_span!(
         "vb365.call",
         operation,
@@ -95,11 +142,11 @@ where
         .instrument(span.clone())
         .await;
     let result = match result {
-        Ok(value) => Ok(value.into_inner()),
+        Ok(value) => Ok(finish(value)),
         Err(e) => match context.stashed {
             Some(stashed) => Err(*stashed),
             // Boxed: the error path's future is large, and most calls succeed.
-            None => Box::pin(map_error(state, operation, e, context.status, context.retry_after))
+            None => Box::pin(map_error(state, operation, e, context.status, context.retry_after, lenient))
                 .await
                 .map_err(|e| e.with_attempts(context.attempts, context.not_repeated)),
         },
@@ -117,12 +164,13 @@ where
     result
 }
 
-async fn map_error<T: DeserializeOwned>(
+async fn map_error<T>(
     state: &ClientState,
     operation: &'static str,
     error: ApiError<ExceptionInfo>,
     status: Option<StatusCode>,
     retry_after: Option<Duration>,
+    lenient: Lenient<T>,
 ) -> Result<T, Error> {
     let refused = |status: StatusCode, message: String| {
         if status == StatusCode::UNAUTHORIZED {
@@ -143,28 +191,7 @@ async fn map_error<T: DeserializeOwned>(
         }
         ApiError::InvalidResponsePayload(bytes, _) => match status {
             Some(status) if !status.is_success() => Err(refused(status, redact::message_of(operation, &bytes))),
-            _ => {
-                let (decoded, repairs) = decode::leniently(operation, &bytes, state.config.strict)?;
-                // One event per distinct member: a page of a thousand alike is one problem.
-                let mut warned: Vec<String> = Vec::new();
-                for repair in &repairs {
-                    let pattern = decode::pattern_of(&repair.pointer);
-                    if warned.contains(&pattern) {
-                        continue;
-                    }
-                    let count = repairs.iter().filter(|r| decode::pattern_of(&r.pointer) == pattern).count();
-                    tracing::warn!(
-                        operation,
-                        pointer = %repair.pointer,
-                        problem = %repair.problem,
-                        count,
-                        "set aside a response member that does not have the documented shape; see Client::repairs"
-                    );
-                    warned.push(pattern);
-                }
-                state.repairs.record(repairs);
-                Ok(decoded)
-            }
+            _ => lenient(state, operation, &bytes),
         },
         ApiError::UnexpectedResponse(response) => {
             let status = response.status();
@@ -177,6 +204,31 @@ async fn map_error<T: DeserializeOwned>(
         ApiError::InvalidRequest(problem) => Err(Error::invalid(operation, "request", problem)),
         ApiError::Custom(problem) => Err(Error::Auth { operation, status: None, reason: problem }),
     }
+}
+
+/// Reads a body the generated client refused, setting aside what does not
+/// have the documented shape and saying so.
+fn leniently<T: DeserializeOwned>(state: &ClientState, operation: &'static str, bytes: &[u8]) -> Result<T, Error> {
+    let (decoded, repairs) = decode::leniently(operation, bytes, state.config.strict)?;
+    // One event per distinct member: a page of a thousand alike is one problem.
+    let mut warned: Vec<String> = Vec::new();
+    for repair in &repairs {
+        let pattern = decode::pattern_of(&repair.pointer);
+        if warned.contains(&pattern) {
+            continue;
+        }
+        let count = repairs.iter().filter(|r| decode::pattern_of(&r.pointer) == pattern).count();
+        tracing::warn!(
+            operation,
+            pointer = %repair.pointer,
+            problem = %repair.problem,
+            count,
+            "set aside a response member that does not have the documented shape; see Client::repairs"
+        );
+        warned.push(pattern);
+    }
+    state.repairs.record(repairs);
+    Ok(decoded)
 }
 
 /// A transport error, or the body limit the hooks put on every response.

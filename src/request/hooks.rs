@@ -14,6 +14,7 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
 use super::retry;
+use crate::api::STREAMED_OPERATIONS;
 use crate::request::auth::is_token_request;
 use crate::request::call::{record_attempt, record_not_repeated, record_response, stash};
 use crate::request::capture;
@@ -50,6 +51,11 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         let retry = &state.config.retry;
         let operation = info.operation_id;
         let repeatable = retry::repeatable(request.method(), operation);
+        // A file may take longer to arrive than any answer: the request
+        // timeout bounds its start, and the reader a stall between chunks.
+        if STREAMED_OPERATIONS.contains(&operation) {
+            *request.timeout_mut() = Some(STREAMED_TIMEOUT);
+        }
         let mut attempt = 1;
         // A request without a token is not renewed and repeated after a 401.
         let mut renewed = is_token_request(operation);
@@ -91,6 +97,11 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
                     _ => {
                         let response = outcome?;
                         record_response(response.status(), retry_after(&response));
+                        // A file streamed to its caller is neither limited nor kept.
+                        let streamed = response.status().is_success() && STREAMED_OPERATIONS.contains(&operation);
+                        if streamed {
+                            return Ok(response);
+                        }
                         let response = limit_body(response, state.config.max_response_bytes);
                         if !(response.status().is_success() && !is_token_request(operation) && capture::wanted()) {
                             return Ok(response);
@@ -107,6 +118,10 @@ impl ClientHooks<Arc<ClientState>> for api::Client {
         }
     }
 }
+
+/// How long a streamed file may take in all (a day): the caller's reader
+/// bounds the wait for each chunk instead.
+const STREAMED_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What `exec` does off its common path: the request to send again, or
 /// the answer.

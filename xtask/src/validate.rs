@@ -322,6 +322,17 @@ fn schema_findings(contract: &Contract, example: &Example) -> Vec<Finding> {
                 )],
             };
         }
+        ExampleBody::Bytes(_) => {
+            return match contract.body(&name.operation, name.direction) {
+                Ok(body) if media_matches(&body.media_type, &example.body) => vec![],
+                Ok(body) => vec![Finding::failure(
+                    Check::Read,
+                    "",
+                    format!("the document declares `{}` for the {}, not bytes", body.media_type, name.direction),
+                )],
+                Err(e) => vec![Finding::failure(Check::Read, "", e.to_string())],
+            };
+        }
         ExampleBody::Json(value) => value.clone(),
         ExampleBody::Form(fields) => match contract.form_to_json(&name.operation, fields) {
             Ok(value) => value,
@@ -358,6 +369,7 @@ fn media_matches(media_type: &str, body: &ExampleBody) -> bool {
         ExampleBody::Json(_) => media_type == "application/json",
         ExampleBody::Form(_) => media_type == "application/x-www-form-urlencoded",
         ExampleBody::Empty => true,
+        ExampleBody::Bytes(_) => media_type == "application/octet-stream",
     }
 }
 
@@ -378,7 +390,7 @@ fn round_trip_findings(
         (_, Some(Trip::Failed { pointer, message })) => {
             return vec![Finding::failure(Check::RoundTrip, pointer, message)];
         }
-        (ExampleBody::Empty, Some(Trip::Empty)) => return vec![],
+        (ExampleBody::Empty | ExampleBody::Bytes(_), Some(Trip::Empty)) => return vec![],
         (ExampleBody::Json(value), Some(Trip::Json(back))) => (value.clone(), back.clone()),
         (ExampleBody::Form(fields), Some(Trip::Form(back))) => {
             match (contract.form_to_json(&name.operation, fields), contract.form_to_json(&name.operation, back)) {

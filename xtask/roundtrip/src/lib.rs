@@ -28,7 +28,8 @@ pub enum Trip {
     Json(Value),
     /// A form body, encoded again and split into fields.
     Form(Vec<(String, String)>),
-    /// Nothing to round-trip (an empty body).
+    /// Nothing to round-trip (an empty body, or bytes the client streams
+    /// without decoding).
     Empty,
 }
 
@@ -60,7 +61,7 @@ type Codec = fn(&ExampleBody) -> Result<Trip, TripError>;
 
 /// Decodes an example into its Rust type and encodes it again.
 pub fn round_trip(example: &Example) -> Result<Trip, TripError> {
-    if example.body == ExampleBody::Empty {
+    if matches!(example.body, ExampleBody::Empty | ExampleBody::Bytes(_)) {
         return Ok(Trip::Empty);
     }
     let codec = codec_for(&example.name.operation, example.name.direction).ok_or_else(|| {
@@ -82,6 +83,16 @@ where
     E: DeserializeOwned + Serialize,
 {
     if success { json_trip::<T> } else { json_trip::<E> }
+}
+
+/// An operation whose success answer is a stream of bytes: its error body
+/// is JSON of type `E`; its bytes are not decoded (see [`round_trip`]).
+fn stream<B, F, T, E>(_send: fn(B) -> F, success: bool) -> Codec
+where
+    F: Future<Output = Result<ResponseValue<T>, ApiError<E>>>,
+    E: DeserializeOwned + Serialize,
+{
+    if success { |_| Ok(Trip::Empty) } else { json_trip::<E> }
 }
 
 /// A JSON request body of type `T`; `_accepts` proves the builder takes it.

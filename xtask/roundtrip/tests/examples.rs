@@ -24,7 +24,7 @@ fn differences(contract: &Contract, example: &Example) -> Vec<Difference> {
             contract.form_to_json(&example.name.operation, f).unwrap(),
             contract.form_to_json(&example.name.operation, &t).unwrap(),
         ),
-        (ExampleBody::Empty, Trip::Empty) => return vec![],
+        (ExampleBody::Empty | ExampleBody::Bytes(_), Trip::Empty) => return vec![],
         other => panic!("{}: mismatched trip {other:?}", example.path.display()),
     };
     contract.compare(&example.name.operation, example.name.direction, &original, &trip).unwrap()
