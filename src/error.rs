@@ -95,6 +95,18 @@ pub enum Error {
         limit: usize,
     },
 
+    /// A file the server sent could not be written where the caller asked
+    /// (a full disk, a closed pipe); what came before was written.
+    #[error("{operation}: writing the file failed after {written} bytes: {source}")]
+    Write {
+        /// The operation that sent the file.
+        operation: &'static str,
+        /// Bytes written before the failure.
+        written: u64,
+        /// The writer's error.
+        source: std::io::Error,
+    },
+
     /// A page of a collection could not be fetched or read. A stream
     /// ([`crate::Pages`]) delivered the items of the pages before it and
     /// ends here.
@@ -257,6 +269,7 @@ impl Error {
             | Self::NotServed { operation, .. }
             | Self::Deadline { operation, .. }
             | Self::Conflict { operation, .. }
+            | Self::Write { operation, .. }
             | Self::InvalidInput { operation, .. } => Some(operation),
             Self::Page { source, .. } => source.operation(),
             Self::Config { .. } | Self::Unresolved { .. } => None,
@@ -278,7 +291,7 @@ impl Error {
         match self {
             Self::Api { .. } | Self::Auth { status: Some(_), .. } | Self::Decode { .. } => true,
             Self::Transport { may_have_reached_server, .. } => *may_have_reached_server,
-            Self::ResponseTooLarge { .. } | Self::Deadline { .. } | Self::Conflict { .. } => true,
+            Self::ResponseTooLarge { .. } | Self::Deadline { .. } | Self::Conflict { .. } | Self::Write { .. } => true,
             Self::Page { source, .. } => source.may_have_reached_server(),
             _ => false,
         }
@@ -314,7 +327,10 @@ impl Error {
     pub fn attempts(&self) -> u32 {
         match self {
             Self::Api { attempts, .. } | Self::Transport { attempts, .. } => *attempts,
-            Self::Auth { status: Some(_), .. } | Self::Decode { .. } | Self::ResponseTooLarge { .. } => 1,
+            Self::Auth { status: Some(_), .. }
+            | Self::Decode { .. }
+            | Self::ResponseTooLarge { .. }
+            | Self::Write { .. } => 1,
             Self::Page { source, .. } => source.attempts(),
             _ => 0,
         }

@@ -10,10 +10,18 @@
 //! [`Client::explore`]: crate::Client::explore
 //! [`Client::with_restore_session`]: crate::Client::with_restore_session
 
+mod action;
+mod credentials;
 mod exchange;
 mod explore;
+mod mailbox_restore;
 mod onedrive;
+mod save;
 mod session;
 
+pub use action::{Counts, RestoreAction, RestoreOutcome, RestoreProgress, RestoreStatus};
+pub use credentials::RestoreCredentials;
 pub use explore::ExploreFrom;
+pub use mailbox_restore::ToMailbox;
+pub use save::Saved;
 pub use session::RestoreSession;

@@ -1,0 +1,90 @@
+//! Restoring Exchange data into a mailbox.
+
+use uuid::Uuid;
+
+use super::action::{Answer, RestoreAction};
+use super::{RestoreCredentials, RestoreSession};
+use crate::Error;
+use crate::api::versioned;
+use crate::types::{OfficeRegion, RestoreToMailbox};
+
+/// Where restored mail goes: a mailbox (another one, or the one it came
+/// from), a folder there, and the account or application that may write
+/// there. Changed and deleted items are not restored unless asked
+/// ([`changed_items`](Self::changed_items), [`deleted_items`](Self::deleted_items)):
+/// the request says `false` for both, the server's own defaults, so that a
+/// restore never overwrites what changed since the backup by accident.
+#[derive(Debug, Clone)]
+pub struct ToMailbox {
+    body: RestoreToMailbox,
+}
+
+impl ToMailbox {
+    /// Into the mailbox at `address`, written as `credentials`.
+    pub fn new(address: impl Into<String>, credentials: &RestoreCredentials) -> Self {
+        let mut body = RestoreToMailbox {
+            mailbox: Some(address.into()),
+            changed_items: Some(false),
+            deleted_items: Some(false),
+            ..RestoreToMailbox::default()
+        };
+        credentials.apply(&mut body);
+        Self { body }
+    }
+
+    /// Into this folder of the mailbox (the server picks one without it).
+    pub fn folder(mut self, name: impl Into<String>) -> Self {
+        self.body.folder = Some(name.into());
+        self
+    }
+
+    /// Also restore items that changed since the backup, overwriting them.
+    pub fn changed_items(mut self, yes: bool) -> Self {
+        self.body.changed_items = Some(yes);
+        self
+    }
+
+    /// Also restore items that were deleted since the backup.
+    pub fn deleted_items(mut self, yes: bool) -> Self {
+        self.body.deleted_items = Some(yes);
+        self
+    }
+
+    /// Mark what is restored unread.
+    pub fn mark_unread(mut self, yes: bool) -> Self {
+        self.body.mark_restored_as_unread = Some(yes);
+        self
+    }
+
+    /// The Microsoft 365 cloud the mailbox lives in.
+    pub fn office_region(mut self, region: OfficeRegion) -> Self {
+        self.body.office_region = Some(region);
+        self
+    }
+
+    /// The request body, as it will be sent (secrets stay [`crate::Secret`]s).
+    pub fn body(&self) -> &RestoreToMailbox {
+        &self.body
+    }
+}
+
+impl RestoreSession {
+    /// Restores a folder of a mailbox, with its items, into the mailbox
+    /// `to` names
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/folders/{folderId}/restoreTo`).
+    /// Follow it with [`wait`](Self::wait). Not repeated after a failure
+    /// that may have reached the server.
+    pub async fn restore_mailbox_folder_to(
+        &self,
+        mailbox_id: Uuid,
+        folder_id: &str,
+        to: &ToMailbox,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_mailbox_folder_to,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).folder_id(folder_id).body(to.body.clone()))
+        })
+        .await
+    }
+}

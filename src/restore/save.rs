@@ -1,0 +1,88 @@
+//! Saving: a file the server builds from backed-up data, written as it
+//! arrives, never whole in memory.
+
+use futures::StreamExt as _;
+use tokio::io::{AsyncWrite, AsyncWriteExt as _};
+
+use super::RestoreSession;
+use crate::Error;
+use crate::api::versioned;
+use crate::error::TransportKind;
+use crate::request::call::Download;
+
+/// A file written by a save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Saved {
+    /// Bytes written.
+    pub bytes: u64,
+    /// The size the server announced (`Content-Length`), when it did.
+    pub size: Option<u64>,
+}
+
+impl RestoreSession {
+    /// Saves a OneDrive folder, with its documents, as one file (a ZIP
+    /// archive), written to `to` as it arrives
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Folders/{folderId}/save`).
+    /// The request timeout bounds the wait for the answer and for each
+    /// chunk after it, not the whole file. `to` is flushed, not closed.
+    pub async fn save_onedrive_folder<W>(&self, onedrive_id: &str, folder_id: &str, to: &mut W) -> Result<Saved, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let session = self.id();
+        let answer = async {
+            versioned!(send self.client.api(), save_onedrive_folder,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).folder_id(folder_id))
+        };
+        self.write_download("save_onedrive_folder", answer, to).await
+    }
+
+    /// Waits (within the request timeout) for `answer`, then copies its
+    /// bytes to `to`, each chunk within the request timeout too.
+    async fn write_download<W>(
+        &self,
+        operation: &'static str,
+        answer: impl Future<Output = Result<Download, Error>>,
+        to: &mut W,
+    ) -> Result<Saved, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let patience = self.client.config().request_timeout;
+        let stalled = |written: u64| Error::Transport {
+            operation,
+            kind: TransportKind::Timeout,
+            detail: format!("no data for {} s after {written} bytes", patience.as_secs_f64()),
+            may_have_reached_server: true,
+            attempts: 1,
+            not_repeated: true,
+            source: None,
+        };
+        let Download { size, stream } = tokio::time::timeout(patience, answer).await.map_err(|_| stalled(0))??;
+        let mut stream = stream.into_inner();
+        let mut written = 0u64;
+        loop {
+            let chunk = match tokio::time::timeout(patience, stream.next()).await {
+                Err(_) => return Err(stalled(written)),
+                Ok(None) => break,
+                Ok(Some(chunk)) => chunk.map_err(|e| Error::transport(operation, e))?,
+            };
+            to.write_all(&chunk).await.map_err(|source| Error::Write { operation, written, source })?;
+            written += chunk.len() as u64;
+        }
+        to.flush().await.map_err(|source| Error::Write { operation, written, source })?;
+        if let Some(size) = size.filter(|size| *size != written) {
+            let detail = format!("the server announced {size} bytes and sent {written}");
+            return Err(Error::Transport {
+                operation,
+                kind: TransportKind::Connection,
+                detail,
+                may_have_reached_server: true,
+                attempts: 1,
+                not_repeated: true,
+                source: None,
+            });
+        }
+        Ok(Saved { bytes: written, size })
+    }
+}
