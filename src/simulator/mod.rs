@@ -43,10 +43,12 @@
 mod directory;
 mod faults;
 mod handlers;
+mod restores;
 mod seed;
 mod selection;
 mod server;
 mod state;
+mod zip;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -105,6 +107,12 @@ pub struct SimulatorConfig {
     /// This many more repositories (the extra jobs write to them in
     /// turn). Default 0.
     pub extra_repositories: usize,
+    /// Every restore into a mailbox restores this many items, then fails
+    /// on the next and stops (the target mailbox is full). Default: none fail.
+    pub restore_fails_after: Option<usize>,
+    /// The size of every document in a saved OneDrive folder, instead of
+    /// the size its listing gives (a save of any size, for benchmarks).
+    pub saved_document_bytes: Option<u64>,
 }
 
 impl SimulatorConfig {
@@ -144,6 +152,8 @@ impl Default for SimulatorConfig {
             extra_jobs: 0,
             extra_sessions: 0,
             extra_repositories: 0,
+            restore_fails_after: None,
+            saved_document_bytes: None,
         }
     }
 }

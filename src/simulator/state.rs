@@ -99,6 +99,8 @@ pub(crate) struct World {
     pub(crate) backup_accounts: HashMap<Uuid, Vec<BackupAccount>>,
     pub(crate) sessions: BTreeMap<Uuid, RestoreSession>,
     pub(crate) restore_events: HashMap<Uuid, Vec<RestoreSessionEvent>>,
+    /// Restores under way and every session's statistics.
+    pub(crate) restores: super::restores::Restores,
     /// The organization each restore session opened here explores.
     pub(crate) explored: HashMap<Uuid, Uuid>,
     /// What each job selects and excludes, by job.
@@ -118,6 +120,7 @@ impl World {
             backup_accounts: HashMap::new(),
             sessions: BTreeMap::new(),
             restore_events: HashMap::new(),
+            restores: super::restores::Restores::default(),
             explored: HashMap::new(),
             selections: HashMap::new(),
             directories: HashMap::new(),
@@ -128,11 +131,24 @@ impl World {
         }
     }
 
+    /// Brings the restores under way up to `instant`.
+    pub(crate) fn advance_restores(&mut self, instant: Instant, now: &crate::DateTime) {
+        let Self { restores, restore_events, next_id, .. } = self;
+        restores.advance(instant, now, restore_events, || {
+            *next_id += 1;
+            id_of(*next_id)
+        });
+    }
+
     /// A new ID; deterministic, so runs can be compared.
     pub(crate) fn new_id(&mut self) -> Uuid {
         self.next_id += 1;
-        Uuid::from_u64_pair(0x51_4d55_4c41_0000 | 0x4000, 0x8000_0000_0000_0000 | self.next_id)
+        id_of(self.next_id)
     }
+}
+
+fn id_of(n: u64) -> Uuid {
+    Uuid::from_u64_pair(0x51_4d55_4c41_0000 | 0x4000, 0x8000_0000_0000_0000 | n)
 }
 
 /// What a monitoring system watches: jobs and their sessions and logs,

@@ -6,10 +6,12 @@ use http::StatusCode;
 use uuid::Uuid;
 
 use super::{Call, Refusal, links};
+use crate::simulator::restores::{Fate, Item, Request};
 use crate::simulator::state::World;
 use crate::types::{
     ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem,
-    ExchangeItemImportance, ExchangeMailbox, RestoreSessionType,
+    ExchangeItemImportance, ExchangeMailbox, FolderRestoreStatistics, RestoreActionStarted, RestoreSessionType,
+    RestoreToMailbox,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -203,4 +205,80 @@ pub(super) fn get_item(call: Call<'_>) -> Result<Response, Refusal> {
         .find(|i| i.id.as_deref() == Some(id.as_str()));
     let item = item.ok_or_else(|| Refusal::not_found(format!("Item with ID {id} was not found.")))?;
     Ok(call.answer(StatusCode::OK, &item))
+}
+
+/// Restores a folder's mails into the mailbox the body names, which must
+/// be one of the explored organization's, written as an account (name and
+/// password) or an application (ID and certificate). Into the mailbox the
+/// folder came from, every mail exists already and is skipped with a
+/// warning. v8 answers at once and restores over the simulator's job
+/// duration; v6 restores before it answers, with the counts.
+pub(super) fn restore_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: RestoreToMailbox = call.body()?;
+    let session = call.id("restoreSessionId")?;
+    let now = call.shared.now();
+    let mut world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    let folder_id = call.text("folderId");
+    let suffix = folder_suffix(&found, &folder_id)?;
+    let name = FOLDERS.iter().find(|f| f.0 == suffix).map_or(suffix, |f| f.1);
+    let by_account = body.user_name.is_some() && body.user_password.as_ref().is_some_and(|p| !p.is_empty());
+    let by_application = body.application_id.is_some() && body.application_certificate.is_some();
+    if !by_account && !by_application {
+        return Err(Refusal::bad_request(String::from(
+            "Specify the account (userName and userPassword) or the application (applicationId and applicationCertificate) to restore with.",
+        )));
+    }
+    let target = body.mailbox.clone().unwrap_or_default();
+    let all = mailboxes(&world, &call, session)?;
+    let into = all.iter().find(|m| m.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&target)));
+    let into =
+        into.ok_or_else(|| Refusal::bad_request(format!("Mailbox {target} was not found in the organization.")))?;
+    let fate = match call.shared.config.restore_fails_after {
+        _ if into.id == found.id => Fate::Exists,
+        Some(limit) => Fate::FailAfter(limit),
+        None => Fate::Restore,
+    };
+    let base = format!("/{}/RestoreSessions/{session}/organization/mailboxes/{}", call.version, found.id);
+    let items = mails(&found, suffix, &base, false)
+        .into_iter()
+        .map(|m| Item { name: m.subject.unwrap_or_default(), size: 48_000 })
+        .collect();
+    let owner = found.email.clone().unwrap_or_default();
+    let into_folder = body.folder.clone().unwrap_or_else(|| name.to_owned());
+    let request = Request {
+        session,
+        what: name.to_owned(),
+        source: format!("{owner}/{name}"),
+        target: format!("{target}/{into_folder}"),
+        items,
+        fate,
+    };
+    let event = world.new_id();
+    let v8 = call.version >= crate::ApiVersion::V8;
+    let takes = if v8 { call.shared.config.job_duration } else { std::time::Duration::ZERO };
+    let before = world.restores.statistics.get(&session).cloned().unwrap_or_default();
+    {
+        let World { restores, restore_events, .. } = &mut *world;
+        restores.start(request, event, takes, &now, restore_events.entry(session).or_default());
+    }
+    if v8 {
+        return Ok(call.answer(StatusCode::OK, &RestoreActionStarted { session_id: session }));
+    }
+    world.advance_restores(std::time::Instant::now(), &now);
+    let after = world.restores.statistics.get(&session).cloned().unwrap_or_default();
+    let delta = |a: Option<i64>, b: Option<i64>| Some(a.unwrap_or(0) - b.unwrap_or(0));
+    let errors = after.errors.get(before.errors.len()..).unwrap_or_default().to_vec();
+    let cannot_continue = errors.last().cloned();
+    let counted = FolderRestoreStatistics {
+        created_items_count: delta(after.restored_items_count, before.restored_items_count),
+        merged_items_count: Some(0),
+        failed_items_count: delta(after.failed_items_count, before.failed_items_count),
+        skipped_items_count: delta(after.skipped_items_count, before.skipped_items_count),
+        failed_folders_count: Some(0),
+        warnings: after.warnings.get(before.warnings.len()..).unwrap_or_default().to_vec(),
+        exceptions: errors,
+        cannot_continue_error: cannot_continue,
+    };
+    Ok(call.answer(StatusCode::OK, &counted))
 }

@@ -140,6 +140,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         let mut world = shared.world();
         world.monitoring.advance(instant, &now);
         world.directories.values_mut().for_each(|d| d.advance(instant, &now));
+        world.advance_restores(instant, &now);
     }
     let call = Call { shared: &shared, operation: &operation.id, version, params, query, body };
     let name = crate::OperationFamily::of(&operation.id).map_or(operation.id.as_str(), |family| family.name);
@@ -214,6 +215,9 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "list_restore_session_onedrive_folders" => onedrive::folders(call),
         "list_restore_session_onedrive_documents" => onedrive::documents(call),
         "get_restore_point" => restore_points::get(call),
+        "restore_mailbox_folder_to" => exchange::restore_folder_to(call),
+        "get_restore_session_statistics" => restore_sessions::statistics(call),
+        "save_onedrive_folder" => onedrive::save_folder(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),
         other => Err(Refusal {

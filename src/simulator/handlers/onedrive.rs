@@ -179,3 +179,59 @@ pub(super) fn documents(call: Call<'_>) -> Result<Response, Refusal> {
     documents.extend(entry.documents(under));
     call.collection(&documents, &format!("RestoreSessions/{session}/Organization/OneDrives/{id}/Documents"))
 }
+
+/// A folder and the folders under it, as (suffix, path from the top).
+fn folder_tree(top: &'static str) -> Vec<(&'static str, String)> {
+    let name = |suffix: &str| FOLDERS.iter().find(|f| f.0 == suffix).map_or("", |f| f.1);
+    let mut tree = vec![(top, name(top).to_owned())];
+    let mut at = 0;
+    while at < tree.len() {
+        let (parent, path) = tree[at].clone();
+        for (suffix, child, _) in FOLDERS.iter().filter(|(_, _, up)| *up == Some(parent)) {
+            tree.push((suffix, format!("{path}/{child}")));
+        }
+        at += 1;
+    }
+    tree
+}
+
+/// The folder's documents and those of the folders under it, as a ZIP
+/// archive streamed with its length; each document as large as its listing
+/// says (or as `SimulatorConfig::saved_document_bytes`).
+pub(super) fn save_folder(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    drop(world);
+    let id = found.id.clone().unwrap_or_default();
+    let folder = call.text("folderId");
+    let suffix = folder.strip_prefix(&format!("{id}-"));
+    let top = FOLDERS.iter().map(|f| f.0).find(|s| suffix == Some(*s));
+    let top = top.ok_or_else(|| Refusal::not_found(format!("Folder with ID {folder} was not found.")))?;
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
+    let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
+    let entries: Vec<crate::simulator::zip::Entry> = folder_tree(top)
+        .into_iter()
+        .flat_map(|(suffix, path)| {
+            entry.documents(suffix).into_iter().map(move |d| crate::simulator::zip::Entry {
+                path: format!("{path}/{}", d.name.unwrap_or_default()),
+                size: u64::try_from(d.size_bytes.unwrap_or(0)).unwrap_or(0),
+            })
+        })
+        .map(|mut e| {
+            e.size = call.shared.config.saved_document_bytes.unwrap_or(e.size);
+            e
+        })
+        .collect();
+    let length = crate::simulator::zip::length(&entries);
+    let mut response = Response::new(axum::body::Body::from_stream(crate::simulator::zip::stream(entries)));
+    let headers = response.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
+    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));
+    let disposition =
+        format!("attachment; filename=\"{}.zip\"", FOLDERS.iter().find(|f| f.0 == top).map_or(top, |f| f.1));
+    if let Ok(value) = http::HeaderValue::from_str(&disposition) {
+        headers.insert(http::header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}

@@ -119,8 +119,10 @@ pub(super) fn stop(call: Call<'_>) -> Result<Response, Refusal> {
     let session = world.sessions.get_mut(&id).ok_or_else(|| no_session(id))?;
     if session.state != Some(RestoreSessionState::Stopped) {
         session.state = Some(RestoreSessionState::Stopped);
-        session.end_time = Some(now);
+        session.end_time = Some(now.clone());
         session.e_tag = Some(session.e_tag.unwrap_or(0) + 1);
+        let crate::simulator::state::World { restores, restore_events, .. } = &mut *world;
+        restores.cancel(id, &now, restore_events);
     }
     let status = if call.version >= ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
     Ok(raw(status, "text/plain", ""))
@@ -163,6 +165,25 @@ pub(super) fn events(call: Call<'_>) -> Result<Response, Refusal> {
     }
     let events = world.restore_events.get(&id).map(Vec::as_slice).unwrap_or_default();
     call.collection(events, &format!("RestoreSessions/{id}/Events"))
+}
+
+/// v8: the counts of every restore of the session so far.
+pub(super) fn statistics(call: Call<'_>) -> Result<Response, Refusal> {
+    let id = call.id("restoreSessionId")?;
+    let world = call.shared.world();
+    if !world.sessions.contains_key(&id) {
+        return Err(no_session(id));
+    }
+    let statistics = world.restores.statistics.get(&id).cloned().unwrap_or_default();
+    let zero = |count: Option<i64>| Some(count.unwrap_or(0));
+    let statistics = crate::types::RestoreSessionStatistics {
+        total_items_count: zero(statistics.total_items_count),
+        restored_items_count: zero(statistics.restored_items_count),
+        failed_items_count: zero(statistics.failed_items_count),
+        skipped_items_count: zero(statistics.skipped_items_count),
+        ..statistics
+    };
+    Ok(call.answer(StatusCode::OK, &statistics))
 }
 
 fn no_session(id: Uuid) -> Refusal {

@@ -1,0 +1,234 @@
+//! Restores and saves through a restore session, in v6 (which restores
+//! before it answers) and v8 (which starts the restore and reports through
+//! the session's events and statistics), followed to one outcome by
+//! `RestoreSession::wait`.
+#![cfg(feature = "simulator")]
+
+use std::time::Duration;
+
+use futures::TryStreamExt as _;
+use vb365::restore::{ExploreFrom, RestoreCredentials, RestoreSession, RestoreStatus, ToMailbox};
+use vb365::simulator::{Simulator, SimulatorConfig};
+use vb365::types::{RestoreSessionState, RestoreSessionType};
+use vb365::{ApiVersion, Client, Error};
+
+const CONTOSO: &str = "6f9b3da3-204d-4a4b-b466-55586e0233fc";
+const PASSWORD: &str = "restore-operator-password-7731";
+
+async fn serving(version: ApiVersion, configure: impl FnOnce(&mut SimulatorConfig)) -> (Simulator, Client) {
+    let mut config = SimulatorConfig::default();
+    config.versions = vec![version];
+    config.max_page_size = 10;
+    config.job_duration = Duration::from_millis(600);
+    configure(&mut config);
+    let simulator = Simulator::start_with(config).await.unwrap();
+    let client = Client::builder(simulator.url()).build().unwrap();
+    client.login(simulator.credentials()).await.unwrap();
+    (simulator, client)
+}
+
+fn operator() -> RestoreCredentials {
+    RestoreCredentials::user("restore.operator@contoso.com", PASSWORD)
+}
+
+async fn exchange(client: &Client) -> RestoreSession {
+    let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Vex);
+    client.explore(from).await.unwrap()
+}
+
+/// The first mailbox's inbox, and the second mailbox's address.
+async fn inbox_and_other(session: &RestoreSession) -> (uuid::Uuid, String, String) {
+    let mailboxes: Vec<_> = session.mailboxes().try_collect().await.unwrap();
+    let inbox = session.find_mailbox_folder(mailboxes[0].id, "Inbox").await.unwrap().unwrap();
+    (mailboxes[0].id, inbox.id.unwrap(), mailboxes[1].email.clone().unwrap())
+}
+
+#[tokio::test]
+async fn a_folder_restored_to_another_mailbox_succeeds_with_progress_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let (mailbox, inbox, other) = inbox_and_other(&session).await;
+        let to = ToMailbox::new(&other, &operator()).folder("Restored");
+        let action = session.restore_mailbox_folder_to(mailbox, &inbox, &to).await.unwrap();
+        let mut reports = Vec::new();
+        let outcome =
+            session.wait(action.poll_every(Duration::from_millis(100)), |p| reports.push(p.clone())).await.unwrap();
+        assert_eq!(outcome.status, RestoreStatus::Success, "{version}: {outcome:?}");
+        assert_eq!((outcome.counts.restored, outcome.counts.failed, outcome.counts.skipped), (25, 0, 0), "{version}");
+        assert!(!reports.is_empty(), "{version}: progress was reported");
+        if version == ApiVersion::V8 {
+            assert!(reports.len() > 1, "v8 reports as the restore goes: {}", reports.len());
+            assert!(reports.windows(2).all(|w| w[0].counts.processed() <= w[1].counts.processed()));
+            assert_eq!(outcome.bytes, 25 * 48_000, "the events' sizes");
+            assert!(simulator.count("get_restore_session_statistics") >= 2);
+        }
+        // What the server was asked: the target, the safe defaults, the account.
+        let body =
+            simulator.requests().iter().rev().find_map(|r| r.body.clone().filter(|b| b.get("mailbox").is_some()));
+        let body = body.unwrap();
+        assert_eq!(body["mailbox"], other.as_str());
+        assert_eq!(body["folder"], "Restored");
+        assert_eq!((&body["changedItems"], &body["deletedItems"]), (&false.into(), &false.into()), "{body}");
+        assert_eq!(body["userPassword"], PASSWORD, "the password reaches the server");
+        session.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_restore_into_the_mailbox_it_came_from_warns_about_the_items_it_skipped() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let mailboxes: Vec<_> = session.mailboxes().try_collect().await.unwrap();
+        let inbox = session.find_mailbox_folder(mailboxes[0].id, "Inbox").await.unwrap().unwrap().id.unwrap();
+        let to = ToMailbox::new(mailboxes[0].email.as_deref().unwrap(), &operator());
+        let action = session.restore_mailbox_folder_to(mailboxes[0].id, &inbox, &to).await.unwrap();
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!(outcome.status, RestoreStatus::Warning, "{version}: {outcome:?}");
+        assert_eq!(outcome.counts.skipped, 25, "{version}");
+        assert_eq!(outcome.warnings.len(), 25, "{version}: one warning an item");
+        assert!(outcome.warnings[0].contains("already exists"), "{:?}", outcome.warnings[0]);
+        session.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_restore_that_fails_halfway_ends_failed_with_the_servers_reason() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version, |c| c.restore_fails_after = Some(10)).await;
+        let session = exchange(&client).await;
+        let (mailbox, inbox, other) = inbox_and_other(&session).await;
+        let action = session.restore_mailbox_folder_to(mailbox, &inbox, &ToMailbox::new(&other, &operator())).await;
+        let outcome = session.wait(action.unwrap().poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!(outcome.status, RestoreStatus::Failed, "{version}: {outcome:?}");
+        assert_eq!((outcome.counts.restored, outcome.counts.failed), (10, 1), "{version}");
+        let reason = outcome.reason.as_deref().unwrap_or_default();
+        assert!(reason.contains("mailbox is full"), "{version}: {reason:?}");
+        session.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_session_the_server_stops_during_a_restore_ends_it_failed() {
+    let (_simulator, client) = serving(ApiVersion::V8, |c| c.job_duration = Duration::from_secs(30)).await;
+    let session = exchange(&client).await;
+    let (mailbox, inbox, other) = inbox_and_other(&session).await;
+    let action = session.restore_mailbox_folder_to(mailbox, &inbox, &ToMailbox::new(&other, &operator())).await;
+    let id = session.id();
+    let stopper = client.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stopper.stop_restore_session(id).await.unwrap();
+    });
+    let waited = tokio::time::timeout(
+        Duration::from_secs(20),
+        session.wait(action.unwrap().poll_every(Duration::from_millis(100)), |_| {}),
+    );
+    let outcome = waited.await.expect("wait ends when the session stops").unwrap();
+    assert_eq!(outcome.status, RestoreStatus::Failed, "{outcome:?}");
+    assert!(outcome.reason.as_deref().is_some_and(|r| r.contains("stopped")), "{outcome:?}");
+    assert!(outcome.counts.processed() < 25, "{outcome:?}");
+    assert_eq!(session.current().await.unwrap().state, Some(RestoreSessionState::Stopped));
+    session.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn restore_credentials_never_print() {
+    let (_simulator, client) = serving(ApiVersion::V8, |_| {}).await;
+    let session = exchange(&client).await;
+    let (mailbox, inbox, _) = inbox_and_other(&session).await;
+    let application = RestoreCredentials::application(uuid::Uuid::nil(), b"PFX-PRIVATE-KEY", "pfx-password-5521");
+    for credentials in [operator(), application] {
+        let to = ToMailbox::new("nobody@nowhere.example", &credentials);
+        let refused = session.restore_mailbox_folder_to(mailbox, &inbox, &to).await.unwrap_err();
+        assert!(matches!(refused, Error::Api { .. }), "{refused:?}");
+        assert!(refused.to_string().contains("nobody@nowhere.example"), "{refused}");
+        let printed = format!("{refused} {refused:?} {to:?} {credentials:?} {:?}", to.body());
+        for secret in [PASSWORD, "pfx-password-5521", "UEZYLVBSSVZBVEUtS0VZ"] {
+            assert!(!printed.contains(secret), "{secret} printed: {printed}");
+        }
+    }
+    session.stop().await.unwrap();
+}
+
+/// Reads the names in a ZIP archive's central directory.
+fn zip_names(archive: &[u8]) -> Vec<String> {
+    let end = &archive[archive.len() - 22..];
+    assert_eq!(&end[..4], b"PK\x05\x06", "an archive ends with its directory");
+    let count = u16::from_le_bytes([end[10], end[11]]) as usize;
+    let mut at = u32::from_le_bytes([end[16], end[17], end[18], end[19]]) as usize;
+    let mut names = Vec::new();
+    for _ in 0..count {
+        assert_eq!(&archive[at..at + 4], b"PK\x01\x02");
+        let length = u16::from_le_bytes([archive[at + 28], archive[at + 29]]) as usize;
+        names.push(String::from_utf8(archive[at + 46..at + 46 + length].to_vec()).unwrap());
+        at += 46 + length;
+    }
+    names
+}
+
+#[tokio::test]
+async fn a_saved_folder_is_written_as_it_arrives_whatever_the_response_limit_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, _) = serving(version, |_| {}).await;
+        // A limit far under the file's size: a saved file is not an answer to read whole.
+        let client = Client::builder(simulator.url()).max_response_bytes(64 * 1024).build().unwrap();
+        client.login(simulator.credentials()).await.unwrap();
+        let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+        let session = client.explore(from).await.unwrap();
+        let onedrive = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+        let folder = session.find_onedrive_folder(&onedrive, "/Documents").await.unwrap().unwrap();
+        let mut file = Vec::new();
+        let saved = session.save_onedrive_folder(&onedrive, folder.id.as_deref().unwrap(), &mut file).await.unwrap();
+        assert_eq!(saved.bytes, file.len() as u64);
+        assert_eq!(saved.size, Some(saved.bytes), "{version}: the announced size");
+        assert!(saved.bytes > 64 * 1024 * 8, "{version}: {} bytes", saved.bytes);
+        let names = zip_names(&file);
+        assert_eq!(names.len(), 15, "{version}: Documents' 12 and 2026's 3: {names:?}");
+        assert!(names.contains(&String::from("Documents/2026/Plan Q1.xlsx")), "{names:?}");
+        let missing = session.save_onedrive_folder(&onedrive, "no-such-folder", &mut Vec::new()).await.unwrap_err();
+        assert_eq!(missing.status(), Some(http::StatusCode::NOT_FOUND), "{missing}");
+        session.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_writer_that_fails_is_reported_with_what_was_written() {
+    struct Full(u64);
+    impl tokio::io::AsyncWrite for Full {
+        fn poll_write(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            buf: &[u8],
+        ) -> std::task::Poll<std::io::Result<usize>> {
+            if self.0 < buf.len() as u64 {
+                return std::task::Poll::Ready(Err(std::io::Error::other("no space left on device")));
+            }
+            self.0 -= buf.len() as u64;
+            std::task::Poll::Ready(Ok(buf.len()))
+        }
+        fn poll_flush(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+        fn poll_shutdown(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+    let (_simulator, client) = serving(ApiVersion::V8, |_| {}).await;
+    let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+    let session = client.explore(from).await.unwrap();
+    let onedrive = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+    let folder = session.find_onedrive_folder(&onedrive, "/Documents").await.unwrap().unwrap().id.unwrap();
+    let failed = session.save_onedrive_folder(&onedrive, &folder, &mut Full(100_000)).await.unwrap_err();
+    let Error::Write { written, .. } = &failed else { panic!("{failed:?}") };
+    assert!(*written > 0 && *written <= 100_000, "{failed}");
+    assert!(failed.to_string().contains("no space left"), "{failed}");
+    session.stop().await.unwrap();
+}
