@@ -724,6 +724,85 @@ pub enum RestoreCommand {
         #[command(subcommand)]
         what: BrowseCommand,
     },
+    /// Restore a mailbox folder into another mailbox (restore_mailbox_folder_to),
+    /// in a restore session opened for the command and stopped when it ends
+    /// (Ctrl-C included); progress on a terminal, a line per event with -o
+    /// ndjson. Exit 0 when done (with warnings too, unless --strict), 1 when
+    /// it failed.
+    Mailbox {
+        /// The organization: its ID or its name.
+        organization: String,
+        /// The mailbox to restore from: its address or ID.
+        mailbox: String,
+        /// The backups made before TIME (RFC 3339, or back from now: 26h,
+        /// 7d) [default: the latest].
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        at: Option<vb365::DateTime>,
+        /// The folder to restore, by name from the top (Inbox/Invoices).
+        #[arg(long, value_name = "PATH")]
+        folder: String,
+        /// The mailbox to restore into: an address in the organization.
+        #[arg(long, value_name = "MAILBOX")]
+        to: String,
+        /// The folder of that mailbox to restore into [default: the server's choice].
+        #[arg(long, value_name = "NAME")]
+        to_folder: Option<String>,
+        /// Also restore items changed since the backup, overwriting them.
+        #[arg(long)]
+        changed_items: bool,
+        /// Also restore items deleted since the backup.
+        #[arg(long)]
+        deleted_items: bool,
+        #[command(flatten)]
+        credentials: RestoreCredentialArgs,
+        /// Resolve every name and print what would be restored, without restoring.
+        #[arg(long)]
+        dry_run: bool,
+        /// Exit 1 when the restore ends with warnings.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Save a OneDrive folder, with its documents, as a ZIP file
+    /// (save_onedrive_folder), in a restore session opened for the command
+    /// and stopped when it ends (Ctrl-C included).
+    Onedrive {
+        /// The organization: its ID or its name.
+        organization: String,
+        /// The OneDrive: its owner's address or name, or its ID.
+        #[arg(value_name = "USER")]
+        onedrive: String,
+        /// The backups made before TIME (RFC 3339, or back from now: 26h,
+        /// 7d) [default: the latest].
+        #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
+        at: Option<vb365::DateTime>,
+        /// The folder, by name from the top (/Documents/2026).
+        #[arg(long, value_name = "PATH")]
+        path: String,
+        /// Write the file here; - for standard output (the report then goes
+        /// to standard error). An existing file is replaced.
+        #[arg(long, value_name = "FILE")]
+        save: PathBuf,
+        /// Resolve every name and print what would be saved, without saving.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Who a restore writes as. The secrets come from the environment, never
+/// from the command line (which other users of the machine can read).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RestoreCredentialArgs {
+    /// Restore as this Microsoft 365 account; its password comes from
+    /// VB365_RESTORE_PASSWORD.
+    #[arg(long, value_name = "NAME", conflicts_with = "restore_app_id")]
+    pub restore_user: Option<String>,
+    /// Restore as this Azure AD application, with --restore-certificate.
+    #[arg(long, value_name = "ID", requires = "restore_certificate")]
+    pub restore_app_id: Option<Uuid>,
+    /// The application's certificate with its private key (a PFX file);
+    /// its password comes from VB365_RESTORE_CERTIFICATE_PASSWORD.
+    #[arg(long, value_name = "FILE", requires = "restore_app_id")]
+    pub restore_certificate: Option<PathBuf>,
 }
 
 /// What `vb365 restore browse` lists.

@@ -91,6 +91,17 @@ impl Output {
         Ok(json)
     }
 
+    /// One line of a running command's news (a restore's events), printed
+    /// only with `-o ndjson`: the other formats print the end result alone.
+    pub fn news<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        if self.format != OutputFormat::Ndjson {
+            return Ok(());
+        }
+        let json = self.json(value, None)?;
+        self.line(&json)?;
+        self.flush()
+    }
+
     /// A message for people after an operation that answers nothing; the
     /// machine formats print nothing (the exit status says it worked).
     pub fn done(&mut self, message: &str) -> Result<(), Failure> {

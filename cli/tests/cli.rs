@@ -15,7 +15,7 @@ use vb365::simulator::{Fault, Simulator, SimulatorConfig};
 
 mod common;
 
-use common::{JOB, ORGANIZATION, Run, golden, simulator, vb365};
+use common::{JOB, ORGANIZATION, Run, golden, simulator, vb365, vb365_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_info_in_every_format() {
@@ -590,5 +590,221 @@ async fn restore_browse_stops_its_session_on_ctrl_c() {
     let status = tokio::time::timeout(Duration::from_secs(20), exited).await.expect("vb365 exits on Ctrl-C").unwrap();
     assert_eq!(status.status.code(), Some(1), "{}", String::from_utf8_lossy(&status.stderr));
     assert!(String::from_utf8_lossy(&status.stderr).contains("interrupted"));
+    assert_eq!(sim.count("stop_restore_session"), 1, "the session was stopped before the exit");
+}
+
+const RESTORE_PASSWORD: &str = "restore-operator-password-4409";
+
+/// `restore mailbox --folder Inbox --to OTHER` restores with progress and
+/// exits 0, and the simulator shows the session stopped, in both versions;
+/// the restore password reaches the server and nothing prints it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_folder_to_another_mailbox_in_both_versions() {
+    for (version, name) in [(ApiVersion::V8, "v8"), (ApiVersion::V6, "v6")] {
+        let sim = simulator(&[version]).await;
+        let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+        let restore = [
+            "restore",
+            "mailbox",
+            "contoso.onmicrosoft.com",
+            "alice@contoso.com",
+            "--folder",
+            "Inbox",
+            "--to",
+            "bob@contoso.com",
+            "--restore-user",
+            "operator@contoso.com",
+        ];
+        let run = vb365_with(sim.url(), &[&restore[..], &["-o", "table"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{name}: {}", run.stderr);
+        expectorate::assert_contents(format!("tests/golden/restore_mailbox_{name}.txt"), &run.stdout);
+        assert_eq!(sim.count("stop_restore_session"), 1, "{name}");
+        let sessions: Vec<_> = sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation.as_deref().is_some_and(|o| o.starts_with("explore_organization")))
+            .collect();
+        assert_eq!(sessions.len(), 1);
+        let sent = sim.requests().into_iter().find_map(|r| r.body.filter(|b| b.get("userPassword").is_some())).unwrap();
+        assert_eq!(sent["userPassword"], RESTORE_PASSWORD, "{name}: the password reaches the server");
+        assert!(!format!("{}{}", run.stdout, run.stderr).contains(RESTORE_PASSWORD), "{name}");
+
+        // A line per event, then the result, with -o ndjson.
+        let run = vb365_with(sim.url(), &[&restore[..], &["-o", "ndjson"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{name}: {}", run.stderr);
+        let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert!(lines.len() >= 26, "{name}: an event an item and the result: {}", lines.len());
+        let last = lines.last().unwrap();
+        assert_eq!((last["status"].as_str(), last["restored"].as_u64()), (Some("Success"), Some(25)), "{name}: {last}");
+        assert!(lines[..lines.len() - 1].iter().all(|l| l.get("itemName").is_some()), "{name}");
+        assert_eq!(sim.count("stop_restore_session"), 2, "{name}");
+    }
+}
+
+/// A restore that warns exits 0 (1 with --strict), one that fails exits 1
+/// with the server's reason; without credentials nothing is opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_warnings_failures_and_missing_credentials() {
+    let mut config = SimulatorConfig::default();
+    config.versions = vec![ApiVersion::V8];
+    config.job_duration = Duration::from_millis(500);
+    let sim = Simulator::start_with(config.clone()).await.unwrap();
+    let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+    let into_itself = [
+        "restore",
+        "mailbox",
+        "contoso.onmicrosoft.com",
+        "alice@contoso.com",
+        "--folder",
+        "Inbox",
+        "--to",
+        "alice@contoso.com",
+        "--restore-user",
+        "operator@contoso.com",
+        "-o",
+        "json",
+    ];
+    let run = vb365_with(sim.url(), &into_itself, None, &env).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("ended with 25 warnings"), "{}", run.stderr);
+    let strict = vb365_with(sim.url(), &[&into_itself[..], &["--strict"]].concat(), None, &env).await;
+    assert_eq!(strict.status, 1, "{}", strict.stderr);
+
+    let without = vb365(sim.url(), &into_itself[..into_itself.len() - 4], None).await;
+    assert_eq!(without.status, 2, "{}", without.stderr);
+    assert!(without.stderr.contains("VB365_RESTORE_PASSWORD"), "{}", without.stderr);
+    let opened = sim.count("explore_organization_v8");
+    let no_password = vb365(sim.url(), &into_itself, None).await;
+    assert_eq!(no_password.status, 2, "{}", no_password.stderr);
+    assert_eq!(sim.count("explore_organization_v8"), opened, "no session opened without credentials");
+
+    config.restore_fails_after = Some(5);
+    let failing = Simulator::start_with(config).await.unwrap();
+    let to_bob = [&into_itself[..7], &["bob@contoso.com", "--restore-user", "op@contoso.com"]].concat();
+    let run = vb365_with(failing.url(), &to_bob, None, &env).await;
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the restore failed") && run.stderr.contains("mailbox is full"), "{}", run.stderr);
+    assert_eq!(failing.count("stop_restore_session"), 1, "stopped after a failure too");
+}
+
+/// `--dry-run` resolves the names and counts, restores nothing, and
+/// stops its session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_dry_runs_restore_nothing() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    let mailbox = [
+        "restore",
+        "mailbox",
+        "contoso.onmicrosoft.com",
+        "alice@contoso.com",
+        "--folder",
+        "Inbox/Invoices",
+        "--to",
+        "bob@contoso.com",
+        "--dry-run",
+        "-o",
+        "json",
+    ];
+    let run = vb365(sim.url(), &mailbox, None).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(plan["items"], 3, "{plan}");
+    let onedrive = [
+        "restore",
+        "onedrive",
+        "contoso.onmicrosoft.com",
+        "alice@contoso.com",
+        "--path",
+        "/Documents",
+        "--save",
+        "never-written.zip",
+        "--dry-run",
+        "-o",
+        "json",
+    ];
+    let run = vb365(sim.url(), &onedrive, None).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(plan["items"], 15, "the folder's documents and its subfolder's: {plan}");
+    assert!(!std::path::Path::new("never-written.zip").exists());
+    assert_eq!(sim.count("restore_mailbox_folder_to_v8") + sim.count("save_onedrive_folder_v8"), 0);
+    assert_eq!(sim.count("stop_restore_session"), 2);
+}
+
+/// `restore onedrive --path /Documents --save FILE` writes the simulator's
+/// bytes (the same the library reads), in both versions; `-` writes them
+/// to standard output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_onedrive_saves_a_folder_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let file = std::env::temp_dir().join(format!("vb365-cli-docs-{}-{version}.zip", std::process::id()));
+        let save = [
+            "restore",
+            "onedrive",
+            "contoso.onmicrosoft.com",
+            "alice@contoso.com",
+            "--path",
+            "/Documents",
+            "--save",
+            file.to_str().unwrap(),
+            "-o",
+            "json",
+        ];
+        let run = vb365(sim.url(), &save, None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let written = std::fs::read(&file).unwrap();
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["bytes"].as_u64(), Some(written.len() as u64), "{report}");
+
+        let client = vb365::Client::builder(sim.url()).build().unwrap();
+        client.login(sim.credentials()).await.unwrap();
+        let from = vb365::restore::ExploreFrom::organization(
+            ORGANIZATION.parse().unwrap(),
+            vb365::types::RestoreSessionType::Veod,
+        );
+        let session = client.explore(from).await.unwrap();
+        let onedrive = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+        let folder = session.find_onedrive_folder(&onedrive, "/Documents").await.unwrap().unwrap().id.unwrap();
+        let mut expected = Vec::new();
+        session.save_onedrive_folder(&onedrive, &folder, &mut expected).await.unwrap();
+        session.stop().await.unwrap();
+        assert!(written == expected, "{version}: the file holds the simulator's bytes");
+
+        let to_stdout = vb365(sim.url(), &[&save[..6], &["--save", "-"]].concat(), None).await;
+        assert_eq!(to_stdout.status, 0, "{}", to_stdout.stderr);
+        assert!(to_stdout.stderr.contains(&format!("saved {} bytes", written.len())), "{}", to_stdout.stderr);
+        assert_eq!(sim.count("stop_restore_session"), 3, "{version}: every session stopped");
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+/// Ctrl-C while a restore runs stops the session before the exit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_stops_its_session_on_ctrl_c() {
+    let mut config = SimulatorConfig::default();
+    config.versions = vec![ApiVersion::V8];
+    config.job_duration = Duration::from_secs(60);
+    let sim = Simulator::start_with(config).await.unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_vb365"))
+        .args(["restore", "mailbox", "contoso.onmicrosoft.com", "alice@contoso.com", "--folder", "Inbox"])
+        .args(["--to", "bob@contoso.com", "--restore-user", "operator@contoso.com"])
+        .env("VB365_URL", sim.url())
+        .env("VB365_USER", "administrator")
+        .env("VB365_PASSWORD", "simulated-password")
+        .env("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waited = Instant::now();
+    while sim.count("restore_mailbox_folder_to_v8") == 0 {
+        assert!(waited.elapsed() < Duration::from_secs(20), "the restore never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let exited = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap());
+    let status = tokio::time::timeout(Duration::from_secs(20), exited).await.expect("vb365 exits on Ctrl-C").unwrap();
+    assert_eq!(status.status.code(), Some(1), "{}", String::from_utf8_lossy(&status.stderr));
     assert_eq!(sim.count("stop_restore_session"), 1, "the session was stopped before the exit");
 }

@@ -159,15 +159,16 @@ impl RestoreAction {
 
 impl RestoreSession {
     /// Sends a restore request (built by `send`), noting first what the
-    /// session had done before it, so that [`wait`](Self::wait) counts only
-    /// this restore. v6 sessions have no statistics; the note is then empty.
+    /// session had done before it (its events, and in v8 its statistics),
+    /// so that [`wait`](Self::wait) counts and reports only this restore.
     pub(crate) async fn act(&self, send: impl AsyncFnOnce() -> Result<Answer, Error>) -> Result<RestoreAction, Error> {
         let family = &crate::api::families::GET_RESTORE_SESSION_STATISTICS;
-        let before = if self.client.state().versions.choose_family(family).is_ok() {
-            Before { statistics: self.statistics().await?, events: self.event_ids().await? }
+        let statistics = if self.client.state().versions.choose_family(family).is_ok() {
+            self.statistics().await?
         } else {
-            Before::default()
+            RestoreSessionStatistics::default()
         };
+        let before = Before { statistics, events: self.event_ids().await? };
         let answer = send().await?;
         Ok(RestoreAction { answer, poll_every: POLL_EVERY, before })
     }
@@ -185,7 +186,7 @@ impl RestoreSession {
 
     /// Follows `action` to its end, calling `progress` each time the
     /// server has news, and returns how it ended. A v6 restore is over
-    /// already: `progress` is called once. A v8 restore is over when the
+    /// already: `progress` is called once, with its events. A v8 restore is over when the
     /// server has written its events and none of them is still running;
     /// a session the server stops first ends it as failed. Errors of the
     /// requests themselves are returned as errors, not outcomes.
@@ -197,7 +198,12 @@ impl RestoreSession {
         let RestoreAction { answer, poll_every, before } = action;
         let session = match answer {
             Answer::Counted(outcome) => {
-                progress(&RestoreProgress { counts: outcome.counts, bytes: outcome.bytes, events: Vec::new() });
+                let events = self
+                    .events()
+                    .try_filter(|e| std::future::ready(!before.events.contains(&e.id)))
+                    .try_collect()
+                    .await?;
+                progress(&RestoreProgress { counts: outcome.counts, bytes: outcome.bytes, events });
                 return Ok(outcome);
             }
             Answer::Started(session) => session,

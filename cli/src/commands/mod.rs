@@ -9,6 +9,7 @@ mod jobs;
 mod licensing;
 mod organizations;
 mod restore;
+mod restore_actions;
 mod restore_sessions;
 
 pub use job_files::JOB_FILES;

@@ -5,6 +5,7 @@ use vb365::restore::{ExploreFrom, RestoreSession};
 use vb365::types::{ExchangeFolder, ExchangeMailbox, RestoreSessionType};
 use vb365::{Client, RestorePointFilter};
 
+use super::restore_actions::{MailboxRestore, OnedriveSave};
 use super::{many, one};
 use crate::args::{BrowseCommand, Collection, RestoreCommand};
 use crate::failure::{Exit, Failure};
@@ -40,19 +41,60 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             };
             let from = ExploreFrom::organization(organization.id, service).show_deleted(show_deleted);
             let from = at.into_iter().fold(from, ExploreFrom::at);
-            let stop = crate::signals::Stop::listen()?;
-            let session = client.explore(from).await?;
-            // The session is stopped whatever happens: the listing ends,
-            // fails, or Ctrl-C (or SIGTERM) interrupts it.
-            let listed = tokio::select! {
-                listed = browse(&session, what, output) => listed,
-                () = stop.wait() => Err(Failure { exit: Exit::Refused, message: String::from("interrupted") }),
+            in_session(client, from, async |session: &RestoreSession| browse(session, what, output).await).await
+        }
+        RestoreCommand::Mailbox {
+            organization,
+            mailbox,
+            at,
+            folder,
+            to,
+            to_folder,
+            changed_items,
+            deleted_items,
+            credentials,
+            dry_run,
+            strict,
+        } => {
+            let ask = MailboxRestore {
+                organization,
+                mailbox,
+                at,
+                folder,
+                to,
+                to_folder,
+                changed_items,
+                deleted_items,
+                credentials,
+                dry_run,
+                strict,
             };
-            let stopped = session.stop().await;
-            listed?;
-            stopped.map_err(Failure::from)
+            super::restore_actions::mailbox(client, ask, output).await
+        }
+        RestoreCommand::Onedrive { organization, onedrive, at, path, save, dry_run } => {
+            let ask = OnedriveSave { organization, onedrive, at, path, save, dry_run };
+            super::restore_actions::onedrive(client, ask, output).await
         }
     }
+}
+
+/// Opens a restore session, runs `work` in it and stops it whatever
+/// happens: the work ends, fails, or Ctrl-C (or SIGTERM) interrupts it.
+pub(super) async fn in_session<T>(
+    client: &Client,
+    from: ExploreFrom,
+    work: impl AsyncFnOnce(&RestoreSession) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let stop = crate::signals::Stop::listen()?;
+    let session = client.explore(from).await?;
+    let done = tokio::select! {
+        done = work(&session) => done,
+        () = stop.wait() => Err(Failure { exit: Exit::Refused, message: String::from("interrupted") }),
+    };
+    let stopped = session.stop().await;
+    let value = done?;
+    stopped.map_err(Failure::from)?;
+    Ok(value)
 }
 
 async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Output) -> Result<(), Failure> {
@@ -99,13 +141,13 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
 }
 
 /// The mailbox `who` names (an address or ID), or a usage error.
-async fn mailbox_of(session: &RestoreSession, who: &str) -> Result<ExchangeMailbox, Failure> {
+pub(super) async fn mailbox_of(session: &RestoreSession, who: &str) -> Result<ExchangeMailbox, Failure> {
     let found = session.find_mailbox(who).await?;
     found.ok_or_else(|| Failure::usage(format!("the session shows no mailbox `{who}`")))
 }
 
 /// The folder at `path` in `mailbox`, or a usage error.
-async fn folder_of(
+pub(super) async fn folder_of(
     session: &RestoreSession,
     mailbox: &ExchangeMailbox,
     who: &str,

@@ -32,15 +32,22 @@ pub struct Run {
 /// Runs `vb365 args...` against `url` with the simulator's credentials in
 /// the environment (and nothing else of the caller's `VB365_*`).
 pub async fn vb365(url: &str, args: &[&str], stdin: Option<&str>) -> Run {
+    vb365_with(url, args, stdin, &[]).await
+}
+
+/// [`vb365`] with more of the environment (`VB365_RESTORE_PASSWORD`, say).
+pub async fn vb365_with(url: &str, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
     let (url, password) = (url.to_owned(), String::from("simulated-password"));
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
     let stdin = stdin.map(str::to_owned);
+    let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     tokio::task::spawn_blocking(move || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_vb365"));
         for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("VB365_") || k == "RUST_LOG") {
             command.env_remove(key);
         }
         command.env("VB365_URL", &url).env("VB365_USER", "administrator").env("VB365_PASSWORD", &password);
+        command.envs(env);
         command.args(&args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = command.spawn().unwrap();
         let mut input = child.stdin.take().unwrap();
@@ -51,7 +58,8 @@ pub async fn vb365(url: &str, args: &[&str], stdin: Option<&str>) -> Run {
         let output = child.wait_with_output().unwrap();
         Run {
             status: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
+            // Lossy: a saved file written to standard output is bytes.
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8(output.stderr).unwrap(),
         }
     })

@@ -1,0 +1,317 @@
+//! `vb365 restore mailbox` and `vb365 restore onedrive`: bring data back,
+//! in a restore session opened for the command and always stopped.
+
+use std::path::{Path, PathBuf};
+
+use futures::TryStreamExt as _;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use uuid::Uuid;
+use vb365::Client;
+use vb365::restore::{ExploreFrom, RestoreCredentials, RestoreOutcome, RestoreSession, RestoreStatus, ToMailbox};
+use vb365::types::RestoreSessionType;
+
+use super::restore::{folder_of, in_session, mailbox_of};
+use crate::args::RestoreCredentialArgs;
+use crate::failure::{Exit, Failure};
+use crate::output::Output;
+use crate::rows::Row;
+
+/// How often a restore's progress is asked for.
+const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What `vb365 restore mailbox` is asked to do.
+pub(super) struct MailboxRestore {
+    pub(super) organization: String,
+    pub(super) mailbox: String,
+    pub(super) at: Option<vb365::DateTime>,
+    pub(super) folder: String,
+    pub(super) to: String,
+    pub(super) to_folder: Option<String>,
+    pub(super) changed_items: bool,
+    pub(super) deleted_items: bool,
+    pub(super) credentials: RestoreCredentialArgs,
+    pub(super) dry_run: bool,
+    pub(super) strict: bool,
+}
+
+/// What a restore would do (`--dry-run`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RestorePlan {
+    session: Uuid,
+    source: String,
+    target: String,
+    items: u64,
+    bytes: Option<u64>,
+}
+
+impl Row for RestorePlan {
+    const HEADER: &'static [&'static str] = &["WOULD RESTORE", "INTO", "ITEMS", "BYTES"];
+
+    fn cells(&self) -> Vec<String> {
+        let bytes = self.bytes.map(|b| b.to_string()).unwrap_or_default();
+        vec![self.source.clone(), self.target.clone(), self.items.to_string(), bytes]
+    }
+}
+
+/// How a restore ended.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RestoreReport {
+    session: Uuid,
+    source: String,
+    target: String,
+    status: &'static str,
+    restored: u64,
+    failed: u64,
+    skipped: u64,
+    bytes: u64,
+    warnings: Vec<String>,
+    errors: Vec<String>,
+    reason: Option<String>,
+}
+
+impl Row for RestoreReport {
+    const HEADER: &'static [&'static str] = &["STATUS", "RESTORED", "FAILED", "SKIPPED", "INTO", "REASON"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.status.to_owned(),
+            self.restored.to_string(),
+            self.failed.to_string(),
+            self.skipped.to_string(),
+            self.target.clone(),
+            self.reason.clone().unwrap_or_default(),
+        ]
+    }
+}
+
+fn status_name(status: RestoreStatus) -> &'static str {
+    match status {
+        RestoreStatus::Success => "Success",
+        RestoreStatus::Warning => "Warning",
+        RestoreStatus::Failed => "Failed",
+    }
+}
+
+/// The restore credentials: from --restore-user and VB365_RESTORE_PASSWORD,
+/// or --restore-app-id, --restore-certificate and
+/// VB365_RESTORE_CERTIFICATE_PASSWORD.
+fn credentials(args: &RestoreCredentialArgs) -> Result<RestoreCredentials, Failure> {
+    let secret = |variable: &str, what: &str| {
+        std::env::var(variable).map_err(|_| Failure::usage(format!("{what}: set {variable}")))
+    };
+    match (&args.restore_user, args.restore_app_id, &args.restore_certificate) {
+        (Some(user), _, _) => {
+            Ok(RestoreCredentials::user(user, secret("VB365_RESTORE_PASSWORD", "no password for --restore-user")?))
+        }
+        (None, Some(id), Some(file)) => {
+            let pfx = std::fs::read(file)
+                .map_err(|e| Failure::usage(format!("cannot read the certificate {}: {e}", file.display())))?;
+            let password = secret("VB365_RESTORE_CERTIFICATE_PASSWORD", "no password for --restore-certificate")?;
+            Ok(RestoreCredentials::application(id, &pfx, password))
+        }
+        _ => Err(Failure::usage(
+            "say who restores: --restore-user (password in VB365_RESTORE_PASSWORD), or --restore-app-id and \
+             --restore-certificate (password in VB365_RESTORE_CERTIFICATE_PASSWORD)",
+        )),
+    }
+}
+
+fn explore(organization: Uuid, service: RestoreSessionType, at: Option<vb365::DateTime>) -> ExploreFrom {
+    let from = ExploreFrom::organization(organization, service);
+    at.into_iter().fold(from, ExploreFrom::at)
+}
+
+/// A bar of items processed on standard error, only on a terminal.
+fn bar() -> ProgressBar {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let style =
+        ProgressStyle::with_template("{spinner} {pos}/{len} items {msg}").unwrap_or(ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut Output) -> Result<(), Failure> {
+    let who = if ask.dry_run { None } else { Some(credentials(&ask.credentials)?) };
+    let organization = client.find_organization(&ask.organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Vex, ask.at);
+    let report = in_session(client, from, async |session: &RestoreSession| {
+        let found = mailbox_of(session, &ask.mailbox).await?;
+        let folder = folder_of(session, &found, &ask.mailbox, &ask.folder).await?;
+        let folder_id = folder.id.clone().unwrap_or_default();
+        let source = format!("{}/{}", found.email.as_deref().unwrap_or(&ask.mailbox), ask.folder);
+        let target = format!("{}/{}", ask.to, ask.to_folder.as_deref().unwrap_or(&ask.folder));
+        let Some(who) = &who else {
+            let items =
+                session.mailbox_items(found.id, Some(&folder_id)).try_fold(0u64, async |n, _| Ok(n + 1)).await?;
+            output.one(&RestorePlan { session: session.id(), source, target, items, bytes: None })?;
+            return Ok(None);
+        };
+        let mut to = ToMailbox::new(&ask.to, who).changed_items(ask.changed_items).deleted_items(ask.deleted_items);
+        if let Some(name) = &ask.to_folder {
+            to = to.folder(name);
+        }
+        let action = session.restore_mailbox_folder_to(found.id, &folder_id, &to).await?.poll_every(POLL_EVERY);
+        let bar = bar();
+        let mut news = Ok(());
+        let outcome = session
+            .wait(action, |progress| {
+                bar.set_length(progress.counts.total.unwrap_or(progress.counts.processed()));
+                bar.set_position(progress.counts.processed());
+                for event in &progress.events {
+                    if news.is_ok() {
+                        news = output.news(event);
+                    }
+                }
+            })
+            .await?;
+        bar.finish_and_clear();
+        news?;
+        Ok(Some(report_of(session.id(), source, target, outcome)))
+    })
+    .await?;
+    let Some(report) = report else { return Ok(()) };
+    output.one(&report)?;
+    match report.status {
+        "Failed" => Err(Failure {
+            exit: Exit::Refused,
+            message: format!("the restore failed: {}", report.reason.as_deref().unwrap_or("see its errors")),
+        }),
+        "Warning" if ask.strict => Err(Failure {
+            exit: Exit::Refused,
+            message: format!("the restore ended with {} warnings (--strict)", report.warnings.len()),
+        }),
+        "Warning" => {
+            eprintln!("vb365: the restore ended with {} warnings", report.warnings.len());
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn report_of(session: Uuid, source: String, target: String, outcome: RestoreOutcome) -> RestoreReport {
+    RestoreReport {
+        session,
+        source,
+        target,
+        status: status_name(outcome.status),
+        restored: outcome.counts.restored,
+        failed: outcome.counts.failed,
+        skipped: outcome.counts.skipped,
+        bytes: outcome.bytes,
+        warnings: outcome.warnings,
+        errors: outcome.errors,
+        reason: outcome.reason,
+    }
+}
+
+/// A saved file.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SaveReport {
+    session: Uuid,
+    source: String,
+    file: String,
+    bytes: u64,
+    announced: Option<u64>,
+}
+
+impl Row for SaveReport {
+    const HEADER: &'static [&'static str] = &["SAVED", "TO", "BYTES"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.source.clone(), self.file.clone(), self.bytes.to_string()]
+    }
+}
+
+/// What `vb365 restore onedrive` is asked to do.
+pub(super) struct OnedriveSave {
+    pub(super) organization: String,
+    pub(super) onedrive: String,
+    pub(super) at: Option<vb365::DateTime>,
+    pub(super) path: String,
+    pub(super) save: PathBuf,
+    pub(super) dry_run: bool,
+}
+
+pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Output) -> Result<(), Failure> {
+    let OnedriveSave { organization, onedrive, at, path, save, dry_run } = ask;
+    let organization = client.find_organization(&organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Veod, at);
+    let to_stdout = save == Path::new("-");
+    in_session(client, from, async |session: &RestoreSession| {
+        let found = session.find_onedrive(&onedrive).await?;
+        let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
+        let id = found.id.unwrap_or_default();
+        let folder = session.find_onedrive_folder(&id, &path).await?;
+        let folder =
+            folder.ok_or_else(|| Failure::usage(format!("the OneDrive of `{onedrive}` has no folder `{path}`")))?;
+        let folder_id = folder.id.unwrap_or_default();
+        let source = format!("{onedrive}:{path}");
+        if dry_run {
+            let (items, bytes) = documents_under(session, &id, &folder_id).await?;
+            let target = save.display().to_string();
+            return output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) });
+        }
+        let (saved, file) = if to_stdout {
+            let mut stdout = tokio::io::stdout();
+            (session.save_onedrive_folder(&id, &folder_id, &mut stdout).await?, String::from("-"))
+        } else {
+            // Written beside the file and renamed when whole, so that a
+            // failed save never leaves a file that looks complete.
+            let partial = partial_path(&save);
+            let mut file = tokio::fs::File::create(&partial)
+                .await
+                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", partial.display())))?;
+            let saved = session.save_onedrive_folder(&id, &folder_id, &mut file).await;
+            drop(file);
+            let saved = match saved {
+                Ok(saved) => saved,
+                Err(error) => {
+                    let _ = std::fs::remove_file(&partial);
+                    return Err(error.into());
+                }
+            };
+            std::fs::rename(&partial, &save)
+                .map_err(|e| Failure::local(&format!("cannot move the file to {}", save.display()), e))?;
+            (saved, save.display().to_string())
+        };
+        let report = SaveReport { session: session.id(), source, file, bytes: saved.bytes, announced: saved.size };
+        if to_stdout {
+            eprintln!("vb365: saved {} bytes of {}", report.bytes, report.source);
+            Ok(())
+        } else {
+            output.one(&report)
+        }
+    })
+    .await
+}
+
+/// `FILE.part` beside `FILE`.
+fn partial_path(file: &Path) -> PathBuf {
+    let mut name = file.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
+    name.push(".part");
+    file.with_file_name(name)
+}
+
+/// How many documents a folder and the folders under it hold, and their bytes.
+async fn documents_under(session: &RestoreSession, onedrive: &str, folder: &str) -> Result<(u64, u64), Failure> {
+    let (mut count, mut bytes) = (0, 0);
+    let mut folders = vec![folder.to_owned()];
+    while let Some(folder) = folders.pop() {
+        let mut documents = session.onedrive_documents(onedrive, Some(&folder));
+        while let Some(document) = documents.try_next().await? {
+            count += 1;
+            bytes += document.size_bytes.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
+        }
+        let below: Vec<_> = session.onedrive_folders(onedrive, Some(&folder)).try_collect().await?;
+        folders.extend(below.into_iter().filter_map(|f| f.id));
+    }
+    Ok((count, bytes))
+}
