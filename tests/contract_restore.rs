@@ -7,6 +7,7 @@
 mod common;
 
 use common::contract::*;
+use common::example_file;
 use futures::TryStreamExt;
 use vb365::restore::ExploreFrom;
 use vb365::types::RestoreSessionType;
@@ -354,6 +355,122 @@ async fn onedrives_their_folders_and_documents_in_both_versions() {
         assert_decoded(name, &page);
         assert_eq!(documents, page.results, "{version}");
         assert_eq!(documents[0].size_bytes, Some(183_442));
+        session.stop().await.unwrap();
+    }
+}
+
+/// A folder restored into another mailbox: the documented request, the
+/// restore credentials sent as given, and v6's counts or v8's start read
+/// back, in both versions; v8's statistics.
+#[tokio::test]
+async fn a_mailbox_folder_restored_to_another_mailbox_in_both_versions() {
+    use vb365::restore::{RestoreCredentials, RestoreStatus, ToMailbox};
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    const FOLDER: &str = "inbox-folder-id";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        // The request of each example, built through the facade.
+        let credentials = if v8 {
+            let pfx = b"MIIExampleCertificate";
+            RestoreCredentials::application(
+                "6c3c7a5e-4a1f-4f0e-9a43-2f4f8e0d1b7c".parse().unwrap(),
+                pfx,
+                "example-certificate-password",
+            )
+            .impersonating("restore.operator@contoso.onmicrosoft.com")
+        } else {
+            RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real")
+        };
+        let mut to = ToMailbox::new("bob.jones@contoso.onmicrosoft.com", &credentials)
+            .folder("Restored from Alice")
+            .mark_unread(true);
+        if v8 {
+            to = to.office_region(vb365::types::OfficeRegion::Worldwide);
+        }
+        let action = session.restore_mailbox_folder_to(MAILBOX.parse().unwrap(), FOLDER, &to).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        let path =
+            format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}/folders/{FOLDER}/restoreTo");
+        assert_request(call, "POST", &path, None);
+        let name = if v8 {
+            "restore_mailbox_folder_to_v8.request.constructed.json"
+        } else {
+            "restore_mailbox_folder_to.request.constructed.json"
+        };
+        assert_sent(name, call);
+        let answer = match version {
+            ApiVersion::V8 => client
+                .api()
+                .restore_mailbox_folder_to_v8()
+                .restore_session_id(id)
+                .mailbox_id(MAILBOX)
+                .folder_id(FOLDER)
+                .body(to.body().clone())
+                .send()
+                .await
+                .map(|r| serde_json::to_value(r.into_inner()).unwrap()),
+            _ => client
+                .api()
+                .restore_mailbox_folder_to()
+                .restore_session_id(id)
+                .mailbox_id(MAILBOX)
+                .folder_id(FOLDER)
+                .body(to.body().clone())
+                .send()
+                .await
+                .map(|r| serde_json::to_value(r.into_inner()).unwrap()),
+        };
+        server.clear();
+        let name = if v8 {
+            "restore_mailbox_folder_to_v8.response.200.constructed.json"
+        } else {
+            "restore_mailbox_folder_to.response.200.constructed.json"
+        };
+        assert_decoded(name, &answer.unwrap());
+        if v8 {
+            let statistics = session.statistics().await.unwrap();
+            assert_request(&next_call(&server), "GET", &format!("/v8/RestoreSessions/{id}/Statistics"), None);
+            assert_decoded("get_restore_session_statistics_v8.response.200.constructed.json", &statistics);
+            drop(action);
+        } else {
+            // v6's counts are the outcome: created and merged are restored.
+            let outcome = session.wait(action, |_| {}).await.unwrap();
+            server.clear();
+            assert_eq!((outcome.counts.restored, outcome.counts.skipped), (24, 1));
+            assert_eq!(outcome.status, RestoreStatus::Warning, "a warning came with it");
+        }
+        session.stop().await.unwrap();
+    }
+}
+
+/// A saved folder is the server's bytes, written as they came, in both versions.
+#[tokio::test]
+async fn a_onedrive_folder_saved_in_both_versions() {
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let mut file = Vec::new();
+        let saved = session.save_onedrive_folder(ONEDRIVE, "documents-folder-id", &mut file).await.unwrap();
+        let path = format!(
+            "/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}/Folders/documents-folder-id/save"
+        );
+        assert_request(&next_call(&server), "POST", &path, None);
+        let name = if version == ApiVersion::V8 {
+            "save_onedrive_folder_v8.response.200.constructed.bin"
+        } else {
+            "save_onedrive_folder.response.200.constructed.bin"
+        };
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        assert_eq!(saved.bytes, file.len() as u64);
         session.stop().await.unwrap();
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use vb365_contract::examples::{ExampleName, parse_form};
 use vb365_contract::{Contract, Difference};
 
-use super::{Captured, Reply, TestServer, example_bytes, example_json, example_text, examples_dir};
+use super::{Captured, Reply, TestServer, example_bytes, example_file, example_json, example_text, examples_dir};
 
 pub const ORGANIZATION: &str = "6f9b3da3-204d-4a4b-b466-55586e0233fc";
 pub const JOB: &str = "00b96531-1a68-4c90-a398-91141ffedb3b";
@@ -70,7 +70,13 @@ pub async fn replay() -> TestServer {
             .find(|name| name.starts_with(&format!("{}.response.2", operation.id)))
             .unwrap();
         let status: u16 = response.split('.').nth(2).unwrap().parse().unwrap();
-        if response.ends_with(".empty") { Reply::empty(status) } else { Reply::json(status, example_bytes(&response)) }
+        if response.ends_with(".empty") {
+            Reply::empty(status)
+        } else if response.ends_with(".bin") {
+            Reply::bytes(status, example_file(&response))
+        } else {
+            Reply::json(status, example_bytes(&response))
+        }
     })
     .await
 }

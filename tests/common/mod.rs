@@ -55,6 +55,11 @@ impl Reply {
         Self { status, content_type: "text/html", body: body.as_bytes().to_vec(), delay: None }
     }
 
+    /// A file, as a save answers.
+    pub fn bytes(status: u16, body: Vec<u8>) -> Self {
+        Self { status, content_type: "application/octet-stream", body, delay: None }
+    }
+
     pub fn empty(status: u16) -> Self {
         Self { status, content_type: "text/plain", body: Vec::new(), delay: None }
     }
@@ -178,6 +183,11 @@ pub fn example_json(name: &str) -> Value {
 }
 
 /// A recorded JSON example as compact bytes, the way a server sends it.
+/// A recorded file (`.bin`), byte for byte.
+pub fn example_file(name: &str) -> Vec<u8> {
+    std::fs::read(examples_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
 pub fn example_bytes(name: &str) -> Vec<u8> {
     serde_json::to_vec(&example_json(name)).unwrap()
 }
