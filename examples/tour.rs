@@ -23,10 +23,10 @@ mod scope;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use futures::TryStreamExt;
+use futures::{StreamExt as _, TryStreamExt};
 use uuid::Uuid;
 use vb365::monitoring::{Scope, Thresholds, judge};
-use vb365::restore::{ExploreFrom, RestoreSession};
+use vb365::restore::{ExploreFrom, RestoreCredentials, RestoreSession, ToMailbox};
 use vb365::simulator::{Simulator, SimulatorConfig};
 use vb365::types::{
     BackupAccount, ExchangeOnlineSettings, GroupMember, GroupMemberType, OrganizationCreate, OrganizationRegion,
@@ -312,7 +312,14 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             })
             .await?;
         // Browse before stopping, and stop whatever browsing gave.
-        let browsed = browse(&mut steps, &session).await;
+        // The simulator takes any restore account; a real server only the
+        // one in VB365_RESTORE_USER and VB365_RESTORE_PASSWORD.
+        let restorer = match (std::env::var("VB365_RESTORE_USER"), std::env::var("VB365_RESTORE_PASSWORD")) {
+            (Ok(user), Ok(password)) => Some(RestoreCredentials::user(user, password)),
+            _ if simulator.is_some() => Some(RestoreCredentials::user("tour@contoso.com", "tour-restore-password")),
+            _ => None,
+        };
+        let browsed = browse(&mut steps, &session, restorer.as_ref()).await;
         steps.run("stop the restore session", session.stop(), |()| String::from("stopped")).await?;
         browsed?;
         let from = ExploreFrom::organization(organization_id, RestoreSessionType::Veod).at(at_for_onedrive);
@@ -341,13 +348,20 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
 /// for, disabled and enabled again.
 /// Finds a mail in an Exchange restore session: the first mailbox, its
 /// inbox by path, the inbox's mails on every page, one of them by ID.
-async fn browse(steps: &mut Steps, session: &RestoreSession) -> Result<(), Error> {
-    let mailbox = steps
-        .run("its first mailbox", session.mailboxes().try_next(), |m| {
-            m.as_ref().map_or_else(|| String::from("none"), |m| shown(&m.email))
+/// With `restorer`, restores the inbox into the second mailbox, with
+/// progress.
+async fn browse(
+    steps: &mut Steps,
+    session: &RestoreSession,
+    restorer: Option<&RestoreCredentials>,
+) -> Result<(), Error> {
+    let mailboxes = session.mailboxes().take(2).try_collect::<Vec<_>>();
+    let mailboxes = steps
+        .run("its first mailboxes", mailboxes, |all| {
+            all.first().map_or_else(|| String::from("none"), |m| shown(&m.email))
         })
         .await?;
-    let Some(mailbox) = mailbox else { return Ok(()) };
+    let Some(mailbox) = mailboxes.first().cloned() else { return Ok(()) };
     let inbox = session.find_mailbox_folder(mailbox.id, "Inbox");
     let inbox = steps.run("its Inbox, by path", inbox, |f| shown(&f.as_ref().and_then(|f| f.id.clone()))).await?;
     let folder = inbox.and_then(|f| f.id);
@@ -357,6 +371,28 @@ async fn browse(steps: &mut Steps, session: &RestoreSession) -> Result<(), Error
         let mail = session.mailbox_item(mailbox.id, &id);
         steps.run("one mail by ID", mail, |m| shown(&m.subject)).await?;
     }
+    let (Some(restorer), Some(other), Some(folder)) =
+        (restorer, mailboxes.get(1).and_then(|m| m.email.clone()), folder)
+    else {
+        steps.skip("restore the Inbox to another mailbox", "set VB365_RESTORE_USER and VB365_RESTORE_PASSWORD");
+        return Ok(());
+    };
+    let to = ToMailbox::new(&other, restorer).folder("Restored by the tour");
+    let action = session.restore_mailbox_folder_to(mailbox.id, &folder, &to);
+    let action = steps.run("restore Inbox into another mailbox", action, |_| format!("into {other}")).await?;
+    let reports = std::cell::Cell::new(0);
+    let outcome = session.wait(action.poll_every(Duration::from_millis(250)), |_| reports.set(reports.get() + 1));
+    steps
+        .run("wait for it, with progress", outcome, |o| {
+            format!(
+                "{:?}: {} restored, {} skipped, {} progress reports",
+                o.status,
+                o.counts.restored,
+                o.counts.skipped,
+                reports.get()
+            )
+        })
+        .await?;
     Ok(())
 }
 
@@ -370,12 +406,19 @@ async fn browse_onedrive(steps: &mut Steps, session: &RestoreSession) -> Result<
     let folder = session.find_onedrive_folder(&id, "/Documents");
     let folder =
         steps.run("its /Documents, by path", folder, |f| shown(&f.as_ref().and_then(|f| f.id.clone()))).await?;
-    let documents = session.onedrive_documents(&id, folder.and_then(|f| f.id).as_deref()).try_collect::<Vec<_>>();
+    let folder = folder.and_then(|f| f.id);
+    let documents = session.onedrive_documents(&id, folder.as_deref()).try_collect::<Vec<_>>();
     let documents = steps.run("the documents in it", documents, |all| {
         let bytes: i64 = all.iter().filter_map(|d| d.size_bytes).sum();
         format!("{} documents, {bytes} bytes", all.len())
     });
     documents.await?;
+    if let Some(folder) = folder {
+        // Written as it arrives; a program would pass a file.
+        let mut sink = tokio::io::sink();
+        let saved = session.save_onedrive_folder(&id, &folder, &mut sink);
+        steps.run("save /Documents as a ZIP file", saved, |s| format!("{} bytes", s.bytes)).await?;
+    }
     Ok(())
 }
 
