@@ -341,6 +341,8 @@ impl HttpSettings {
             .tls_danger_accept_invalid_certs(self.accept_invalid_certs)
             .build()
             .map_err(|e| Error::Config { setting: "TLS", problem: format!("cannot be set up: {e}") })?;
+        #[cfg(test)]
+        tests::BUILDS.lock().unwrap_or_else(PoisonError::into_inner).push(self.clone());
         built.insert(self, client.clone());
         Ok(client)
     }
@@ -403,6 +405,39 @@ fn has_explicit_port(input: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The settings of every HTTP client built, in order.
+    pub(super) static BUILDS: Mutex<Vec<HttpSettings>> = Mutex::new(Vec::new());
+
+    fn builds_of(settings: &HttpSettings) -> usize {
+        BUILDS.lock().unwrap().iter().filter(|s| *s == settings).count()
+    }
+
+    #[test]
+    fn clients_of_the_same_settings_share_one_http_client() {
+        // Timeouts no other test uses keep this test's settings its own.
+        let settings = |ms| HttpSettings {
+            roots: Vec::new(),
+            accept_invalid_certs: false,
+            connect_timeout: Duration::from_millis(ms),
+            request_timeout: Duration::from_millis(7_771),
+        };
+        for _ in 0..3 {
+            Client::builder("https://vbo.example.com")
+                .connect_timeout(Duration::from_millis(7_770))
+                .request_timeout(Duration::from_millis(7_771))
+                .build()
+                .unwrap();
+        }
+        assert_eq!(builds_of(&settings(7_770)), 1, "three clients, one HTTP client");
+        Client::builder("https://other.example.com")
+            .connect_timeout(Duration::from_millis(7_772))
+            .request_timeout(Duration::from_millis(7_771))
+            .build()
+            .unwrap();
+        assert_eq!(builds_of(&settings(7_772)), 1, "other settings, another");
+        assert_eq!(builds_of(&settings(7_770)), 1);
+    }
 
     #[test]
     fn urls_get_the_default_port() {
