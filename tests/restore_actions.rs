@@ -4,6 +4,8 @@
 //! `RestoreSession::wait`.
 #![cfg(feature = "simulator")]
 
+mod common;
+
 use std::time::Duration;
 
 use futures::TryStreamExt as _;
@@ -230,5 +232,57 @@ async fn a_writer_that_fails_is_reported_with_what_was_written() {
     let Error::Write { written, .. } = &failed else { panic!("{failed:?}") };
     assert!(*written > 0 && *written <= 100_000, "{failed}");
     assert!(failed.to_string().contains("no space left"), "{failed}");
+    session.stop().await.unwrap();
+}
+
+/// A v8 server that counts a restore in its statistics but writes no event
+/// for it: `wait` ends when every item is counted, with progress from the
+/// counts alone.
+#[tokio::test]
+async fn a_restore_a_server_only_counts_ends_when_every_item_is_counted() {
+    use common::{Reply, TestServer};
+    const SESSION: &str = "3f1d2c4b-8e7a-4b6c-9d5e-0a1b2c3d4e5f";
+    let polls = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = polls.clone();
+    let server = TestServer::start(move |request| {
+        let path = request.path.as_str();
+        if path == "/v8/token" {
+            Reply::token()
+        } else if path.to_ascii_lowercase().ends_with("/explore") {
+            Reply::json(201, format!(r#"{{"id": "{SESSION}", "state": "Working"}}"#))
+        } else if path.ends_with("/restoreTo") {
+            Reply::json(200, format!(r#"{{"sessionId": "{SESSION}"}}"#))
+        } else if path.ends_with("/Events") {
+            Reply::json(200, r#"{"offset": 0, "limit": 30, "results": []}"#)
+        } else if path.ends_with("/Statistics") {
+            // Before the restore: nothing; then one item a poll, of three.
+            let n = counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let (total, done) = if n == 0 { (0, 0) } else { (3, (n - 1).min(3)) };
+            Reply::json(
+                200,
+                format!(
+                    r#"{{"totalItemsCount": {total}, "restoredItemsCount": {done}, "failedItemsCount": 0, "skippedItemsCount": 0, "items": []}}"#
+                ),
+            )
+        } else if path.ends_with(&format!("/RestoreSessions/{SESSION}")) {
+            Reply::json(200, format!(r#"{{"id": "{SESSION}", "state": "Working"}}"#))
+        } else if path.ends_with("/Stop") {
+            Reply::empty(204)
+        } else {
+            Reply::json(404, r#"{"message": "not here"}"#)
+        }
+    })
+    .await;
+    let client = Client::builder(&server.url).api_versions([ApiVersion::V8]).build().unwrap();
+    client.login(vb365::Credentials::password("administrator", "password")).await.unwrap();
+    let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex)).await.unwrap();
+    let to = ToMailbox::new("bob@contoso.com", &operator());
+    let action = session.restore_mailbox_folder_to(uuid::Uuid::nil(), "inbox", &to).await.unwrap();
+    let mut seen = Vec::new();
+    let waited = session.wait(action.poll_every(Duration::from_millis(10)), |p| seen.push(p.counts.processed()));
+    let outcome = tokio::time::timeout(Duration::from_secs(20), waited).await.expect("wait ends").unwrap();
+    assert_eq!(outcome.status, RestoreStatus::Success, "{outcome:?}");
+    assert_eq!(outcome.counts.restored, 3);
+    assert_eq!(seen.last(), Some(&3), "progress from the counts: {seen:?}");
     session.stop().await.unwrap();
 }

@@ -186,8 +186,9 @@ impl RestoreSession {
 
     /// Follows `action` to its end, calling `progress` each time the
     /// server has news, and returns how it ended. A v6 restore is over
-    /// already: `progress` is called once, with its events. A v8 restore is over when the
-    /// server has written its events and none of them is still running;
+    /// already: `progress` is called once, with its events. A v8 restore is
+    /// over when none of its events is still running and the statistics
+    /// count all its items (or an event says why it stopped early);
     /// a session the server stops first ends it as failed. Errors of the
     /// requests themselves are returned as errors, not outcomes.
     pub async fn wait(
@@ -215,6 +216,7 @@ impl RestoreSession {
         // as of the last poll: an event may be written while it runs and
         // again when it ends.
         let mut previous: Vec<RestoreSessionEvent> = Vec::new();
+        let mut reported = Counts::default();
         loop {
             let statistics = self.statistics().await?;
             let mine: Vec<RestoreSessionEvent> =
@@ -227,13 +229,17 @@ impl RestoreSession {
             let counts = since(&before.statistics, &statistics);
             let ended = mine.iter().filter(|e| !is_running(e));
             let bytes = ended.filter_map(|e| e.item_size_bytes).map(|b| u64::try_from(b).unwrap_or(0)).sum();
-            if !fresh.is_empty() {
+            if !fresh.is_empty() || counts != reported {
+                reported = counts;
                 progress(&RestoreProgress { counts, bytes, events: fresh });
             }
             let news = |all: &[String], old: &[String]| all.get(old.len()..).unwrap_or_default().to_vec();
             let warnings = news(&statistics.warnings, &before.statistics.warnings);
             let errors = news(&statistics.errors, &before.statistics.errors);
-            let all_ended = !mine.is_empty() && !mine.iter().any(is_running);
+            // Ended: the restore's events (if the server writes any) all
+            // ended, and it has events or counted items of its own.
+            let counted = counts.total.is_some_and(|total| total > 0);
+            let all_ended = (!mine.is_empty() || counted) && !mine.iter().any(is_running);
             let complete = counts.total.is_none_or(|total| counts.processed() >= total);
             // A restore that stopped before its last item says why in the
             // event that ended it.
