@@ -474,3 +474,84 @@ async fn a_onedrive_folder_saved_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// Chosen items restored into another mailbox: the documented request and
+/// v6's counts or v8's start read back, in both versions.
+#[tokio::test]
+async fn mailbox_items_restored_to_another_mailbox_in_both_versions() {
+    use vb365::restore::{RestoreCredentials, ToMailbox};
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    const ITEMS: [&str; 2] = ["AAMkAGI2TG93AAA=", "AAMkAGI2TG94AAA="];
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let credentials = if v8 {
+            let app = "6c3c7a5e-4a1f-4f0e-9a43-2f4f8e0d1b7c".parse().unwrap();
+            RestoreCredentials::application(app, b"MIIExampleCertificate", "example-certificate-password")
+                .impersonating("restore.operator@contoso.onmicrosoft.com")
+        } else {
+            RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real")
+        };
+        let mut to = ToMailbox::new("bob.jones@contoso.onmicrosoft.com", &credentials)
+            .folder("Restored from Alice")
+            .mark_unread(true);
+        if v8 {
+            to = to.office_region(vb365::types::OfficeRegion::Worldwide);
+        }
+        let action = session.restore_mailbox_items_to(MAILBOX.parse().unwrap(), &ITEMS, &to).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        let path = format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}/items/restoreTo");
+        assert_request(call, "POST", &path, None);
+        let name = if v8 {
+            "restore_mailbox_items_to_v8.request.constructed.json"
+        } else {
+            "restore_mailbox_items_to.request.constructed.json"
+        };
+        assert_sent(name, call);
+        let mut body = to.body().clone();
+        body.items = call.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| serde_json::from_value(i.clone()).unwrap())
+            .collect();
+        let answer = match version {
+            ApiVersion::V8 => client
+                .api()
+                .restore_mailbox_items_to_v8()
+                .restore_session_id(id)
+                .mailbox_id(MAILBOX)
+                .body(body)
+                .send()
+                .await
+                .map(|r| serde_json::to_value(r.into_inner()).unwrap()),
+            _ => client
+                .api()
+                .restore_mailbox_items_to()
+                .restore_session_id(id)
+                .mailbox_id(MAILBOX)
+                .body(body)
+                .send()
+                .await
+                .map(|r| serde_json::to_value(r.into_inner()).unwrap()),
+        };
+        server.clear();
+        let name = if v8 {
+            "restore_mailbox_items_to_v8.response.200.constructed.json"
+        } else {
+            "restore_mailbox_items_to.response.200.constructed.json"
+        };
+        assert_decoded(name, &answer.unwrap());
+        if !v8 {
+            let outcome = session.wait(action, |_| {}).await.unwrap();
+            server.clear();
+            assert_eq!((outcome.counts.restored, outcome.counts.skipped), (1, 1));
+        }
+        session.stop().await.unwrap();
+    }
+}

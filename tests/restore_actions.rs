@@ -286,3 +286,30 @@ async fn a_restore_a_server_only_counts_ends_when_every_item_is_counted() {
     assert_eq!(seen.last(), Some(&3), "progress from the counts: {seen:?}");
     session.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn chosen_items_restored_to_another_mailbox_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let (mailbox, inbox, other) = inbox_and_other(&session).await;
+        let mails: Vec<_> = session.mailbox_items(mailbox, Some(&inbox)).try_collect().await.unwrap();
+        let chosen = [mails[0].id.as_deref().unwrap(), mails[7].id.as_deref().unwrap()];
+        let to = ToMailbox::new(&other, &operator());
+        let action = session.restore_mailbox_items_to(mailbox, &chosen, &to).await.unwrap();
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!(outcome.status, RestoreStatus::Success, "{version}: {outcome:?}");
+        assert_eq!(outcome.counts.restored, 2, "{version}");
+        let sent = simulator.requests().into_iter().find_map(|r| r.body.filter(|b| b.get("items").is_some())).unwrap();
+        assert_eq!(sent["items"][1]["id"], chosen[1], "{version}: {sent}");
+        // The folder restore sends no items.
+        let folder = session.restore_mailbox_folder_to(mailbox, &inbox, &to).await.unwrap();
+        session.wait(folder.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        let last = simulator.requests().into_iter().rev().find_map(|r| r.body.filter(|b| b.get("mailbox").is_some()));
+        assert!(last.unwrap().get("items").is_none(), "{version}");
+
+        let refused = session.restore_mailbox_items_to(mailbox, &["no-such-item"], &to).await.unwrap_err();
+        assert_eq!(refused.status(), Some(http::StatusCode::NOT_FOUND), "{version}: {refused}");
+        session.stop().await.unwrap();
+    }
+}

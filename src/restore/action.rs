@@ -15,8 +15,8 @@ use super::RestoreSession;
 use crate::Error;
 use crate::api::versioned;
 use crate::types::{
-    FolderRestoreStatistics, RestoreActionStarted, RestoreSessionEvent, RestoreSessionEventStatus, RestoreSessionState,
-    RestoreSessionStatistics,
+    FolderRestoreStatistics, ItemsRestoreStatistics, RestoreActionStarted, RestoreSessionEvent,
+    RestoreSessionEventStatus, RestoreSessionState, RestoreSessionStatistics,
 };
 
 /// How often [`RestoreSession::wait`] asks by default.
@@ -50,18 +50,54 @@ pub(crate) enum Answer {
 
 impl From<FolderRestoreStatistics> for Answer {
     fn from(s: FolderRestoreStatistics) -> Self {
-        let counts = Counts {
-            restored: count(s.created_items_count) + count(s.merged_items_count),
-            failed: count(s.failed_items_count),
-            skipped: count(s.skipped_items_count),
-            total: None,
-        };
         let failed_folders = count(s.failed_folders_count);
         let mut errors = s.exceptions;
         if failed_folders > 0 {
             errors.push(format!("{failed_folders} folders could not be restored"));
         }
-        Self::Counted(RestoreOutcome::judge(counts, s.warnings, errors, s.cannot_continue_error, 0))
+        let created_and_merged = [s.created_items_count, s.merged_items_count];
+        Self::counted(
+            created_and_merged,
+            s.failed_items_count,
+            s.skipped_items_count,
+            s.warnings,
+            errors,
+            s.cannot_continue_error,
+        )
+    }
+}
+
+impl From<ItemsRestoreStatistics> for Answer {
+    fn from(s: ItemsRestoreStatistics) -> Self {
+        let created_and_merged = [s.created_items_count, s.merged_items_count];
+        Self::counted(
+            created_and_merged,
+            s.failed_items_count,
+            s.skipped_items_count,
+            s.warnings,
+            s.exceptions,
+            s.cannot_continue_error,
+        )
+    }
+}
+
+impl Answer {
+    /// v6's counts: created and merged items are restored.
+    fn counted(
+        restored: [Option<i64>; 2],
+        failed: Option<i64>,
+        skipped: Option<i64>,
+        warnings: Vec<String>,
+        errors: Vec<String>,
+        reason: Option<String>,
+    ) -> Self {
+        let counts = Counts {
+            restored: restored.into_iter().map(count).sum(),
+            failed: count(failed),
+            skipped: count(skipped),
+            total: None,
+        };
+        Self::Counted(RestoreOutcome::judge(counts, warnings, errors, reason, 0))
     }
 }
 

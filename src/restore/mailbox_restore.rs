@@ -6,7 +6,7 @@ use super::action::{Answer, RestoreAction};
 use super::{RestoreCredentials, RestoreSession};
 use crate::Error;
 use crate::api::versioned;
-use crate::types::{OfficeRegion, RestoreToMailbox};
+use crate::types::{ExchangeItemId, OfficeRegion, RestoreToMailbox};
 
 /// Where restored mail goes: a mailbox (another one, or the one it came
 /// from), a folder there, and the account or application that may write
@@ -84,6 +84,26 @@ impl RestoreSession {
         self.act(async || -> Result<Answer, Error> {
             versioned!(send_into self.client.api(), restore_mailbox_folder_to,
                 |op| op.restore_session_id(session).mailbox_id(mailbox_id).folder_id(folder_id).body(to.body.clone()))
+        })
+        .await
+    }
+
+    /// Restores the items `item_ids` names, of a mailbox, into the mailbox
+    /// `to` names
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items/restoreTo`).
+    /// Follow it with [`wait`](Self::wait).
+    pub async fn restore_mailbox_items_to(
+        &self,
+        mailbox_id: Uuid,
+        item_ids: &[&str],
+        to: &ToMailbox,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let mut body = to.body.clone();
+        body.items = item_ids.iter().map(|id| ExchangeItemId { id: Some((*id).to_owned()) }).collect();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_mailbox_items_to,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone()))
         })
         .await
     }

@@ -10,8 +10,8 @@ use crate::simulator::restores::{Fate, Item, Request};
 use crate::simulator::state::World;
 use crate::types::{
     ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem,
-    ExchangeItemImportance, ExchangeMailbox, FolderRestoreStatistics, RestoreActionStarted, RestoreSessionType,
-    RestoreToMailbox,
+    ExchangeItemImportance, ExchangeMailbox, FolderRestoreStatistics, ItemsRestoreStatistics, RestoreActionStarted,
+    RestoreSessionType, RestoreToMailbox,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -207,21 +207,68 @@ pub(super) fn get_item(call: Call<'_>) -> Result<Response, Refusal> {
     Ok(call.answer(StatusCode::OK, &item))
 }
 
-/// Restores a folder's mails into the mailbox the body names, which must
-/// be one of the explored organization's, written as an account (name and
-/// password) or an application (ID and certificate). Into the mailbox the
-/// folder came from, every mail exists already and is skipped with a
-/// warning. v8 answers at once and restores over the simulator's job
-/// duration; v6 restores before it answers, with the counts.
+/// Restores a folder's mails into the mailbox the body names (see [`restore`]).
 pub(super) fn restore_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    drop(world);
+    let folder_id = call.text("folderId");
+    let suffix = folder_suffix(&found, &folder_id)?;
+    let name = FOLDERS.iter().find(|f| f.0 == suffix).map_or(suffix, |f| f.1);
+    let base = format!(
+        "/{}/RestoreSessions/{}/organization/mailboxes/{}",
+        call.version,
+        call.text("restoreSessionId"),
+        found.id
+    );
+    let items = mails(&found, suffix, &base, false);
+    restore(call, &found, name, items, true)
+}
+
+/// Restores the mails the body names by ID (see [`restore`]); an ID the
+/// mailbox does not have is refused.
+pub(super) fn restore_items_to(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: RestoreToMailbox = call.body()?;
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    drop(world);
+    let base = format!(
+        "/{}/RestoreSessions/{}/organization/mailboxes/{}",
+        call.version,
+        call.text("restoreSessionId"),
+        found.id
+    );
+    let all: Vec<ExchangeItem> = MAILS.iter().flat_map(|(suffix, _)| mails(&found, suffix, &base, false)).collect();
+    if body.items.is_empty() {
+        return Err(Refusal::bad_request(String::from("Specify the items to restore.")));
+    }
+    let mut chosen = Vec::new();
+    for wanted in &body.items {
+        let id = wanted.id.clone().unwrap_or_default();
+        let item = all.iter().find(|i| i.id.as_deref() == Some(id.as_str()));
+        chosen.push(item.cloned().ok_or_else(|| Refusal::not_found(format!("Item with ID {id} was not found.")))?);
+    }
+    restore(call, &found, "Selected items", chosen, false)
+}
+
+/// Restores `mails` of mailbox `from` into the mailbox the body names,
+/// which must be one of the explored organization's, written as an account
+/// (name and password) or an application (ID and certificate). Into the
+/// mailbox they came from, every mail exists already and is skipped with a
+/// warning. v8 answers at once and restores over the simulator's job
+/// duration; v6 restores before it answers, with the counts (of folders
+/// when `folders`).
+fn restore(
+    call: Call<'_>,
+    from: &ExchangeMailbox,
+    what: &str,
+    mails: Vec<ExchangeItem>,
+    folders: bool,
+) -> Result<Response, Refusal> {
     let body: RestoreToMailbox = call.body()?;
     let session = call.id("restoreSessionId")?;
     let now = call.shared.now();
     let mut world = call.shared.world();
-    let found = mailbox(&world, &call)?;
-    let folder_id = call.text("folderId");
-    let suffix = folder_suffix(&found, &folder_id)?;
-    let name = FOLDERS.iter().find(|f| f.0 == suffix).map_or(suffix, |f| f.1);
     let by_account = body.user_name.is_some() && body.user_password.as_ref().is_some_and(|p| !p.is_empty());
     let by_application = body.application_id.is_some() && body.application_certificate.is_some();
     if !by_account && !by_application {
@@ -235,21 +282,17 @@ pub(super) fn restore_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
     let into =
         into.ok_or_else(|| Refusal::bad_request(format!("Mailbox {target} was not found in the organization.")))?;
     let fate = match call.shared.config.restore_fails_after {
-        _ if into.id == found.id => Fate::Exists,
+        _ if into.id == from.id => Fate::Exists,
         Some(limit) => Fate::FailAfter(limit),
         None => Fate::Restore,
     };
-    let base = format!("/{}/RestoreSessions/{session}/organization/mailboxes/{}", call.version, found.id);
-    let items = mails(&found, suffix, &base, false)
-        .into_iter()
-        .map(|m| Item { name: m.subject.unwrap_or_default(), size: 48_000 })
-        .collect();
-    let owner = found.email.clone().unwrap_or_default();
-    let into_folder = body.folder.clone().unwrap_or_else(|| name.to_owned());
+    let items = mails.into_iter().map(|m| Item { name: m.subject.unwrap_or_default(), size: 48_000 }).collect();
+    let owner = from.email.clone().unwrap_or_default();
+    let into_folder = body.folder.clone().unwrap_or_else(|| what.to_owned());
     let request = Request {
         session,
-        what: name.to_owned(),
-        source: format!("{owner}/{name}"),
+        what: what.to_owned(),
+        source: format!("{owner}/{what}"),
         target: format!("{target}/{into_folder}"),
         items,
         fate,
@@ -269,16 +312,27 @@ pub(super) fn restore_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
     let after = world.restores.statistics.get(&session).cloned().unwrap_or_default();
     let delta = |a: Option<i64>, b: Option<i64>| Some(a.unwrap_or(0) - b.unwrap_or(0));
     let errors = after.errors.get(before.errors.len()..).unwrap_or_default().to_vec();
-    let cannot_continue = errors.last().cloned();
-    let counted = FolderRestoreStatistics {
+    let counted = ItemsRestoreStatistics {
         created_items_count: delta(after.restored_items_count, before.restored_items_count),
         merged_items_count: Some(0),
         failed_items_count: delta(after.failed_items_count, before.failed_items_count),
         skipped_items_count: delta(after.skipped_items_count, before.skipped_items_count),
-        failed_folders_count: Some(0),
         warnings: after.warnings.get(before.warnings.len()..).unwrap_or_default().to_vec(),
+        cannot_continue_error: errors.last().cloned(),
         exceptions: errors,
-        cannot_continue_error: cannot_continue,
+    };
+    if !folders {
+        return Ok(call.answer(StatusCode::OK, &counted));
+    }
+    let counted = FolderRestoreStatistics {
+        created_items_count: counted.created_items_count,
+        merged_items_count: counted.merged_items_count,
+        failed_items_count: counted.failed_items_count,
+        skipped_items_count: counted.skipped_items_count,
+        failed_folders_count: Some(0),
+        warnings: counted.warnings,
+        exceptions: counted.exceptions,
+        cannot_continue_error: counted.cannot_continue_error,
     };
     Ok(call.answer(StatusCode::OK, &counted))
 }
