@@ -724,7 +724,8 @@ pub enum RestoreCommand {
         #[command(subcommand)]
         what: BrowseCommand,
     },
-    /// Restore a mailbox folder into another mailbox (restore_mailbox_folder_to),
+    /// Restore a mailbox folder (restore_mailbox_folder_to) or chosen items
+    /// (restore_mailbox_items_to) into another mailbox,
     /// in a restore session opened for the command and stopped when it ends
     /// (Ctrl-C included); progress on a terminal, a line per event with -o
     /// ndjson. Exit 0 when done (with warnings too, unless --strict), 1 when
@@ -739,8 +740,11 @@ pub enum RestoreCommand {
         #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
         at: Option<vb365::DateTime>,
         /// The folder to restore, by name from the top (Inbox/Invoices).
-        #[arg(long, value_name = "PATH")]
-        folder: String,
+        #[arg(long, value_name = "PATH", required_unless_present = "item", conflicts_with = "item")]
+        folder: Option<String>,
+        /// An item to restore, by ID (vb365 restore browse ... items); again for more.
+        #[arg(long, value_name = "ID")]
+        item: Vec<String>,
         /// The mailbox to restore into: an address in the organization.
         #[arg(long, value_name = "MAILBOX")]
         to: String,

@@ -808,3 +808,42 @@ async fn restore_mailbox_stops_its_session_on_ctrl_c() {
     assert_eq!(status.status.code(), Some(1), "{}", String::from_utf8_lossy(&status.stderr));
     assert_eq!(sim.count("stop_restore_session"), 1, "the session was stopped before the exit");
 }
+
+/// `restore mailbox --item ID --item ID` restores those items; an unknown
+/// ID is a usage error before anything is restored, and --folder and
+/// --item do not go together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_chosen_items() {
+    let sim = simulator(&[ApiVersion::V6]).await;
+    let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+    let browse = ["restore", "browse", "contoso.onmicrosoft.com", "items", "alice@contoso.com", "--folder", "Inbox"];
+    let listed = vb365(sim.url(), &[&browse[..], &["--limit", "2", "-o", "json"]].concat(), None).await;
+    let items: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    let (first, second) = (items[0]["id"].as_str().unwrap(), items[1]["id"].as_str().unwrap());
+    let restore = [
+        "restore",
+        "mailbox",
+        "contoso.onmicrosoft.com",
+        "alice@contoso.com",
+        "--to",
+        "bob@contoso.com",
+        "--restore-user",
+        "operator@contoso.com",
+        "-o",
+        "json",
+    ];
+    let run = vb365_with(sim.url(), &[&restore[..], &["--item", first, "--item", second]].concat(), None, &env).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((report["status"].as_str(), report["restored"].as_u64()), (Some("Success"), Some(2)), "{report}");
+    let unknown = vb365_with(sim.url(), &[&restore[..], &["--item", "nothing-like-it"]].concat(), None, &env).await;
+    assert_eq!(unknown.status, 2, "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("no item `nothing-like-it`"), "{}", unknown.stderr);
+    assert_eq!(sim.count("restore_mailbox_items_to"), 1, "nothing restored for the unknown ID");
+    let both =
+        vb365_with(sim.url(), &[&restore[..], &["--item", first, "--folder", "Inbox"]].concat(), None, &env).await;
+    assert_eq!(both.status, 2, "{}", both.stderr);
+    let neither = vb365_with(sim.url(), &restore, None, &env).await;
+    assert_eq!(neither.status, 2, "{}", neither.stderr);
+    assert_eq!(sim.count("stop_restore_session"), 3, "the listing's, the restore's and the refused one's");
+}

@@ -25,7 +25,8 @@ pub(super) struct MailboxRestore {
     pub(super) organization: String,
     pub(super) mailbox: String,
     pub(super) at: Option<vb365::DateTime>,
-    pub(super) folder: String,
+    pub(super) folder: Option<String>,
+    pub(super) items: Vec<String>,
     pub(super) to: String,
     pub(super) to_folder: Option<String>,
     pub(super) changed_items: bool,
@@ -143,13 +144,27 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
     let from = explore(organization.id, RestoreSessionType::Vex, ask.at);
     let report = in_session(client, from, async |session: &RestoreSession| {
         let found = mailbox_of(session, &ask.mailbox).await?;
-        let folder = folder_of(session, &found, &ask.mailbox, &ask.folder).await?;
-        let folder_id = folder.id.clone().unwrap_or_default();
-        let source = format!("{}/{}", found.email.as_deref().unwrap_or(&ask.mailbox), ask.folder);
-        let target = format!("{}/{}", ask.to, ask.to_folder.as_deref().unwrap_or(&ask.folder));
+        let address = found.email.clone().unwrap_or_else(|| ask.mailbox.clone());
+        // A folder, or chosen items (each read first, so that a wrong ID is
+        // a usage error before anything is restored).
+        let folder = match &ask.folder {
+            Some(path) => Some(folder_of(session, &found, &ask.mailbox, path).await?.id.unwrap_or_default()),
+            None => None,
+        };
+        for item in &ask.items {
+            session.mailbox_item(found.id, item).await.map_err(|e| match e.status().map(|s| s.as_u16()) {
+                Some(404) => Failure::usage(format!("`{}` has no item `{item}`", ask.mailbox)),
+                _ => e.into(),
+            })?;
+        }
+        let what = ask.folder.clone().unwrap_or_else(|| format!("{} items", ask.items.len()));
+        let source = format!("{address}/{what}");
+        let target = format!("{}/{}", ask.to, ask.to_folder.as_deref().or(ask.folder.as_deref()).unwrap_or(""));
         let Some(who) = &who else {
-            let items =
-                session.mailbox_items(found.id, Some(&folder_id)).try_fold(0u64, async |n, _| Ok(n + 1)).await?;
+            let items = match &folder {
+                Some(id) => session.mailbox_items(found.id, Some(id)).try_fold(0u64, async |n, _| Ok(n + 1)).await?,
+                None => ask.items.len() as u64,
+            };
             output.one(&RestorePlan { session: session.id(), source, target, items, bytes: None })?;
             return Ok(None);
         };
@@ -157,7 +172,14 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
         if let Some(name) = &ask.to_folder {
             to = to.folder(name);
         }
-        let action = session.restore_mailbox_folder_to(found.id, &folder_id, &to).await?.poll_every(POLL_EVERY);
+        let action = match &folder {
+            Some(id) => session.restore_mailbox_folder_to(found.id, id, &to).await?,
+            None => {
+                let items: Vec<&str> = ask.items.iter().map(String::as_str).collect();
+                session.restore_mailbox_items_to(found.id, &items, &to).await?
+            }
+        };
+        let action = action.poll_every(POLL_EVERY);
         let bar = bar();
         let mut news = Ok(());
         let outcome = session
