@@ -59,17 +59,7 @@ impl RestoreSession {
     /// listing a level (a name with `/` in it cannot be named this way);
     /// `Ok(None)` when a level is missing.
     pub async fn find_mailbox_folder(&self, mailbox_id: Uuid, path: &str) -> Result<Option<ExchangeFolder>, Error> {
-        let mut found: Option<ExchangeFolder> = None;
-        for name in path.split('/').filter(|n| !n.is_empty()) {
-            let parent = found.as_ref().and_then(|f| f.id.clone());
-            let folders: Vec<ExchangeFolder> =
-                self.mailbox_folders(mailbox_id, parent.as_deref()).try_collect().await?;
-            match folders.into_iter().find(|f| f.name.as_deref() == Some(name)) {
-                Some(folder) => found = Some(folder),
-                None => return Ok(None),
-            }
-        }
-        Ok(found)
+        super::path::find(path, |parent| self.mailbox_folders(mailbox_id, parent)).await
     }
 
     /// A mailbox's items, of one folder (a folder ID) or of all

@@ -16,6 +16,7 @@ mod exchange;
 mod explore;
 mod mailbox_restore;
 mod onedrive;
+mod path;
 mod save;
 mod session;
 

@@ -73,16 +73,6 @@ impl RestoreSession {
     /// The folder at `path`, by name from the top (`/Documents/2026`), one
     /// listing a level; `Ok(None)` when a level is missing.
     pub async fn find_onedrive_folder(&self, onedrive_id: &str, path: &str) -> Result<Option<OneDriveFolder>, Error> {
-        let mut found: Option<OneDriveFolder> = None;
-        for name in path.split('/').filter(|n| !n.is_empty()) {
-            let parent = found.as_ref().and_then(|f| f.id.clone());
-            let folders: Vec<OneDriveFolder> =
-                self.onedrive_folders(onedrive_id, parent.as_deref()).try_collect().await?;
-            match folders.into_iter().find(|f| f.name.as_deref() == Some(name)) {
-                Some(folder) => found = Some(folder),
-                None => return Ok(None),
-            }
-        }
-        Ok(found)
+        super::path::find(path, |parent| self.onedrive_folders(onedrive_id, parent)).await
     }
 }
