@@ -555,3 +555,73 @@ async fn mailbox_items_restored_to_another_mailbox_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A folder restored where it was saved from: only who restores is sent,
+/// in both versions.
+#[tokio::test]
+async fn a_mailbox_folder_restored_where_it_was_in_both_versions() {
+    use vb365::restore::RestoreCredentials;
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let credentials = if v8 {
+            let app = "6c3c7a5e-4a1f-4f0e-9a43-2f4f8e0d1b7c".parse().unwrap();
+            RestoreCredentials::application(app, b"MIIExampleCertificate", "example-certificate-password")
+                .impersonating("restore.operator@contoso.onmicrosoft.com")
+        } else {
+            RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real")
+        };
+        let action = session.restore_mailbox_folder(MAILBOX.parse().unwrap(), "inbox", &credentials).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        let path = format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}/folders/inbox/restore");
+        assert_request(call, "POST", &path, None);
+        let name = if v8 {
+            "restore_mailbox_folder_v8.request.constructed.json"
+        } else {
+            "restore_mailbox_folder.request.constructed.json"
+        };
+        assert_sent(name, call);
+        let body: vb365::types::RestoreToOriginalMailbox = serde_json::from_value(call.json()).unwrap();
+        let answer = match version {
+            ApiVersion::V8 => client
+                .api()
+                .restore_mailbox_folder_v8()
+                .restore_session_id(id)
+                .mailbox_id(MAILBOX)
+                .folder_id("inbox")
+                .body(body)
+                .send()
+                .await
+                .map(|r| serde_json::to_value(r.into_inner()).unwrap()),
+            _ => client
+                .api()
+                .restore_mailbox_folder()
+                .restore_session_id(id)
+                .mailbox_id(MAILBOX)
+                .folder_id("inbox")
+                .body(body)
+                .send()
+                .await
+                .map(|r| serde_json::to_value(r.into_inner()).unwrap()),
+        };
+        server.clear();
+        let name = if v8 {
+            "restore_mailbox_folder_v8.response.200.constructed.json"
+        } else {
+            "restore_mailbox_folder.response.200.constructed.json"
+        };
+        assert_decoded(name, &answer.unwrap());
+        if !v8 {
+            let outcome = session.wait(action, |_| {}).await.unwrap();
+            server.clear();
+            assert_eq!(outcome.counts.restored, 25, "created and merged");
+        }
+        session.stop().await.unwrap();
+    }
+}

@@ -313,3 +313,24 @@ async fn chosen_items_restored_to_another_mailbox_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_folder_restored_where_it_was_saved_from_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let (mailbox, inbox, _) = inbox_and_other(&session).await;
+        let action = session.restore_mailbox_folder(mailbox, &inbox, &operator()).await.unwrap();
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!(outcome.status, RestoreStatus::Success, "{version}: {outcome:?}");
+        assert_eq!(outcome.counts.restored, 25, "{version}");
+        let sent = simulator.requests().into_iter().rev().find_map(|r| r.body.filter(|b| b.get("userName").is_some()));
+        let sent = sent.unwrap();
+        assert!(sent.get("mailbox").is_none(), "{version}: only who restores: {sent}");
+        assert_eq!(sent["userPassword"], PASSWORD);
+        let events: Vec<_> = session.events().try_collect().await.unwrap();
+        let restore = events.iter().find(|e| e.item_type.as_deref() == Some("Folder")).unwrap();
+        assert_eq!(restore.target.as_deref(), Some("alice@contoso.com/Inbox"), "{version}: back where it was");
+        session.stop().await.unwrap();
+    }
+}

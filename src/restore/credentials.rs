@@ -5,7 +5,7 @@ use std::fmt;
 use uuid::Uuid;
 
 use crate::Secret;
-use crate::types::RestoreToMailbox;
+use crate::types::{RestoreToMailbox, RestoreToOriginalMailbox};
 
 /// The account or Azure AD application a restore writes with. Every secret
 /// in it is a [`Secret`]: `Debug` shows who, never the password or the
@@ -57,22 +57,37 @@ impl RestoreCredentials {
         self
     }
 
-    /// Writes these credentials into a request body.
+    /// Writes these credentials into a restore to another mailbox.
     pub(crate) fn apply(&self, body: &mut RestoreToMailbox) {
-        match self {
-            Self::User { name, password } => {
-                body.user_name = Some(name.clone());
-                body.user_password = Some(password.clone());
-            }
-            Self::Application { id, certificate, certificate_password, impersonate } => {
-                body.application_id = Some(*id);
-                body.application_certificate = Some(certificate.clone());
-                body.application_certificate_password = Some(certificate_password.clone());
-                body.impersonation_account_name = impersonate.clone();
-            }
-        }
+        fill!(self, body);
+    }
+
+    /// These credentials as the body of a restore to where the data was.
+    pub(crate) fn to_original(&self) -> RestoreToOriginalMailbox {
+        let mut body = RestoreToOriginalMailbox::default();
+        fill!(self, body);
+        body
     }
 }
+
+/// Sets the credential fields, which every restore body names alike.
+macro_rules! fill {
+    ($credentials:expr, $body:expr) => {
+        match $credentials {
+            RestoreCredentials::User { name, password } => {
+                $body.user_name = Some(name.clone());
+                $body.user_password = Some(password.clone());
+            }
+            RestoreCredentials::Application { id, certificate, certificate_password, impersonate } => {
+                $body.application_id = Some(*id);
+                $body.application_certificate = Some(certificate.clone());
+                $body.application_certificate_password = Some(certificate_password.clone());
+                $body.impersonation_account_name = impersonate.clone();
+            }
+        }
+    };
+}
+use fill;
 
 impl fmt::Debug for RestoreCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

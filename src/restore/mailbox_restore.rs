@@ -88,6 +88,26 @@ impl RestoreSession {
         .await
     }
 
+    /// Restores a folder of a mailbox, with its items, into the mailbox it
+    /// was saved from, written as `credentials`
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/folders/{folderId}/restore`):
+    /// what changed there since the backup is the server's to merge. Follow
+    /// it with [`wait`](Self::wait).
+    pub async fn restore_mailbox_folder(
+        &self,
+        mailbox_id: Uuid,
+        folder_id: &str,
+        credentials: &RestoreCredentials,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let body = credentials.to_original();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_mailbox_folder,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).folder_id(folder_id).body(body.clone()))
+        })
+        .await
+    }
+
     /// Restores the items `item_ids` names, of a mailbox, into the mailbox
     /// `to` names
     /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items/restoreTo`).

@@ -222,7 +222,34 @@ pub(super) fn restore_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
         found.id
     );
     let items = mails(&found, suffix, &base, false);
-    restore(call, &found, name, items, true)
+    let body: RestoreToMailbox = call.body()?;
+    restore(call, &found, name, items, true, Target::Other(body.mailbox.unwrap_or_default(), body.folder))
+}
+
+/// Restores a folder's mails into the mailbox they came from (see [`restore`]).
+pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    drop(world);
+    let folder_id = call.text("folderId");
+    let suffix = folder_suffix(&found, &folder_id)?;
+    let name = FOLDERS.iter().find(|f| f.0 == suffix).map_or(suffix, |f| f.1);
+    let base = format!(
+        "/{}/RestoreSessions/{}/organization/mailboxes/{}",
+        call.version,
+        call.text("restoreSessionId"),
+        found.id
+    );
+    let items = mails(&found, suffix, &base, false);
+    restore(call, &found, name, items, true, Target::Original)
+}
+
+/// Where a restore writes.
+enum Target {
+    /// Back where the mails were saved from.
+    Original,
+    /// Into the mailbox of this address, under this folder.
+    Other(String, Option<String>),
 }
 
 /// Restores the mails the body names by ID (see [`restore`]); an ID the
@@ -248,14 +275,14 @@ pub(super) fn restore_items_to(call: Call<'_>) -> Result<Response, Refusal> {
         let item = all.iter().find(|i| i.id.as_deref() == Some(id.as_str()));
         chosen.push(item.cloned().ok_or_else(|| Refusal::not_found(format!("Item with ID {id} was not found.")))?);
     }
-    restore(call, &found, "Selected items", chosen, false)
+    restore(call, &found, "Selected items", chosen, false, Target::Other(body.mailbox.unwrap_or_default(), body.folder))
 }
 
-/// Restores `mails` of mailbox `from` into the mailbox the body names,
-/// which must be one of the explored organization's, written as an account
-/// (name and password) or an application (ID and certificate). Into the
-/// mailbox they came from, every mail exists already and is skipped with a
-/// warning. v8 answers at once and restores over the simulator's job
+/// Restores `mails` of mailbox `from` back where they were, or into the
+/// mailbox the body names, which must be one of the explored
+/// organization's; written as an account (name and password) or an
+/// application (ID and certificate). Copied into the mailbox they came
+/// from, every mail exists already and is skipped with a warning. v8 answers at once and restores over the simulator's job
 /// duration; v6 restores before it answers, with the counts (of folders
 /// when `folders`).
 fn restore(
@@ -264,31 +291,33 @@ fn restore(
     what: &str,
     mails: Vec<ExchangeItem>,
     folders: bool,
+    into: Target,
 ) -> Result<Response, Refusal> {
-    let body: RestoreToMailbox = call.body()?;
+    let body: serde_json::Value = call.body()?;
     let session = call.id("restoreSessionId")?;
     let now = call.shared.now();
     let mut world = call.shared.world();
-    let by_account = body.user_name.is_some() && body.user_password.as_ref().is_some_and(|p| !p.is_empty());
-    let by_application = body.application_id.is_some() && body.application_certificate.is_some();
-    if !by_account && !by_application {
+    let given = |name: &str| body.get(name).and_then(serde_json::Value::as_str).is_some_and(|v| !v.is_empty());
+    if !(given("userName") && given("userPassword") || given("applicationId") && given("applicationCertificate")) {
         return Err(Refusal::bad_request(String::from(
             "Specify the account (userName and userPassword) or the application (applicationId and applicationCertificate) to restore with.",
         )));
     }
-    let target = body.mailbox.clone().unwrap_or_default();
-    let all = mailboxes(&world, &call, session)?;
-    let into = all.iter().find(|m| m.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&target)));
-    let into =
-        into.ok_or_else(|| Refusal::bad_request(format!("Mailbox {target} was not found in the organization.")))?;
-    let fate = match call.shared.config.restore_fails_after {
-        _ if into.id == from.id => Fate::Exists,
-        Some(limit) => Fate::FailAfter(limit),
-        None => Fate::Restore,
+    let owner = from.email.clone().unwrap_or_default();
+    let fails = call.shared.config.restore_fails_after.map_or(Fate::Restore, Fate::FailAfter);
+    let (target, into_folder, fate) = match into {
+        Target::Original => (owner.clone(), what.to_owned(), fails),
+        Target::Other(target, folder) => {
+            let all = mailboxes(&world, &call, session)?;
+            let found = all.iter().find(|m| m.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&target)));
+            let found = found
+                .ok_or_else(|| Refusal::bad_request(format!("Mailbox {target} was not found in the organization.")))?;
+            // Into the mailbox they came from, as copies: they exist already.
+            let fate = if found.id == from.id { Fate::Exists } else { fails };
+            (target, folder.unwrap_or_else(|| what.to_owned()), fate)
+        }
     };
     let items = mails.into_iter().map(|m| Item { name: m.subject.unwrap_or_default(), size: 48_000 }).collect();
-    let owner = from.email.clone().unwrap_or_default();
-    let into_folder = body.folder.clone().unwrap_or_else(|| what.to_owned());
     let request = Request {
         session,
         what: what.to_owned(),

@@ -217,6 +217,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "get_restore_point" => restore_points::get(call),
         "restore_mailbox_folder_to" => exchange::restore_folder_to(call),
         "restore_mailbox_items_to" => exchange::restore_items_to(call),
+        "restore_mailbox_folder" => exchange::restore_folder(call),
         "get_restore_session_statistics" => restore_sessions::statistics(call),
         "save_onedrive_folder" => onedrive::save_folder(call),
         "get_restore_session" => restore_sessions::get(call),
