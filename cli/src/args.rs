@@ -724,8 +724,10 @@ pub enum RestoreCommand {
         #[command(subcommand)]
         what: BrowseCommand,
     },
-    /// Restore a mailbox folder (restore_mailbox_folder_to) or chosen items
-    /// (restore_mailbox_items_to) into another mailbox,
+    /// Restore a mailbox folder where it was (restore_mailbox_folder, which
+    /// asks first on a terminal; elsewhere give --yes), or a folder or chosen
+    /// items into another mailbox (restore_mailbox_folder_to,
+    /// restore_mailbox_items_to),
     /// in a restore session opened for the command and stopped when it ends
     /// (Ctrl-C included); progress on a terminal, a line per event with -o
     /// ndjson. Exit 0 when done (with warnings too, unless --strict), 1 when
@@ -745,17 +747,21 @@ pub enum RestoreCommand {
         /// An item to restore, by ID (vb365 restore browse ... items); again for more.
         #[arg(long, value_name = "ID")]
         item: Vec<String>,
-        /// The mailbox to restore into: an address in the organization.
+        /// The mailbox to restore into: an address in the organization
+        /// [default: where the folder was saved from].
         #[arg(long, value_name = "MAILBOX")]
-        to: String,
+        to: Option<String>,
         /// The folder of that mailbox to restore into [default: the server's choice].
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", requires = "to")]
         to_folder: Option<String>,
-        /// Also restore items changed since the backup, overwriting them.
+        /// Restore where the folder was without asking.
         #[arg(long)]
+        yes: bool,
+        /// Also restore items changed since the backup, overwriting them (with --to).
+        #[arg(long, requires = "to")]
         changed_items: bool,
-        /// Also restore items deleted since the backup.
-        #[arg(long)]
+        /// Also restore items deleted since the backup (with --to).
+        #[arg(long, requires = "to")]
         deleted_items: bool,
         #[command(flatten)]
         credentials: RestoreCredentialArgs,

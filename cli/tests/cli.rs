@@ -847,3 +847,36 @@ async fn restore_mailbox_chosen_items() {
     assert_eq!(neither.status, 2, "{}", neither.stderr);
     assert_eq!(sim.count("stop_restore_session"), 3, "the listing's, the restore's and the refused one's");
 }
+
+/// Without --to a folder goes back where it was: that asks first, and off
+/// a terminal only --yes goes ahead (nothing is opened before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_where_it_was_needs_yes() {
+    let sim = simulator(&[ApiVersion::V8]).await;
+    let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+    let restore = [
+        "restore",
+        "mailbox",
+        "contoso.onmicrosoft.com",
+        "alice@contoso.com",
+        "--folder",
+        "Inbox",
+        "--restore-user",
+        "operator@contoso.com",
+        "-o",
+        "json",
+    ];
+    let refused = vb365_with(sim.url(), &restore, None, &env).await;
+    assert_eq!(refused.status, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("give --yes"), "{}", refused.stderr);
+    assert_eq!(sim.count("explore_organization_v8"), 0, "nothing opened before the answer");
+    let run = vb365_with(sim.url(), &[&restore[..], &["--yes"]].concat(), None, &env).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["target"], "alice@contoso.com/Inbox", "{report}");
+    assert_eq!(report["restored"], 25, "{report}");
+    assert_eq!(sim.count("restore_mailbox_folder_v8"), 1);
+    let items = vb365_with(sim.url(), &[&restore[..4], &["--item", "x", "--yes"]].concat(), None, &env).await;
+    assert_eq!(items.status, 2, "{}", items.stderr);
+    assert!(items.stderr.contains("give --to"), "{}", items.stderr);
+}

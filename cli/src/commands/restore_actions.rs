@@ -27,8 +27,9 @@ pub(super) struct MailboxRestore {
     pub(super) at: Option<vb365::DateTime>,
     pub(super) folder: Option<String>,
     pub(super) items: Vec<String>,
-    pub(super) to: String,
+    pub(super) to: Option<String>,
     pub(super) to_folder: Option<String>,
+    pub(super) yes: bool,
     pub(super) changed_items: bool,
     pub(super) deleted_items: bool,
     pub(super) credentials: RestoreCredentialArgs,
@@ -139,7 +140,16 @@ fn bar() -> ProgressBar {
 }
 
 pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut Output) -> Result<(), Failure> {
+    if ask.to.is_none() && !ask.items.is_empty() {
+        return Err(Failure::usage("chosen items are restored into a mailbox: give --to"));
+    }
     let who = if ask.dry_run { None } else { Some(credentials(&ask.credentials)?) };
+    if ask.to.is_none() && !ask.dry_run {
+        // Back where it was: what changed there since is the server's to merge.
+        let folder = ask.folder.as_deref().unwrap_or_default();
+        let question = format!("Restore `{folder}` of {} where it was, from the backup?", ask.mailbox);
+        crate::confirm::confirm(&question, ask.yes)?;
+    }
     let organization = client.find_organization(&ask.organization).await?;
     let from = explore(organization.id, RestoreSessionType::Vex, ask.at);
     let report = in_session(client, from, async |session: &RestoreSession| {
@@ -159,7 +169,8 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
         }
         let what = ask.folder.clone().unwrap_or_else(|| format!("{} items", ask.items.len()));
         let source = format!("{address}/{what}");
-        let target = format!("{}/{}", ask.to, ask.to_folder.as_deref().or(ask.folder.as_deref()).unwrap_or(""));
+        let into = ask.to.as_deref().unwrap_or(&address);
+        let target = format!("{into}/{}", ask.to_folder.as_deref().or(ask.folder.as_deref()).unwrap_or(""));
         let Some(who) = &who else {
             let items = match &folder {
                 Some(id) => session.mailbox_items(found.id, Some(id)).try_fold(0u64, async |n, _| Ok(n + 1)).await?,
@@ -168,15 +179,22 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
             output.one(&RestorePlan { session: session.id(), source, target, items, bytes: None })?;
             return Ok(None);
         };
-        let mut to = ToMailbox::new(&ask.to, who).changed_items(ask.changed_items).deleted_items(ask.deleted_items);
-        if let Some(name) = &ask.to_folder {
-            to = to.folder(name);
-        }
-        let action = match &folder {
-            Some(id) => session.restore_mailbox_folder_to(found.id, id, &to).await?,
-            None => {
-                let items: Vec<&str> = ask.items.iter().map(String::as_str).collect();
-                session.restore_mailbox_items_to(found.id, &items, &to).await?
+        let action = match (&ask.to, &folder) {
+            (None, Some(id)) => session.restore_mailbox_folder(found.id, id, who).await?,
+            (None, None) => return Err(Failure::usage("chosen items are restored into a mailbox: give --to")),
+            (Some(address), folder) => {
+                let mut to =
+                    ToMailbox::new(address, who).changed_items(ask.changed_items).deleted_items(ask.deleted_items);
+                if let Some(name) = &ask.to_folder {
+                    to = to.folder(name);
+                }
+                match folder {
+                    Some(id) => session.restore_mailbox_folder_to(found.id, id, &to).await?,
+                    None => {
+                        let items: Vec<&str> = ask.items.iter().map(String::as_str).collect();
+                        session.restore_mailbox_items_to(found.id, &items, &to).await?
+                    }
+                }
             }
         };
         let action = action.poll_every(POLL_EVERY);
