@@ -625,3 +625,92 @@ async fn a_mailbox_folder_restored_where_it_was_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A OneDrive folder copied into another OneDrive: the documented request
+/// and v6's counts or v8's start read back, in both versions.
+#[tokio::test]
+async fn a_onedrive_folder_copied_to_another_onedrive_in_both_versions() {
+    use vb365::restore::{RestoreCredentials, RestoreStatus, ToOneDrive};
+    use vb365::types::{OneDriveDocumentVersion, OneDriveLastVersionAction, RestoreOneDrive};
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let bob = RestoreOneDrive {
+            id: Some(String::from("b!onedrive-0001")),
+            name: Some(String::from("Bob Brown")),
+            url: Some(String::from("https://contoso-my.sharepoint.com/personal/bob_contoso_com")),
+            links: None,
+        };
+        let to = if v8 {
+            let app = "6c3c7a5e-4a1f-4f0e-9a43-2f4f8e0d1b7c".parse().unwrap();
+            let credentials =
+                RestoreCredentials::application(app, b"MIIExampleCertificate", "example-certificate-password");
+            ToOneDrive::new(bob, &credentials)
+                .folder("Restored from Alice")
+                .office_region(vb365::types::OfficeRegion::Worldwide)
+        } else {
+            let credentials =
+                RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real");
+            ToOneDrive::new(bob, &credentials)
+                .folder("Restored from Alice")
+                .restore_permissions(false)
+                .versions(OneDriveDocumentVersion::Last)
+                .last_version_action(OneDriveLastVersionAction::Merge)
+        };
+        let action = session.copy_onedrive_folder_to(ONEDRIVE, "documents-folder-id", &to).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        let path = format!(
+            "/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}/Folders/documents-folder-id/copyTo"
+        );
+        assert_request(call, "POST", &path, None);
+        let name = if v8 {
+            "copy_onedrive_folder_to_v8.request.constructed.json"
+        } else {
+            "copy_onedrive_folder_to.request.constructed.json"
+        };
+        assert_sent(name, call);
+        let answer = match version {
+            ApiVersion::V8 => client
+                .api()
+                .copy_onedrive_folder_to_v8()
+                .restore_session_id(id)
+                .one_drive_id(ONEDRIVE)
+                .folder_id("documents-folder-id")
+                .body(to.body().clone())
+                .send()
+                .await
+                .map(|r| serde_json::to_value(r.into_inner()).unwrap()),
+            _ => client
+                .api()
+                .copy_onedrive_folder_to()
+                .restore_session_id(id)
+                .one_drive_id(ONEDRIVE)
+                .folder_id("documents-folder-id")
+                .body(to.body().clone())
+                .send()
+                .await
+                .map(|r| serde_json::to_value(r.into_inner()).unwrap()),
+        };
+        server.clear();
+        let name = if v8 {
+            "copy_onedrive_folder_to_v8.response.200.constructed.json"
+        } else {
+            "copy_onedrive_folder_to.response.200.constructed.json"
+        };
+        assert_decoded(name, &answer.unwrap());
+        if !v8 {
+            let outcome = session.wait(action, |_| {}).await.unwrap();
+            server.clear();
+            assert_eq!((outcome.counts.restored, outcome.counts.skipped), (14, 1));
+            assert_eq!(outcome.status, RestoreStatus::Warning);
+            assert!(outcome.warnings[0].contains("Documents/Notes.txt"), "{:?}", outcome.warnings);
+        }
+        session.stop().await.unwrap();
+    }
+}

@@ -334,3 +334,31 @@ async fn a_folder_restored_where_it_was_saved_from_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_onedrive_folder_copied_to_another_onedrive_in_both_versions() {
+    use vb365::restore::ToOneDrive;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+        let session = client.explore(from).await.unwrap();
+        let alice = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap();
+        let bob = session.find_onedrive("bob@contoso.com").await.unwrap().unwrap();
+        let id = alice.id.clone().unwrap();
+        let folder = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap().id.unwrap();
+        let to = ToOneDrive::new(bob.clone(), &operator()).folder("From Alice");
+        let action = session.copy_onedrive_folder_to(&id, &folder, &to).await.unwrap();
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!(outcome.status, RestoreStatus::Success, "{version}: {outcome:?}");
+        assert_eq!(outcome.counts.restored, 15, "{version}: Documents' 12 and 2026's 3");
+        let sent = simulator.requests().into_iter().find_map(|r| r.body.filter(|b| b.get("onedrive").is_some()));
+        let sent = sent.unwrap();
+        assert_eq!(sent["onedrive"]["id"], bob.id.as_deref().unwrap(), "{version}: {sent}");
+        assert_eq!((&sent["changedItems"], &sent["deletedItems"]), (&false.into(), &false.into()));
+        // Into the OneDrive it came from: every document is there already.
+        let action = session.copy_onedrive_folder_to(&id, &folder, &ToOneDrive::new(alice, &operator())).await;
+        let outcome = session.wait(action.unwrap().poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!((outcome.status, outcome.counts.skipped), (RestoreStatus::Warning, 15), "{version}: {outcome:?}");
+        session.stop().await.unwrap();
+    }
+}

@@ -15,8 +15,8 @@ use super::RestoreSession;
 use crate::Error;
 use crate::api::versioned;
 use crate::types::{
-    FolderRestoreStatistics, ItemsRestoreStatistics, RestoreActionStarted, RestoreSessionEvent,
-    RestoreSessionEventStatus, RestoreSessionState, RestoreSessionStatistics,
+    FolderRestoreStatistics, ItemsRestoreStatistics, OneDriveRestoreStatistics, RestoreActionStarted,
+    RestoreSessionEvent, RestoreSessionEventStatus, RestoreSessionState, RestoreSessionStatistics,
 };
 
 /// How often [`RestoreSession::wait`] asks by default.
@@ -78,6 +78,26 @@ impl From<ItemsRestoreStatistics> for Answer {
             s.exceptions,
             s.cannot_continue_error,
         )
+    }
+}
+
+impl From<OneDriveRestoreStatistics> for Answer {
+    fn from(s: OneDriveRestoreStatistics) -> Self {
+        let issues = |error: bool| -> Vec<String> {
+            let about = |i: &crate::types::RestoreIssue| i.path.clone().or(i.title.clone()).unwrap_or_default();
+            s.restore_issues
+                .iter()
+                .flat_map(|i| match (&i.error, error) {
+                    (Some(e), true) => vec![format!("{}: {e}", about(i))],
+                    (_, false) => i.warnings.iter().map(|w| format!("{}: {w}", about(i))).collect(),
+                    (None, true) => Vec::new(),
+                })
+                .collect()
+        };
+        let skipped = count(s.skipped_items_by_error_count) + count(s.skipped_items_by_no_changes_count);
+        let skipped = i64::try_from(skipped).ok();
+        let (warnings, errors) = (issues(false), issues(true));
+        Self::counted([s.restored_items_count, None], s.failed_items_count, skipped, warnings, errors, None)
     }
 }
 

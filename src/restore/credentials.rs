@@ -5,7 +5,7 @@ use std::fmt;
 use uuid::Uuid;
 
 use crate::Secret;
-use crate::types::{RestoreToMailbox, RestoreToOriginalMailbox};
+use crate::types::{CopyToOneDrive, RestoreToMailbox, RestoreToOriginalMailbox};
 
 /// The account or Azure AD application a restore writes with. Every secret
 /// in it is a [`Secret`]: `Debug` shows who, never the password or the
@@ -60,6 +60,17 @@ impl RestoreCredentials {
     /// Writes these credentials into a restore to another mailbox.
     pub(crate) fn apply(&self, body: &mut RestoreToMailbox) {
         fill!(self, body);
+    }
+
+    /// Writes these credentials into a copy to a OneDrive (which takes no
+    /// account to impersonate).
+    pub(crate) fn apply_onedrive(&self, body: &mut CopyToOneDrive) {
+        let given = self.to_original();
+        body.user_name = given.user_name;
+        body.user_password = given.user_password;
+        body.application_id = given.application_id;
+        body.application_certificate = given.application_certificate;
+        body.application_certificate_password = given.application_certificate_password;
     }
 
     /// These credentials as the body of a restore to where the data was.

@@ -16,6 +16,7 @@ mod exchange;
 mod explore;
 mod mailbox_restore;
 mod onedrive;
+mod onedrive_restore;
 mod path;
 mod save;
 mod session;
@@ -24,5 +25,6 @@ pub use action::{Counts, RestoreAction, RestoreOutcome, RestoreProgress, Restore
 pub use credentials::RestoreCredentials;
 pub use explore::ExploreFrom;
 pub use mailbox_restore::ToMailbox;
+pub use onedrive_restore::ToOneDrive;
 pub use save::Saved;
 pub use session::RestoreSession;

@@ -10,8 +10,8 @@ use crate::simulator::restores::{Fate, Item, Request};
 use crate::simulator::state::World;
 use crate::types::{
     ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem,
-    ExchangeItemImportance, ExchangeMailbox, FolderRestoreStatistics, ItemsRestoreStatistics, RestoreActionStarted,
-    RestoreSessionType, RestoreToMailbox,
+    ExchangeItemImportance, ExchangeMailbox, FolderRestoreStatistics, ItemsRestoreStatistics, RestoreSessionType,
+    RestoreToMailbox,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -295,14 +295,8 @@ fn restore(
 ) -> Result<Response, Refusal> {
     let body: serde_json::Value = call.body()?;
     let session = call.id("restoreSessionId")?;
-    let now = call.shared.now();
-    let mut world = call.shared.world();
-    let given = |name: &str| body.get(name).and_then(serde_json::Value::as_str).is_some_and(|v| !v.is_empty());
-    if !(given("userName") && given("userPassword") || given("applicationId") && given("applicationCertificate")) {
-        return Err(Refusal::bad_request(String::from(
-            "Specify the account (userName and userPassword) or the application (applicationId and applicationCertificate) to restore with.",
-        )));
-    }
+    let world = call.shared.world();
+    super::restore_sessions::credentials_given(&body)?;
     let owner = from.email.clone().unwrap_or_default();
     let fails = call.shared.config.restore_fails_after.map_or(Fate::Restore, Fate::FailAfter);
     let (target, into_folder, fate) = match into {
@@ -326,42 +320,30 @@ fn restore(
         items,
         fate,
     };
-    let event = world.new_id();
-    let v8 = call.version >= crate::ApiVersion::V8;
-    let takes = if v8 { call.shared.config.job_duration } else { std::time::Duration::ZERO };
-    let before = world.restores.statistics.get(&session).cloned().unwrap_or_default();
-    {
-        let World { restores, restore_events, .. } = &mut *world;
-        restores.start(request, event, takes, &now, restore_events.entry(session).or_default());
-    }
-    if v8 {
-        return Ok(call.answer(StatusCode::OK, &RestoreActionStarted { session_id: session }));
-    }
-    world.advance_restores(std::time::Instant::now(), &now);
-    let after = world.restores.statistics.get(&session).cloned().unwrap_or_default();
-    let delta = |a: Option<i64>, b: Option<i64>| Some(a.unwrap_or(0) - b.unwrap_or(0));
-    let errors = after.errors.get(before.errors.len()..).unwrap_or_default().to_vec();
-    let counted = ItemsRestoreStatistics {
-        created_items_count: delta(after.restored_items_count, before.restored_items_count),
-        merged_items_count: Some(0),
-        failed_items_count: delta(after.failed_items_count, before.failed_items_count),
-        skipped_items_count: delta(after.skipped_items_count, before.skipped_items_count),
-        warnings: after.warnings.get(before.warnings.len()..).unwrap_or_default().to_vec(),
-        cannot_continue_error: errors.last().cloned(),
-        exceptions: errors,
-    };
-    if !folders {
-        return Ok(call.answer(StatusCode::OK, &counted));
-    }
-    let counted = FolderRestoreStatistics {
-        created_items_count: counted.created_items_count,
-        merged_items_count: counted.merged_items_count,
-        failed_items_count: counted.failed_items_count,
-        skipped_items_count: counted.skipped_items_count,
-        failed_folders_count: Some(0),
-        warnings: counted.warnings,
-        exceptions: counted.exceptions,
-        cannot_continue_error: counted.cannot_continue_error,
-    };
-    Ok(call.answer(StatusCode::OK, &counted))
+    drop(world);
+    super::restore_sessions::run(&call, request, |done| {
+        let items = ItemsRestoreStatistics {
+            created_items_count: Some(done.restored),
+            merged_items_count: Some(0),
+            failed_items_count: Some(done.failed),
+            skipped_items_count: Some(done.skipped),
+            warnings: done.warnings,
+            cannot_continue_error: done.errors.last().cloned(),
+            exceptions: done.errors,
+        };
+        if !folders {
+            return call.answer(StatusCode::OK, &items);
+        }
+        let folders = FolderRestoreStatistics {
+            created_items_count: items.created_items_count,
+            merged_items_count: items.merged_items_count,
+            failed_items_count: items.failed_items_count,
+            skipped_items_count: items.skipped_items_count,
+            failed_folders_count: Some(0),
+            warnings: items.warnings,
+            exceptions: items.exceptions,
+            cannot_continue_error: items.cannot_continue_error,
+        };
+        call.answer(StatusCode::OK, &folders)
+    })
 }

@@ -220,6 +220,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "restore_mailbox_folder" => exchange::restore_folder(call),
         "get_restore_session_statistics" => restore_sessions::statistics(call),
         "save_onedrive_folder" => onedrive::save_folder(call),
+        "copy_onedrive_folder_to" => onedrive::copy_folder_to(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),
         other => Err(Refusal {

@@ -235,3 +235,78 @@ pub(super) fn save_folder(call: Call<'_>) -> Result<Response, Refusal> {
     }
     Ok(response)
 }
+
+/// Copies a folder's documents (and those of the folders under it) into
+/// the OneDrive the body names, which must be one of the session's,
+/// written as an account or an application. Into the OneDrive they came
+/// from every document exists already and is skipped with a warning. v8
+/// answers at once and copies over the simulator's job duration; v6
+/// copies before it answers, with the counts.
+pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
+    use crate::simulator::restores::{Fate, Item, Request};
+    let body: serde_json::Value = call.body()?;
+    super::restore_sessions::credentials_given(&body)?;
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    let all = onedrives(&world, &call)?;
+    drop(world);
+    let id = found.id.clone().unwrap_or_default();
+    let folder = call.text("folderId");
+    let suffix = folder.strip_prefix(&format!("{id}-"));
+    let top = FOLDERS.iter().map(|f| f.0).find(|s| suffix == Some(*s));
+    let top = top.ok_or_else(|| Refusal::not_found(format!("Folder with ID {folder} was not found.")))?;
+    let wanted = body.pointer("/onedrive/id").and_then(serde_json::Value::as_str).unwrap_or_default();
+    let into = all.iter().find(|o| o.id.as_deref() == Some(wanted));
+    let into =
+        into.ok_or_else(|| Refusal::bad_request(format!("OneDrive {wanted} was not found in the organization.")))?;
+    let fate = match call.shared.config.restore_fails_after {
+        _ if into.id == found.id => Fate::Exists,
+        Some(limit) => Fate::FailAfter(limit),
+        None => Fate::Restore,
+    };
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
+    let entry = Entry { onedrive: &id, base: &base, v8: false };
+    let items = folder_tree(top)
+        .into_iter()
+        .flat_map(|(suffix, path)| {
+            entry.documents(suffix).into_iter().map(move |d| Item {
+                name: format!("{path}/{}", d.name.unwrap_or_default()),
+                size: d.size_bytes.unwrap_or(0),
+            })
+        })
+        .collect();
+    let what = FOLDERS.iter().find(|f| f.0 == top).map_or(top, |f| f.1);
+    let into_folder = body.get("folder").and_then(serde_json::Value::as_str).unwrap_or(what);
+    let request = Request {
+        session,
+        what: what.to_owned(),
+        source: format!("{}/{what}", found.url.clone().unwrap_or_default()),
+        target: format!("{}/{into_folder}", into.url.clone().unwrap_or_default()),
+        items,
+        fate,
+    };
+    super::restore_sessions::run(&call, request, |done| {
+        let counted = crate::types::OneDriveRestoreStatistics {
+            total_items_count: Some(done.restored + done.failed + done.skipped),
+            restored_items_count: Some(done.restored),
+            failed_items_count: Some(done.failed),
+            skipped_items_by_error_count: Some(0),
+            skipped_items_by_no_changes_count: Some(done.skipped),
+            failed_restrictions_count: Some(0),
+            restore_issues: done
+                .warnings
+                .iter()
+                .map(|w| (w, None))
+                .chain(done.errors.iter().map(|e| (e, Some(e.clone()))))
+                .map(|(text, error)| crate::types::RestoreIssue {
+                    title: Some(text.clone()),
+                    warnings: if error.is_none() { vec![text.clone()] } else { Vec::new() },
+                    error,
+                    ..crate::types::RestoreIssue::default()
+                })
+                .collect(),
+        };
+        call.answer(StatusCode::OK, &counted)
+    })
+}

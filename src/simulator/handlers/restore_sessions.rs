@@ -186,6 +186,61 @@ pub(super) fn statistics(call: Call<'_>) -> Result<Response, Refusal> {
     Ok(call.answer(StatusCode::OK, &statistics))
 }
 
+/// Refuses a restore body that names neither an account with its password
+/// nor an application with its certificate.
+pub(super) fn credentials_given(body: &serde_json::Value) -> Result<(), Refusal> {
+    let given = |name: &str| body.get(name).and_then(serde_json::Value::as_str).is_some_and(|v| !v.is_empty());
+    if given("userName") && given("userPassword") || given("applicationId") && given("applicationCertificate") {
+        return Ok(());
+    }
+    Err(Refusal::bad_request(String::from(
+        "Specify the account (userName and userPassword) or the application (applicationId and applicationCertificate) to restore with.",
+    )))
+}
+
+/// What a v6 restore did, for its answer.
+pub(super) struct Done {
+    pub(super) restored: i64,
+    pub(super) failed: i64,
+    pub(super) skipped: i64,
+    pub(super) warnings: Vec<String>,
+    pub(super) errors: Vec<String>,
+}
+
+/// Starts `request` among the simulator's restores. v8 answers that it
+/// started; v6 runs it at once and answers with `counted` of what it did.
+pub(super) fn run(
+    call: &Call<'_>,
+    request: crate::simulator::restores::Request,
+    counted: impl FnOnce(Done) -> Response,
+) -> Result<Response, Refusal> {
+    let session = request.session;
+    let now = call.shared.now();
+    let mut world = call.shared.world();
+    let event = world.new_id();
+    let v8 = call.version >= ApiVersion::V8;
+    let takes = if v8 { call.shared.config.job_duration } else { std::time::Duration::ZERO };
+    let before = world.restores.statistics.get(&session).cloned().unwrap_or_default();
+    {
+        let crate::simulator::state::World { restores, restore_events, .. } = &mut *world;
+        restores.start(request, event, takes, &now, restore_events.entry(session).or_default());
+    }
+    if v8 {
+        return Ok(call.answer(StatusCode::OK, &crate::types::RestoreActionStarted { session_id: session }));
+    }
+    world.advance_restores(std::time::Instant::now(), &now);
+    let after = world.restores.statistics.get(&session).cloned().unwrap_or_default();
+    drop(world);
+    let delta = |a: Option<i64>, b: Option<i64>| a.unwrap_or(0) - b.unwrap_or(0);
+    Ok(counted(Done {
+        restored: delta(after.restored_items_count, before.restored_items_count),
+        failed: delta(after.failed_items_count, before.failed_items_count),
+        skipped: delta(after.skipped_items_count, before.skipped_items_count),
+        warnings: after.warnings.get(before.warnings.len()..).unwrap_or_default().to_vec(),
+        errors: after.errors.get(before.errors.len()..).unwrap_or_default().to_vec(),
+    }))
+}
+
 fn no_session(id: Uuid) -> Refusal {
     Refusal::not_found(format!("Restore session with ID {id} was not found."))
 }

@@ -1,0 +1,98 @@
+//! Copying OneDrive data into a OneDrive.
+
+use super::action::{Answer, RestoreAction};
+use super::{RestoreCredentials, RestoreSession};
+use crate::Error;
+use crate::api::versioned;
+use crate::types::{CopyToOneDrive, OfficeRegion, OneDriveDocumentVersion, OneDriveLastVersionAction, RestoreOneDrive};
+
+/// Where copied OneDrive data goes: a OneDrive of the session (another
+/// one, or the one it came from), a folder there, and the account or
+/// application that may write there. Changed and deleted documents are not
+/// copied unless asked: the request says `false` for both, the server's
+/// own defaults.
+#[derive(Debug, Clone)]
+pub struct ToOneDrive {
+    body: CopyToOneDrive,
+}
+
+impl ToOneDrive {
+    /// Into `onedrive` (as the session lists it), written as `credentials`.
+    pub fn new(onedrive: RestoreOneDrive, credentials: &RestoreCredentials) -> Self {
+        let mut body = CopyToOneDrive {
+            onedrive: Some(onedrive),
+            changed_items: Some(false),
+            deleted_items: Some(false),
+            ..CopyToOneDrive::default()
+        };
+        credentials.apply_onedrive(&mut body);
+        Self { body }
+    }
+
+    /// Into this folder of the OneDrive (the server picks one without it).
+    pub fn folder(mut self, name: impl Into<String>) -> Self {
+        self.body.folder = Some(name.into());
+        self
+    }
+
+    /// Also copy documents changed since the backup, overwriting them.
+    pub fn changed_items(mut self, yes: bool) -> Self {
+        self.body.changed_items = Some(yes);
+        self
+    }
+
+    /// Also copy documents deleted since the backup.
+    pub fn deleted_items(mut self, yes: bool) -> Self {
+        self.body.deleted_items = Some(yes);
+        self
+    }
+
+    /// Every version of each document, or the last only.
+    pub fn versions(mut self, which: OneDriveDocumentVersion) -> Self {
+        self.body.document_version = Some(which);
+        self
+    }
+
+    /// Restore the documents' permissions too.
+    pub fn restore_permissions(mut self, yes: bool) -> Self {
+        self.body.restore_permissions = Some(yes);
+        self
+    }
+
+    /// What to do with a document that exists where it is copied.
+    pub fn last_version_action(mut self, action: OneDriveLastVersionAction) -> Self {
+        self.body.document_last_version_action = Some(action);
+        self
+    }
+
+    /// The Microsoft 365 cloud the OneDrive lives in.
+    pub fn office_region(mut self, region: OfficeRegion) -> Self {
+        self.body.office_region = Some(region);
+        self
+    }
+
+    /// The request body, as it will be sent (secrets stay [`crate::Secret`]s).
+    pub fn body(&self) -> &CopyToOneDrive {
+        &self.body
+    }
+}
+
+impl RestoreSession {
+    /// Copies a folder of a OneDrive, with its documents, into the OneDrive
+    /// `to` names
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Folders/{folderId}/copyTo`).
+    /// Follow it with [`wait`](Self::wait).
+    pub async fn copy_onedrive_folder_to(
+        &self,
+        onedrive_id: &str,
+        folder_id: &str,
+        to: &ToOneDrive,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), copy_onedrive_folder_to,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).folder_id(folder_id).body(to.body.clone()))
+        })
+        .await
+    }
+}
