@@ -773,8 +773,10 @@ pub enum RestoreCommand {
         strict: bool,
     },
     /// Save a OneDrive folder, with its documents, as a ZIP file
-    /// (save_onedrive_folder), in a restore session opened for the command
-    /// and stopped when it ends (Ctrl-C included).
+    /// (save_onedrive_folder), or copy it into another OneDrive
+    /// (copy_onedrive_folder_to, with progress as for mailboxes), in a
+    /// restore session opened for the command and stopped when it ends
+    /// (Ctrl-C included).
     Onedrive {
         /// The organization: its ID or its name.
         organization: String,
@@ -790,11 +792,28 @@ pub enum RestoreCommand {
         path: String,
         /// Write the file here; - for standard output (the report then goes
         /// to standard error). An existing file is replaced.
-        #[arg(long, value_name = "FILE")]
-        save: PathBuf,
-        /// Resolve every name and print what would be saved, without saving.
+        #[arg(long, value_name = "FILE", required_unless_present = "to", conflicts_with = "to")]
+        save: Option<PathBuf>,
+        /// Copy the folder into this OneDrive: its owner's address or name, or its ID.
+        #[arg(long, value_name = "USER")]
+        to: Option<String>,
+        /// The folder of that OneDrive to copy into [default: the server's choice].
+        #[arg(long, value_name = "NAME", requires = "to")]
+        to_folder: Option<String>,
+        /// Also copy documents changed since the backup, overwriting them (with --to).
+        #[arg(long, requires = "to")]
+        changed_items: bool,
+        /// Also copy documents deleted since the backup (with --to).
+        #[arg(long, requires = "to")]
+        deleted_items: bool,
+        #[command(flatten)]
+        credentials: RestoreCredentialArgs,
+        /// Resolve every name and print what would be saved or copied, without acting.
         #[arg(long)]
         dry_run: bool,
+        /// Exit 1 when the copy ends with warnings.
+        #[arg(long)]
+        strict: bool,
     },
 }
 

@@ -880,3 +880,36 @@ async fn restore_mailbox_where_it_was_needs_yes() {
     assert_eq!(items.status, 2, "{}", items.stderr);
     assert!(items.stderr.contains("give --to"), "{}", items.stderr);
 }
+
+/// `restore onedrive --path /Documents --to USER` copies the folder into
+/// that user's OneDrive with progress, in both versions; --save and --to do
+/// not go together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_onedrive_copies_a_folder_to_another_onedrive_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+        let copy = [
+            "restore",
+            "onedrive",
+            "contoso.onmicrosoft.com",
+            "alice@contoso.com",
+            "--path",
+            "/Documents",
+            "--to",
+            "bob@contoso.com",
+            "--restore-user",
+            "operator@contoso.com",
+        ];
+        let run = vb365_with(sim.url(), &[&copy[..], &["-o", "ndjson"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let last = lines.last().unwrap();
+        assert_eq!((last["status"].as_str(), last["restored"].as_u64()), (Some("Success"), Some(15)), "{last}");
+        assert!(lines.len() > 15, "{version}: an event a document: {}", lines.len());
+        assert_eq!(sim.count("stop_restore_session"), 1, "{version}");
+        assert!(!format!("{}{}", run.stdout, run.stderr).contains(RESTORE_PASSWORD));
+        let both = vb365_with(sim.url(), &[&copy[..], &["--save", "x.zip"]].concat(), None, &env).await;
+        assert_eq!(both.status, 2, "{}", both.stderr);
+    }
+}

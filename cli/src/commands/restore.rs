@@ -5,7 +5,7 @@ use vb365::restore::{ExploreFrom, RestoreSession};
 use vb365::types::{ExchangeFolder, ExchangeMailbox, RestoreSessionType};
 use vb365::{Client, RestorePointFilter};
 
-use super::restore_actions::{MailboxRestore, OnedriveSave};
+use super::restore_actions::{MailboxRestore, OnedriveCopy, OnedriveSave};
 use super::{many, one};
 use crate::args::{BrowseCommand, Collection, RestoreCommand};
 use crate::failure::{Exit, Failure};
@@ -75,9 +75,28 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             };
             super::restore_actions::mailbox(client, ask, output).await
         }
-        RestoreCommand::Onedrive { organization, onedrive, at, path, save, dry_run } => {
+        RestoreCommand::Onedrive {
+            organization,
+            onedrive,
+            at,
+            path,
+            save,
+            to,
+            to_folder,
+            changed_items,
+            deleted_items,
+            credentials,
+            dry_run,
+            strict,
+        } => {
             let ask = OnedriveSave { organization, onedrive, at, path, save, dry_run };
-            super::restore_actions::onedrive(client, ask, output).await
+            match to {
+                None => super::restore_actions::onedrive(client, ask, output).await,
+                Some(to) => {
+                    let copy = OnedriveCopy { to, to_folder, changed_items, deleted_items, credentials, strict };
+                    super::restore_actions::onedrive_copy(client, ask, copy, output).await
+                }
+            }
         }
     }
 }

@@ -8,7 +8,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use uuid::Uuid;
 use vb365::Client;
-use vb365::restore::{ExploreFrom, RestoreCredentials, RestoreOutcome, RestoreSession, RestoreStatus, ToMailbox};
+use vb365::restore::{
+    ExploreFrom, RestoreAction, RestoreCredentials, RestoreOutcome, RestoreSession, RestoreStatus, ToMailbox,
+    ToOneDrive,
+};
 use vb365::types::RestoreSessionType;
 
 use super::restore::{folder_of, in_session, mailbox_of};
@@ -197,33 +200,51 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
                 }
             }
         };
-        let action = action.poll_every(POLL_EVERY);
-        let bar = bar();
-        let mut news = Ok(());
-        let outcome = session
-            .wait(action, |progress| {
-                bar.set_length(progress.counts.total.unwrap_or(progress.counts.processed()));
-                bar.set_position(progress.counts.processed());
-                for event in &progress.events {
-                    if news.is_ok() {
-                        news = output.news(event);
-                    }
-                }
-            })
-            .await?;
-        bar.finish_and_clear();
-        news?;
+        let outcome = follow(session, action, output).await?;
         Ok(Some(report_of(session.id(), source, target, outcome)))
     })
     .await?;
-    let Some(report) = report else { return Ok(()) };
-    output.one(&report)?;
+    match report {
+        Some(report) => finish(&report, ask.strict, output),
+        None => Ok(()),
+    }
+}
+
+/// Waits for `action` with a progress bar on a terminal and, with `-o
+/// ndjson`, a line per event.
+async fn follow(
+    session: &RestoreSession,
+    action: RestoreAction,
+    output: &mut Output,
+) -> Result<RestoreOutcome, Failure> {
+    let bar = bar();
+    let mut news = Ok(());
+    let outcome = session
+        .wait(action.poll_every(POLL_EVERY), |progress| {
+            bar.set_length(progress.counts.total.unwrap_or(progress.counts.processed()));
+            bar.set_position(progress.counts.processed());
+            for event in &progress.events {
+                if news.is_ok() {
+                    news = output.news(event);
+                }
+            }
+        })
+        .await?;
+    bar.finish_and_clear();
+    news?;
+    Ok(outcome)
+}
+
+/// Prints how a restore ended; a failure (and with `strict` a warning) is
+/// the command's failure.
+fn finish(report: &RestoreReport, strict: bool, output: &mut Output) -> Result<(), Failure> {
+    output.one(report)?;
     match report.status {
         "Failed" => Err(Failure {
             exit: Exit::Refused,
             message: format!("the restore failed: {}", report.reason.as_deref().unwrap_or("see its errors")),
         }),
-        "Warning" if ask.strict => Err(Failure {
+        "Warning" if strict => Err(Failure {
             exit: Exit::Refused,
             message: format!("the restore ended with {} warnings (--strict)", report.warnings.len()),
         }),
@@ -276,23 +297,79 @@ pub(super) struct OnedriveSave {
     pub(super) onedrive: String,
     pub(super) at: Option<vb365::DateTime>,
     pub(super) path: String,
-    pub(super) save: PathBuf,
+    pub(super) save: Option<PathBuf>,
     pub(super) dry_run: bool,
+}
+
+/// Where `vb365 restore onedrive --to` copies, and as whom.
+pub(super) struct OnedriveCopy {
+    pub(super) to: String,
+    pub(super) to_folder: Option<String>,
+    pub(super) changed_items: bool,
+    pub(super) deleted_items: bool,
+    pub(super) credentials: RestoreCredentialArgs,
+    pub(super) strict: bool,
+}
+
+/// The OneDrive `who` names and the ID of its folder at `path`, or usage errors.
+async fn onedrive_folder(
+    session: &RestoreSession,
+    who: &str,
+    path: &str,
+) -> Result<(vb365::types::RestoreOneDrive, String), Failure> {
+    let found = session.find_onedrive(who).await?;
+    let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{who}`")))?;
+    let id = found.id.clone().unwrap_or_default();
+    let folder = session.find_onedrive_folder(&id, path).await?;
+    let folder = folder.ok_or_else(|| Failure::usage(format!("the OneDrive of `{who}` has no folder `{path}`")))?;
+    Ok((found, folder.id.unwrap_or_default()))
+}
+
+pub(super) async fn onedrive_copy(
+    client: &Client,
+    ask: OnedriveSave,
+    copy: OnedriveCopy,
+    output: &mut Output,
+) -> Result<(), Failure> {
+    let who = if ask.dry_run { None } else { Some(credentials(&copy.credentials)?) };
+    let organization = client.find_organization(&ask.organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
+    let report = in_session(client, from, async |session: &RestoreSession| {
+        let (found, folder_id) = onedrive_folder(session, &ask.onedrive, &ask.path).await?;
+        let id = found.id.clone().unwrap_or_default();
+        let into = session.find_onedrive(&copy.to).await?;
+        let into = into.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{}`", copy.to)))?;
+        let source = format!("{}:{}", ask.onedrive, ask.path);
+        let target = format!("{}:/{}", copy.to, copy.to_folder.as_deref().unwrap_or(""));
+        let Some(who) = &who else {
+            let (items, bytes) = documents_under(session, &id, &folder_id).await?;
+            output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) })?;
+            return Ok(None);
+        };
+        let mut to = ToOneDrive::new(into, who).changed_items(copy.changed_items).deleted_items(copy.deleted_items);
+        if let Some(name) = &copy.to_folder {
+            to = to.folder(name);
+        }
+        let action = session.copy_onedrive_folder_to(&id, &folder_id, &to).await?;
+        let outcome = follow(session, action, output).await?;
+        Ok(Some(report_of(session.id(), source, target, outcome)))
+    })
+    .await?;
+    match report {
+        Some(report) => finish(&report, copy.strict, output),
+        None => Ok(()),
+    }
 }
 
 pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Output) -> Result<(), Failure> {
     let OnedriveSave { organization, onedrive, at, path, save, dry_run } = ask;
+    let save = save.ok_or_else(|| Failure::usage("say where: --save FILE, or --to USER"))?;
     let organization = client.find_organization(&organization).await?;
     let from = explore(organization.id, RestoreSessionType::Veod, at);
     let to_stdout = save == Path::new("-");
     in_session(client, from, async |session: &RestoreSession| {
-        let found = session.find_onedrive(&onedrive).await?;
-        let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
+        let (found, folder_id) = onedrive_folder(session, &onedrive, &path).await?;
         let id = found.id.unwrap_or_default();
-        let folder = session.find_onedrive_folder(&id, &path).await?;
-        let folder =
-            folder.ok_or_else(|| Failure::usage(format!("the OneDrive of `{onedrive}` has no folder `{path}`")))?;
-        let folder_id = folder.id.unwrap_or_default();
         let source = format!("{onedrive}:{path}");
         if dry_run {
             let (items, bytes) = documents_under(session, &id, &folder_id).await?;
