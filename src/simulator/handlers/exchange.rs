@@ -209,27 +209,21 @@ pub(super) fn get_item(call: Call<'_>) -> Result<Response, Refusal> {
 
 /// Restores a folder's mails into the mailbox the body names (see [`restore`]).
 pub(super) fn restore_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
-    let world = call.shared.world();
-    let found = mailbox(&world, &call)?;
-    drop(world);
-    let folder_id = call.text("folderId");
-    let suffix = folder_suffix(&found, &folder_id)?;
-    let name = FOLDERS.iter().find(|f| f.0 == suffix).map_or(suffix, |f| f.1);
-    let base = format!(
-        "/{}/RestoreSessions/{}/organization/mailboxes/{}",
-        call.version,
-        call.text("restoreSessionId"),
-        found.id
-    );
-    let items = mails(&found, suffix, &base, false);
+    let (found, name, items) = folder_mails(&call)?;
     let body: RestoreToMailbox = call.body()?;
     restore(call, &found, name, items, true, Target::Other(body.mailbox.unwrap_or_default(), body.folder))
 }
 
 /// Restores a folder's mails into the mailbox they came from (see [`restore`]).
 pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
+    let (found, name, items) = folder_mails(&call)?;
+    restore(call, &found, name, items, true, Target::Original)
+}
+
+/// The mailbox, the name and the mails of the folder a restore route names.
+fn folder_mails(call: &Call<'_>) -> Result<(ExchangeMailbox, &'static str, Vec<ExchangeItem>), Refusal> {
     let world = call.shared.world();
-    let found = mailbox(&world, &call)?;
+    let found = mailbox(&world, call)?;
     drop(world);
     let folder_id = call.text("folderId");
     let suffix = folder_suffix(&found, &folder_id)?;
@@ -241,7 +235,7 @@ pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
         found.id
     );
     let items = mails(&found, suffix, &base, false);
-    restore(call, &found, name, items, true, Target::Original)
+    Ok((found, name, items))
 }
 
 /// Where a restore writes.

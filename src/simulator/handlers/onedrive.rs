@@ -66,10 +66,14 @@ pub(super) fn get(call: Call<'_>) -> Result<Response, Refusal> {
 
 /// The folder suffix `parentId` names (`""` without it), or not found.
 fn parent(call: &Call<'_>, onedrive: &str) -> Result<&'static str, Refusal> {
-    let Some(parent) = call.query.get("parentId") else { return Ok("") };
-    let suffix = parent.strip_prefix(&format!("{onedrive}-"));
+    call.query.get("parentId").map_or(Ok(""), |parent| folder_suffix(onedrive, parent))
+}
+
+/// The suffix of the folder ID `folder` of `onedrive`, or not found.
+fn folder_suffix(onedrive: &str, folder: &str) -> Result<&'static str, Refusal> {
+    let suffix = folder.strip_prefix(&format!("{onedrive}-"));
     let known = FOLDERS.iter().map(|f| f.0).find(|s| suffix == Some(*s));
-    known.ok_or_else(|| Refusal::not_found(format!("Folder with ID {parent} was not found.")))
+    known.ok_or_else(|| Refusal::not_found(format!("Folder with ID {folder} was not found.")))
 }
 
 /// A folder or document entry's common fields, as the version writes them.
@@ -203,10 +207,7 @@ pub(super) fn save_folder(call: Call<'_>) -> Result<Response, Refusal> {
     let found = onedrive(&world, &call)?;
     drop(world);
     let id = found.id.clone().unwrap_or_default();
-    let folder = call.text("folderId");
-    let suffix = folder.strip_prefix(&format!("{id}-"));
-    let top = FOLDERS.iter().map(|f| f.0).find(|s| suffix == Some(*s));
-    let top = top.ok_or_else(|| Refusal::not_found(format!("Folder with ID {folder} was not found.")))?;
+    let top = folder_suffix(&id, &call.text("folderId"))?;
     let (session, version) = (call.id("restoreSessionId")?, call.version);
     let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
     let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
@@ -251,10 +252,7 @@ pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
     let all = onedrives(&world, &call)?;
     drop(world);
     let id = found.id.clone().unwrap_or_default();
-    let folder = call.text("folderId");
-    let suffix = folder.strip_prefix(&format!("{id}-"));
-    let top = FOLDERS.iter().map(|f| f.0).find(|s| suffix == Some(*s));
-    let top = top.ok_or_else(|| Refusal::not_found(format!("Folder with ID {folder} was not found.")))?;
+    let top = folder_suffix(&id, &call.text("folderId"))?;
     let wanted = body.pointer("/onedrive/id").and_then(serde_json::Value::as_str).unwrap_or_default();
     let into = all.iter().find(|o| o.id.as_deref() == Some(wanted));
     let into =
