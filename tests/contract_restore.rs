@@ -714,3 +714,119 @@ async fn a_onedrive_folder_copied_to_another_onedrive_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// Items mailed to another address: the documented request, and the empty
+/// answer (200 in v6, 204 in v8) read as done.
+#[tokio::test]
+async fn mailbox_items_sent_to_an_address_in_both_versions() {
+    use vb365::restore::SendItems;
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let (items, message): (&[&str], _) = if v8 {
+            let message = SendItems::to("auditor@fabrikam.com").subject("Restored mail");
+            (&["AAMkAGI2TG93AAA=", "AAMkAGI2TG94AAA="], message.text("Two messages from the backup, as requested."))
+        } else {
+            let message = SendItems::to("alice.smith@contoso.onmicrosoft.com").subject("The invoice you asked for");
+            (&["AAMkAGI2TG93AAA="], message.text("Attached is the invoice from the backup of 1 April."))
+        };
+        let message = message.from("backup-admin@contoso.onmicrosoft.com");
+        session.send_mailbox_items(MAILBOX.parse().unwrap(), items, &message).await.unwrap();
+        let call = next_call(&server);
+        let path =
+            format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}/items/sendToDifferentAddress");
+        assert_request(&call, "POST", &path, None);
+        assert_sent(versioned_example("send_mailbox_items", v8, "request.constructed.json"), &call);
+        let status = if v8 { "response.204.constructed.empty" } else { "response.200.constructed.empty" };
+        let answer = raw_answer!(client, version, send_mailbox_items / send_mailbox_items_v8, |op| op
+            .restore_session_id(id)
+            .mailbox_id(MAILBOX.parse::<uuid::Uuid>().unwrap())
+            .body(message.body().clone()));
+        assert_decoded(versioned_example("send_mailbox_items", v8, status), &answer.unwrap());
+        server.clear();
+        session.stop().await.unwrap();
+    }
+}
+
+/// Items saved as one file: the documented request, and the recorded
+/// bytes written as sent.
+#[tokio::test]
+async fn mailbox_items_saved_in_both_versions() {
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let mut file = Vec::new();
+        let items = ["AAMkAGI2TG93AAA=", "AAMkAGI2TG94AAA="];
+        let saved = session.save_mailbox_items(MAILBOX.parse().unwrap(), &items, &mut file).await.unwrap();
+        let call = next_call(&server);
+        let path = format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}/items/Save");
+        assert_request(&call, "POST", &path, None);
+        assert_sent(versioned_example("save_mailbox_items", v8, "request.constructed.json"), &call);
+        let name = versioned_example("save_mailbox_items", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        assert_eq!(saved.bytes, file.len() as u64);
+        session.stop().await.unwrap();
+    }
+}
+
+/// A OneDrive folder restored where it was: the documented request (what
+/// to do with documents that are there, the account or application), and
+/// v6's counts or v8's start read back.
+#[tokio::test]
+async fn a_onedrive_folder_restored_where_it_was_in_both_versions() {
+    use vb365::restore::{RestoreCredentials, RestoreStatus};
+    use vb365::types::OneDriveDocumentAction;
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    const FOLDER: &str = "documents-folder-id";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let (credentials, existing) = if v8 {
+            let app = "7c1f3e2a-9b4d-4e8f-a6c5-1d2e3f4a5b6c".parse().unwrap();
+            let certificate = b"example-certificate-not-real";
+            let app = RestoreCredentials::application(app, certificate, "example-password-not-real");
+            (app, OneDriveDocumentAction::Overwrite)
+        } else {
+            let user =
+                RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real");
+            (user, OneDriveDocumentAction::Keep)
+        };
+        let action = session.restore_onedrive_folder(ONEDRIVE, FOLDER, &credentials, existing).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        let path =
+            format!("/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}/Folders/{FOLDER}/restore");
+        assert_request(call, "POST", &path, None);
+        assert_sent(versioned_example("restore_onedrive_folder", v8, "request.constructed.json"), call);
+        let answer = raw_answer!(client, version, restore_onedrive_folder / restore_onedrive_folder_v8, |op| op
+            .restore_session_id(id)
+            .one_drive_id(ONEDRIVE)
+            .folder_id(FOLDER)
+            .body(serde_json::from_value::<vb365::types::RestoreToOriginalOneDrive>(call.json()).unwrap()));
+        server.clear();
+        assert_decoded(
+            versioned_example("restore_onedrive_folder", v8, "response.200.constructed.json"),
+            &answer.unwrap(),
+        );
+        if !v8 {
+            let outcome = session.wait(action, |_| {}).await.unwrap();
+            server.clear();
+            assert_eq!((outcome.counts.restored, outcome.counts.skipped), (13, 2));
+            assert_eq!(outcome.status, RestoreStatus::Warning);
+            assert!(outcome.warnings[0].contains("Documents/Budget 2026.xlsx"), "{:?}", outcome.warnings);
+        }
+        session.stop().await.unwrap();
+    }
+}

@@ -362,3 +362,95 @@ async fn a_onedrive_folder_copied_to_another_onedrive_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_onedrive_folder_restored_where_it_was_keeps_what_is_there_unless_told_in_both_versions() {
+    use vb365::types::OneDriveDocumentAction;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+        let session = client.explore(from).await.unwrap();
+        let id = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+        let folder = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap().id.unwrap();
+        for existing in [OneDriveDocumentAction::Keep, OneDriveDocumentAction::Overwrite] {
+            let action = session.restore_onedrive_folder(&id, &folder, &operator(), existing.clone()).await.unwrap();
+            let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+            assert_eq!(outcome.status, RestoreStatus::Success, "{version}: {outcome:?}");
+            assert_eq!(outcome.counts.restored, 15, "{version}: Documents' 12 and 2026's 3");
+            let sent = simulator
+                .requests()
+                .into_iter()
+                .rev()
+                .find_map(|r| r.body.filter(|b| b.get("documentAction").is_some()));
+            let sent = sent.unwrap();
+            assert_eq!(sent["documentAction"], existing.to_string(), "{version}: {sent}");
+            assert_eq!(sent["userPassword"], PASSWORD);
+        }
+        let events: Vec<_> = session.events().try_collect().await.unwrap();
+        let restore = events.iter().rev().find(|e| e.item_type.as_deref() == Some("Folder")).unwrap();
+        let target = restore.target.as_deref().unwrap_or_default();
+        assert!(target.ends_with("alice_contoso_com/Documents"), "{version}: back where it was: {target}");
+        let keep = OneDriveDocumentAction::Keep;
+        let missing = session.restore_onedrive_folder(&id, "no-such-folder", &operator(), keep).await.unwrap_err();
+        assert_eq!(missing.status(), Some(http::StatusCode::NOT_FOUND), "{missing}");
+        session.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn chosen_items_are_sent_to_an_address_in_both_versions() {
+    use vb365::restore::SendItems;
+    use vb365::simulator::SentMail;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let (mailbox, inbox, _) = inbox_and_other(&session).await;
+        let items: Vec<_> = session.mailbox_items(mailbox, Some(&inbox)).try_collect().await.unwrap();
+        let items = &items[..2];
+        let ids: Vec<&str> = items.iter().map(|i| i.id.as_deref().unwrap()).collect();
+        let message = SendItems::to("auditor@fabrikam.com").subject("From the backup");
+        session.send_mailbox_items(mailbox, &ids, &message).await.unwrap();
+        let subjects = items.iter().map(|i| i.subject.clone().unwrap()).collect();
+        let sent =
+            SentMail { to: "auditor@fabrikam.com".into(), subject: Some("From the backup".into()), items: subjects };
+        assert_eq!(simulator.sent_mail(), vec![sent], "{version}");
+        // Nothing to send, an item the mailbox lacks, an address that is none: refused, nothing sent.
+        let refusals = [
+            (Vec::new(), "auditor@fabrikam.com", http::StatusCode::BAD_REQUEST),
+            (vec!["no-such-item"], "auditor@fabrikam.com", http::StatusCode::NOT_FOUND),
+            (ids.clone(), "auditor", http::StatusCode::BAD_REQUEST),
+        ];
+        for (ids, to, status) in refusals {
+            let refused = session.send_mailbox_items(mailbox, &ids, &SendItems::to(to)).await.unwrap_err();
+            assert_eq!(refused.status(), Some(status), "{version}: {refused}");
+        }
+        assert_eq!(simulator.sent_mail().len(), 1, "{version}");
+        session.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn chosen_items_are_saved_as_one_archive_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let (mailbox, inbox, _) = inbox_and_other(&session).await;
+        let items: Vec<_> = session.mailbox_items(mailbox, Some(&inbox)).try_collect().await.unwrap();
+        let items = &items[..3];
+        let ids: Vec<&str> = items.iter().map(|i| i.id.as_deref().unwrap()).collect();
+        let mut file = Vec::new();
+        let saved = session.save_mailbox_items(mailbox, &ids, &mut file).await.unwrap();
+        assert_eq!((saved.bytes, saved.size), (file.len() as u64, Some(file.len() as u64)), "{version}");
+        let names = zip_names(&file);
+        let expected: Vec<String> = items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| format!("{:03} {}.msg", n + 1, i.subject.as_deref().unwrap()))
+            .collect();
+        assert_eq!(names, expected, "{version}");
+        assert!(saved.bytes > 3 * 48_000, "{version}: {} bytes", saved.bytes);
+        let missing = session.save_mailbox_items(mailbox, &["no-such-item"], &mut Vec::new()).await.unwrap_err();
+        assert_eq!(missing.status(), Some(http::StatusCode::NOT_FOUND), "{missing}");
+        session.stop().await.unwrap();
+    }
+}

@@ -5,7 +5,7 @@ use std::fmt;
 use uuid::Uuid;
 
 use crate::Secret;
-use crate::types::{CopyToOneDrive, RestoreToMailbox, RestoreToOriginalMailbox};
+use crate::types::{CopyToOneDrive, RestoreToMailbox, RestoreToOriginalMailbox, RestoreToOriginalOneDrive};
 
 /// The account or Azure AD application a restore writes with. Every secret
 /// in it is a [`Secret`]: `Debug` shows who, never the password or the
@@ -65,12 +65,15 @@ impl RestoreCredentials {
     /// Writes these credentials into a copy to a OneDrive (which takes no
     /// account to impersonate).
     pub(crate) fn apply_onedrive(&self, body: &mut CopyToOneDrive) {
-        let given = self.to_original();
-        body.user_name = given.user_name;
-        body.user_password = given.user_password;
-        body.application_id = given.application_id;
-        body.application_certificate = given.application_certificate;
-        body.application_certificate_password = given.application_certificate_password;
+        without_impersonation!(self.to_original(), body);
+    }
+
+    /// These credentials as the body of a OneDrive restore to where the
+    /// data was (which takes no account to impersonate either).
+    pub(crate) fn to_original_onedrive(&self) -> RestoreToOriginalOneDrive {
+        let mut body = RestoreToOriginalOneDrive::default();
+        without_impersonation!(self.to_original(), body);
+        body
     }
 
     /// These credentials as the body of a restore to where the data was.
@@ -99,6 +102,20 @@ macro_rules! fill {
     };
 }
 use fill;
+
+/// Copies the credential fields but the account to impersonate, which
+/// OneDrive bodies do not take.
+macro_rules! without_impersonation {
+    ($given:expr, $body:expr) => {{
+        let given = $given;
+        $body.user_name = given.user_name;
+        $body.user_password = given.user_password;
+        $body.application_id = given.application_id;
+        $body.application_certificate = given.application_certificate;
+        $body.application_certificate_password = given.application_certificate_password;
+    }};
+}
+use without_impersonation;
 
 impl fmt::Debug for RestoreCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

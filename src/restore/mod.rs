@@ -15,6 +15,7 @@ mod credentials;
 mod exchange;
 mod explore;
 mod mailbox_restore;
+mod mailbox_send;
 mod onedrive;
 mod onedrive_restore;
 mod path;
@@ -25,6 +26,7 @@ pub use action::{Counts, RestoreAction, RestoreOutcome, RestoreProgress, Restore
 pub use credentials::RestoreCredentials;
 pub use explore::ExploreFrom;
 pub use mailbox_restore::ToMailbox;
+pub use mailbox_send::SendItems;
 pub use onedrive_restore::ToOneDrive;
 pub use save::Saved;
 pub use session::RestoreSession;

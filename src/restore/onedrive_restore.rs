@@ -4,7 +4,10 @@ use super::action::{Answer, RestoreAction};
 use super::{RestoreCredentials, RestoreSession};
 use crate::Error;
 use crate::api::versioned;
-use crate::types::{CopyToOneDrive, OfficeRegion, OneDriveDocumentVersion, OneDriveLastVersionAction, RestoreOneDrive};
+use crate::types::{
+    CopyToOneDrive, OfficeRegion, OneDriveDocumentAction, OneDriveDocumentVersion, OneDriveLastVersionAction,
+    RestoreOneDrive,
+};
 
 /// Where copied OneDrive data goes: a OneDrive of the session (another
 /// one, or the one it came from), a folder there, and the account or
@@ -92,6 +95,29 @@ impl RestoreSession {
         self.act(async || -> Result<Answer, Error> {
             versioned!(send_into self.client.api(), copy_onedrive_folder_to,
                 |op| op.restore_session_id(session).one_drive_id(onedrive_id).folder_id(folder_id).body(to.body.clone()))
+        })
+        .await
+    }
+
+    /// Restores a folder of a OneDrive, with its documents, into the
+    /// OneDrive it was saved from, written as `credentials`
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Folders/{folderId}/restore`).
+    /// A document that is there already is kept, the restored one written
+    /// beside it, unless `existing` says [`OneDriveDocumentAction::Overwrite`].
+    /// Follow it with [`wait`](Self::wait).
+    pub async fn restore_onedrive_folder(
+        &self,
+        onedrive_id: &str,
+        folder_id: &str,
+        credentials: &RestoreCredentials,
+        existing: OneDriveDocumentAction,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let mut body = credentials.to_original_onedrive();
+        body.document_action = Some(existing);
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_onedrive_folder,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).folder_id(folder_id).body(body.clone()))
         })
         .await
     }

@@ -3,12 +3,14 @@
 
 use futures::StreamExt as _;
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
+use uuid::Uuid;
 
 use super::RestoreSession;
 use crate::Error;
 use crate::api::versioned;
 use crate::error::TransportKind;
 use crate::request::call::Download;
+use crate::types::{ExchangeItemId, SaveMailboxItems};
 
 /// A file written by a save.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,25 @@ impl RestoreSession {
                 |op| op.restore_session_id(session).one_drive_id(onedrive_id).folder_id(folder_id))
         };
         self.write_download("save_onedrive_folder", answer, to).await
+    }
+
+    /// Saves the items `item_ids` names, of a mailbox, as one file (an MSG
+    /// file for one item, a ZIP archive of them for several), written to
+    /// `to` as it arrives
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items/Save`).
+    /// Timeouts as [`save_onedrive_folder`](Self::save_onedrive_folder).
+    pub async fn save_mailbox_items<W>(&self, mailbox_id: Uuid, item_ids: &[&str], to: &mut W) -> Result<Saved, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let session = self.id();
+        let items = item_ids.iter().map(|id| ExchangeItemId { id: Some((*id).to_owned()) }).collect();
+        let body = SaveMailboxItems { items };
+        let answer = async {
+            versioned!(send self.client.api(), save_mailbox_items,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone()))
+        };
+        self.write_download("save_mailbox_items", answer, to).await
     }
 
     /// Waits (within the request timeout) for `answer`, then copies its

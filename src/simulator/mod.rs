@@ -56,7 +56,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 pub use faults::Fault;
-pub use state::RecordedRequest;
+pub use state::{RecordedRequest, SentMail};
 
 use crate::{ApiVersion, Credentials, DateTime, Secret, types};
 
@@ -289,6 +289,11 @@ impl Simulator {
     pub fn count(&self, operation: &str) -> usize {
         let requests = &self.shared.world().requests;
         requests.iter().filter(|r| r.operation.as_deref().is_some_and(|o| faults::same_operation(operation, o))).count()
+    }
+
+    /// The mail restore sessions sent so far, oldest first.
+    pub fn sent_mail(&self) -> Vec<SentMail> {
+        self.shared.world().sent_mail.clone()
     }
 
     /// Forgets the requests recorded so far.

@@ -15,6 +15,18 @@ use crate::types::{
     Organization, Proxy, RestoreSession, RestoreSessionEvent, UsedRepository,
 };
 
+/// Mail the simulator was asked to send from a restore session (it sends
+/// nothing; it keeps what it was asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMail {
+    /// The address it was for.
+    pub to: String,
+    /// Its subject, when the request gave one.
+    pub subject: Option<String>,
+    /// The subjects of the items attached, in order.
+    pub items: Vec<String>,
+}
+
 /// A request as the simulator received it.
 #[derive(Clone)]
 pub struct RecordedRequest {
@@ -110,6 +122,8 @@ pub(crate) struct World {
     pub(crate) monitoring: Monitoring,
     pub(crate) tokens: Tokens,
     pub(crate) requests: Vec<RecordedRequest>,
+    /// Mail sent from restore sessions, oldest first.
+    pub(crate) sent_mail: Vec<SentMail>,
     next_id: u64,
 }
 
@@ -127,6 +141,7 @@ impl World {
             monitoring: Monitoring::default(),
             tokens: Tokens::new(lifetime),
             requests: Vec::new(),
+            sent_mail: Vec::new(),
             next_id: 0,
         }
     }

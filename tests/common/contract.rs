@@ -102,3 +102,28 @@ pub fn assert_request(request: &Captured, method: &str, path: &str, query: Optio
     // VB365 versions by path; the document's revision is not a header.
     assert!(!request.header_names.iter().any(|h| h == "api-version"), "{:?}", request.header_names);
 }
+
+/// The raw answer of a generated call, in the version the test runs, as
+/// JSON: `$v6` and `$v8` name the operation in each, `|op| ...` fills in
+/// its parameters.
+#[macro_export]
+macro_rules! raw_answer {
+    ($client:expr, $version:expr, $v6:ident / $v8:ident, |$op:ident| $fill:expr) => {
+        match $version {
+            vb365::ApiVersion::V8 => {
+                let $op = $client.api().$v8();
+                $fill.send().await.map(|r| serde_json::to_value(r.into_inner()).unwrap())
+            }
+            _ => {
+                let $op = $client.api().$v6();
+                $fill.send().await.map(|r| serde_json::to_value(r.into_inner()).unwrap())
+            }
+        }
+    };
+}
+
+/// The recorded example `stem` of a version: `stem_v8` in v8.
+pub fn versioned_example(stem: &str, v8: bool, rest: &str) -> &'static str {
+    let name = if v8 { format!("{stem}_v8.{rest}") } else { format!("{stem}.{rest}") };
+    Box::leak(name.into_boxed_str())
+}

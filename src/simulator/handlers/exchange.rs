@@ -1,17 +1,18 @@
 //! What an Exchange restore session shows: a mailbox for every user of the
 //! explored organization's directory, each with the same folder tree.
 
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use http::StatusCode;
 use uuid::Uuid;
 
 use super::{Call, Refusal, links};
 use crate::simulator::restores::{Fate, Item, Request};
-use crate::simulator::state::World;
+use crate::simulator::state::{SentMail, World};
+use crate::simulator::zip::Entry;
 use crate::types::{
-    ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem,
+    ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem, ExchangeItemId,
     ExchangeItemImportance, ExchangeMailbox, FolderRestoreStatistics, ItemsRestoreStatistics, RestoreSessionType,
-    RestoreToMailbox,
+    RestoreToMailbox, SaveMailboxItems, SendMailboxItems,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -246,12 +247,22 @@ enum Target {
     Other(String, Option<String>),
 }
 
-/// Restores the mails the body names by ID (see [`restore`]); an ID the
-/// mailbox does not have is refused.
+/// Restores the mails the body names by ID (see [`restore`]).
 pub(super) fn restore_items_to(call: Call<'_>) -> Result<Response, Refusal> {
     let body: RestoreToMailbox = call.body()?;
+    let (found, chosen) = chosen_mails(&call, &body.items, "restore")?;
+    restore(call, &found, "Selected items", chosen, false, Target::Other(body.mailbox.unwrap_or_default(), body.folder))
+}
+
+/// The mailbox the route names and the mails `wanted` names of it, in
+/// order; none, or an ID the mailbox does not have, is refused.
+fn chosen_mails(
+    call: &Call<'_>,
+    wanted: &[ExchangeItemId],
+    verb: &str,
+) -> Result<(ExchangeMailbox, Vec<ExchangeItem>), Refusal> {
     let world = call.shared.world();
-    let found = mailbox(&world, &call)?;
+    let found = mailbox(&world, call)?;
     drop(world);
     let base = format!(
         "/{}/RestoreSessions/{}/organization/mailboxes/{}",
@@ -260,16 +271,47 @@ pub(super) fn restore_items_to(call: Call<'_>) -> Result<Response, Refusal> {
         found.id
     );
     let all: Vec<ExchangeItem> = MAILS.iter().flat_map(|(suffix, _)| mails(&found, suffix, &base, false)).collect();
-    if body.items.is_empty() {
-        return Err(Refusal::bad_request(String::from("Specify the items to restore.")));
+    if wanted.is_empty() {
+        return Err(Refusal::bad_request(format!("Specify the items to {verb}.")));
     }
     let mut chosen = Vec::new();
-    for wanted in &body.items {
+    for wanted in wanted {
         let id = wanted.id.clone().unwrap_or_default();
         let item = all.iter().find(|i| i.id.as_deref() == Some(id.as_str()));
         chosen.push(item.cloned().ok_or_else(|| Refusal::not_found(format!("Item with ID {id} was not found.")))?);
     }
-    restore(call, &found, "Selected items", chosen, false, Target::Other(body.mailbox.unwrap_or_default(), body.folder))
+    Ok((found, chosen))
+}
+
+/// Sends the mails the body names to its address: refused without an
+/// address (one with `@`), otherwise recorded (see `Simulator::sent_mail`)
+/// and answered with no body (200 in v6, 204 in v8).
+pub(super) fn send_items(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: SendMailboxItems = call.body()?;
+    let to = body.to.clone().unwrap_or_default();
+    if !to.contains('@') {
+        return Err(Refusal::bad_request(format!("The address to send to is not valid: '{to}'.")));
+    }
+    let (_, chosen) = chosen_mails(&call, &body.items, "send")?;
+    let subjects = chosen.into_iter().map(|m| m.subject.unwrap_or_default()).collect();
+    call.shared.world().sent_mail.push(SentMail { to, subject: body.subject.clone(), items: subjects });
+    let status = if call.version >= crate::ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
+    Ok(status.into_response())
+}
+
+/// The mails the body names as one file: a ZIP archive of MSG files, each
+/// named by its subject (the last of equal subjects numbered), 48,000
+/// bytes each as the restores count them.
+pub(super) fn save_items(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: SaveMailboxItems = call.body()?;
+    let (found, chosen) = chosen_mails(&call, &body.items, "save")?;
+    let entries: Vec<Entry> = chosen
+        .into_iter()
+        .enumerate()
+        .map(|(n, m)| Entry { path: format!("{:03} {}.msg", n + 1, m.subject.unwrap_or_default()), size: 48_000 })
+        .collect();
+    let name = found.email.unwrap_or_default();
+    Ok(crate::simulator::zip::download(entries, &format!("{name}.zip")))
 }
 
 /// Restores `mails` of mailbox `from` back where they were, or into the

@@ -221,6 +221,9 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "get_restore_session_statistics" => restore_sessions::statistics(call),
         "save_onedrive_folder" => onedrive::save_folder(call),
         "copy_onedrive_folder_to" => onedrive::copy_folder_to(call),
+        "restore_onedrive_folder" => onedrive::restore_folder(call),
+        "send_mailbox_items" => exchange::send_items(call),
+        "save_mailbox_items" => exchange::save_items(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),
         other => Err(Refusal {

@@ -224,41 +224,65 @@ pub(super) fn save_folder(call: Call<'_>) -> Result<Response, Refusal> {
             e
         })
         .collect();
-    let length = crate::simulator::zip::length(&entries);
-    let mut response = Response::new(axum::body::Body::from_stream(crate::simulator::zip::stream(entries)));
-    let headers = response.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
-    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length));
-    let disposition =
-        format!("attachment; filename=\"{}.zip\"", FOLDERS.iter().find(|f| f.0 == top).map_or(top, |f| f.1));
-    if let Ok(value) = http::HeaderValue::from_str(&disposition) {
-        headers.insert(http::header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let name = FOLDERS.iter().find(|f| f.0 == top).map_or(top, |f| f.1);
+    Ok(crate::simulator::zip::download(entries, &format!("{name}.zip")))
 }
 
 /// Copies a folder's documents (and those of the folders under it) into
 /// the OneDrive the body names, which must be one of the session's,
 /// written as an account or an application. Into the OneDrive they came
-/// from every document exists already and is skipped with a warning. v8
-/// answers at once and copies over the simulator's job duration; v6
-/// copies before it answers, with the counts.
+/// from every document exists already and is skipped with a warning.
 pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
-    use crate::simulator::restores::{Fate, Item, Request};
     let body: serde_json::Value = call.body()?;
-    super::restore_sessions::credentials_given(&body)?;
     let world = call.shared.world();
     let found = onedrive(&world, &call)?;
     let all = onedrives(&world, &call)?;
     drop(world);
-    let id = found.id.clone().unwrap_or_default();
-    let top = folder_suffix(&id, &call.text("folderId"))?;
     let wanted = body.pointer("/onedrive/id").and_then(serde_json::Value::as_str).unwrap_or_default();
     let into = all.iter().find(|o| o.id.as_deref() == Some(wanted));
     let into =
         into.ok_or_else(|| Refusal::bad_request(format!("OneDrive {wanted} was not found in the organization.")))?;
+    let folder = body.get("folder").and_then(serde_json::Value::as_str);
+    let copy_into_itself = into.id == found.id;
+    restore_documents(call, &found, into, folder, copy_into_itself)
+}
+
+/// Restores a folder's documents (and those of the folders under it) into
+/// the OneDrive they came from, written as an account or an application;
+/// with `documentAction: Keep` (or none) a document that is there is kept
+/// and the restored one written beside it, so every document is restored.
+pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: serde_json::Value = call.body()?;
+    if let Some(action) = body.get("documentAction").filter(|a| !a.is_null()) {
+        if !matches!(action.as_str(), Some("Overwrite" | "Keep")) {
+            return Err(Refusal::bad_request(format!("Unknown document action {action}.")));
+        }
+    }
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    drop(world);
+    restore_documents(call, &found, &found, None, false)
+}
+
+/// Runs a restore of the documents under the folder the route names, from
+/// `from` into `into` (under `into_folder`, or a folder of the same name),
+/// as the restore machinery does (see `restore_sessions::run`): v8 answers
+/// at once and restores over the simulator's job duration, v6 restores
+/// before it answers, with the counts. `exists` skips every document.
+fn restore_documents(
+    call: Call<'_>,
+    from: &RestoreOneDrive,
+    into: &RestoreOneDrive,
+    into_folder: Option<&str>,
+    exists: bool,
+) -> Result<Response, Refusal> {
+    use crate::simulator::restores::{Fate, Item, Request};
+    let body: serde_json::Value = call.body()?;
+    super::restore_sessions::credentials_given(&body)?;
+    let id = from.id.clone().unwrap_or_default();
+    let top = folder_suffix(&id, &call.text("folderId"))?;
     let fate = match call.shared.config.restore_fails_after {
-        _ if into.id == found.id => Fate::Exists,
+        _ if exists => Fate::Exists,
         Some(limit) => Fate::FailAfter(limit),
         None => Fate::Restore,
     };
@@ -275,12 +299,11 @@ pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
         })
         .collect();
     let what = FOLDERS.iter().find(|f| f.0 == top).map_or(top, |f| f.1);
-    let into_folder = body.get("folder").and_then(serde_json::Value::as_str).unwrap_or(what);
     let request = Request {
         session,
         what: what.to_owned(),
-        source: format!("{}/{what}", found.url.clone().unwrap_or_default()),
-        target: format!("{}/{into_folder}", into.url.clone().unwrap_or_default()),
+        source: format!("{}/{what}", from.url.clone().unwrap_or_default()),
+        target: format!("{}/{}", into.url.clone().unwrap_or_default(), into_folder.unwrap_or(what)),
         items,
         fate,
     };
