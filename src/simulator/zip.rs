@@ -165,6 +165,19 @@ fn crc32_update(mut crc: u32, bytes: &[u8]) -> u32 {
     crc
 }
 
+/// The archive as a download named `file_name`, with its length.
+pub(crate) fn download(entries: Vec<Entry>, file_name: &str) -> axum::response::Response {
+    let announced = length(&entries);
+    let mut response = axum::response::Response::new(axum::body::Body::from_stream(stream(entries)));
+    let headers = response.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
+    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(announced));
+    if let Ok(value) = http::HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(http::header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use futures::StreamExt as _;
@@ -194,16 +207,4 @@ mod tests {
         let data = 30 + "Documents/a.txt".len();
         assert_eq!(&all[data..data + 10], b"Documents/");
     }
-}
-
-/// The archive as a download named `file_name`, with its length.
-pub(crate) fn download(entries: Vec<Entry>, file_name: &str) -> axum::response::Response {
-    let mut response = axum::response::Response::new(axum::body::Body::from_stream(stream(entries.clone())));
-    let headers = response.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
-    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(length(&entries)));
-    if let Ok(value) = http::HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        headers.insert(http::header::CONTENT_DISPOSITION, value);
-    }
-    response
 }

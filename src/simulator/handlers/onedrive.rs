@@ -253,10 +253,10 @@ pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
 /// and the restored one written beside it, so every document is restored.
 pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
     let body: serde_json::Value = call.body()?;
-    if let Some(action) = body.get("documentAction").filter(|a| !a.is_null()) {
-        if !matches!(action.as_str(), Some("Overwrite" | "Keep")) {
-            return Err(Refusal::bad_request(format!("Unknown document action {action}.")));
-        }
+    if let Some(action) = body.get("documentAction").filter(|a| !a.is_null())
+        && !matches!(action.as_str(), Some("Overwrite" | "Keep"))
+    {
+        return Err(Refusal::bad_request(format!("Unknown document action {action}.")));
     }
     let world = call.shared.world();
     let found = onedrive(&world, &call)?;
