@@ -727,7 +727,8 @@ pub enum RestoreCommand {
     /// Restore a mailbox folder where it was (restore_mailbox_folder, which
     /// asks first on a terminal; elsewhere give --yes), or a folder or chosen
     /// items into another mailbox (restore_mailbox_folder_to,
-    /// restore_mailbox_items_to),
+    /// restore_mailbox_items_to), save them as a file (save_mailbox_items)
+    /// or mail them to an address (send_mailbox_items),
     /// in a restore session opened for the command and stopped when it ends
     /// (Ctrl-C included); progress on a terminal, a line per event with -o
     /// ndjson. Exit 0 when done (with warnings too, unless --strict), 1 when
@@ -749,8 +750,20 @@ pub enum RestoreCommand {
         item: Vec<String>,
         /// The mailbox to restore into: an address in the organization
         /// [default: where the folder was saved from].
-        #[arg(long, value_name = "MAILBOX")]
+        #[arg(long, value_name = "MAILBOX", conflicts_with_all = ["save", "send"])]
         to: Option<String>,
+        /// Save the items as a file instead (an MSG file for one item, a ZIP
+        /// archive for more); - for standard output (the report then goes
+        /// to standard error). An existing file is replaced.
+        #[arg(long, value_name = "FILE", conflicts_with = "send")]
+        save: Option<PathBuf>,
+        /// Mail the items, attached, to this address instead (through the
+        /// server's notification mail settings).
+        #[arg(long, value_name = "ADDRESS")]
+        send: Option<String>,
+        /// The subject of that mail [default: the server's].
+        #[arg(long, value_name = "TEXT", requires = "send")]
+        subject: Option<String>,
         /// The folder of that mailbox to restore into [default: the server's choice].
         #[arg(long, value_name = "NAME", requires = "to")]
         to_folder: Option<String>,
@@ -772,11 +785,12 @@ pub enum RestoreCommand {
         #[arg(long)]
         strict: bool,
     },
-    /// Save a OneDrive folder, with its documents, as a ZIP file
-    /// (save_onedrive_folder), or copy it into another OneDrive
-    /// (copy_onedrive_folder_to, with progress as for mailboxes), in a
-    /// restore session opened for the command and stopped when it ends
-    /// (Ctrl-C included).
+    /// Restore a OneDrive folder where it was (restore_onedrive_folder,
+    /// which asks first on a terminal; elsewhere give --yes), save it, with
+    /// its documents, as a ZIP file (save_onedrive_folder), or copy it into
+    /// another OneDrive (copy_onedrive_folder_to); restores with progress as
+    /// for mailboxes, in a restore session opened for the command and
+    /// stopped when it ends (Ctrl-C included).
     Onedrive {
         /// The organization: its ID or its name.
         organization: String,
@@ -792,7 +806,7 @@ pub enum RestoreCommand {
         path: String,
         /// Write the file here; - for standard output (the report then goes
         /// to standard error). An existing file is replaced.
-        #[arg(long, value_name = "FILE", required_unless_present = "to", conflicts_with = "to")]
+        #[arg(long, value_name = "FILE", conflicts_with = "to")]
         save: Option<PathBuf>,
         /// Copy the folder into this OneDrive: its owner's address or name, or its ID.
         #[arg(long, value_name = "USER")]
@@ -806,9 +820,16 @@ pub enum RestoreCommand {
         /// Also copy documents deleted since the backup (with --to).
         #[arg(long, requires = "to")]
         deleted_items: bool,
+        /// Restore where the folder was without asking.
+        #[arg(long, conflicts_with_all = ["to", "save"])]
+        yes: bool,
+        /// Where it was, replace the documents there [default: keep them
+        /// and write the restored ones beside].
+        #[arg(long, conflicts_with_all = ["to", "save"])]
+        overwrite: bool,
         #[command(flatten)]
         credentials: RestoreCredentialArgs,
-        /// Resolve every name and print what would be saved or copied, without acting.
+        /// Resolve every name and print what would be restored, saved or copied, without acting.
         #[arg(long)]
         dry_run: bool,
         /// Exit 1 when the copy ends with warnings.

@@ -878,7 +878,7 @@ async fn restore_mailbox_where_it_was_needs_yes() {
     assert_eq!(sim.count("restore_mailbox_folder_v8"), 1);
     let items = vb365_with(sim.url(), &[&restore[..4], &["--item", "x", "--yes"]].concat(), None, &env).await;
     assert_eq!(items.status, 2, "{}", items.stderr);
-    assert!(items.stderr.contains("give --to"), "{}", items.stderr);
+    assert!(items.stderr.contains("a mailbox (--to)"), "{}", items.stderr);
 }
 
 /// `restore onedrive --path /Documents --to USER` copies the folder into
@@ -911,5 +911,105 @@ async fn restore_onedrive_copies_a_folder_to_another_onedrive_in_both_versions()
         assert!(!format!("{}{}", run.stdout, run.stderr).contains(RESTORE_PASSWORD));
         let both = vb365_with(sim.url(), &[&copy[..], &["--save", "x.zip"]].concat(), None, &env).await;
         assert_eq!(both.status, 2, "{}", both.stderr);
+    }
+}
+
+/// `restore mailbox --send ADDRESS` mails a folder's items (every page of
+/// them) or chosen ones, and `--save FILE` writes them as the simulator's
+/// file, in both versions; neither needs restore credentials, and a
+/// refused address is the server's refusal (exit 1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_sends_and_saves_items_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let mailbox = ["restore", "mailbox", "contoso.onmicrosoft.com", "alice@contoso.com"];
+        let send = ["--folder", "Inbox", "--send", "helpdesk@contoso.com", "--subject", "Lost mail", "-o", "json"];
+        let run = vb365(sim.url(), &[&mailbox[..], &send].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!((report["to"].as_str(), report["items"].as_u64()), (Some("helpdesk@contoso.com"), Some(25)));
+        let sent = sim.sent_mail();
+        assert_eq!(sent.len(), 1, "{version}: {sent:?}");
+        assert_eq!((sent[0].subject.as_deref(), sent[0].items.len()), (Some("Lost mail"), 25), "{sent:?}");
+        let refused = [&mailbox[..], &["--folder", "Inbox", "--send", "helpdesk"]].concat();
+        let refused = vb365(sim.url(), &refused, None).await;
+        assert_eq!(refused.status, 1, "{version}: {}", refused.stderr);
+        assert_eq!(sim.sent_mail().len(), 1, "nothing more sent");
+
+        let browse =
+            ["restore", "browse", "contoso.onmicrosoft.com", "items", "alice@contoso.com", "--folder", "Inbox"];
+        let listed = vb365(sim.url(), &[&browse[..], &["--limit", "2", "-o", "json"]].concat(), None).await;
+        let items: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+        let (first, second) = (items[0]["id"].as_str().unwrap(), items[1]["id"].as_str().unwrap());
+        let file = std::env::temp_dir().join(format!("vb365-cli-mail-{}-{version}.zip", std::process::id()));
+        let save = ["--item", first, "--item", second, "--save", file.to_str().unwrap(), "-o", "json"];
+        let run = vb365(sim.url(), &[&mailbox[..], &save].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let written = std::fs::read(&file).unwrap();
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["bytes"].as_u64(), Some(written.len() as u64), "{report}");
+        let client = vb365::Client::builder(sim.url()).build().unwrap();
+        client.login(sim.credentials()).await.unwrap();
+        let from = vb365::restore::ExploreFrom::organization(
+            ORGANIZATION.parse().unwrap(),
+            vb365::types::RestoreSessionType::Vex,
+        );
+        let session = client.explore(from).await.unwrap();
+        let found = session.find_mailbox("alice@contoso.com").await.unwrap().unwrap();
+        let mut expected = Vec::new();
+        session.save_mailbox_items(found.id, &[first, second], &mut expected).await.unwrap();
+        session.stop().await.unwrap();
+        assert!(!expected.is_empty() && written == expected, "{version}: the file holds the simulator's bytes");
+
+        let both = [&mailbox[..], &["--folder", "Inbox", "--send", "a@b.c", "--to", "bob"]].concat();
+        let both = vb365(sim.url(), &both, None).await;
+        assert_eq!(both.status, 2, "--send and --to do not go together");
+        let stops = sim.count("stop_restore_session");
+        let explored =
+            sim.requests().iter().filter(|r| r.operation.as_deref().is_some_and(|o| o.starts_with("explore"))).count();
+        assert_eq!(stops, explored, "{version}: every session stopped");
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+/// `restore onedrive --path P` without --to or --save restores the folder
+/// where it was: off a terminal only --yes goes ahead (nothing opened
+/// before), documents there are kept unless --overwrite, in both versions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_onedrive_where_it_was_needs_yes_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+        let restore = [
+            "restore",
+            "onedrive",
+            "contoso.onmicrosoft.com",
+            "alice@contoso.com",
+            "--path",
+            "/Documents",
+            "--restore-user",
+            "operator@contoso.com",
+            "-o",
+            "json",
+        ];
+        let refused = vb365_with(sim.url(), &restore, None, &env).await;
+        assert_eq!(refused.status, 2, "{}", refused.stderr);
+        assert!(refused.stderr.contains("give --yes"), "{}", refused.stderr);
+        assert!(sim.requests().iter().all(|r| !r.path.contains("explore")), "nothing opened before the answer");
+        for (flags, action) in [(&["--yes"][..], "Keep"), (&["--yes", "--overwrite"][..], "Overwrite")] {
+            let run = vb365_with(sim.url(), &[&restore[..], flags].concat(), None, &env).await;
+            assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+            let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+            assert_eq!((report["status"].as_str(), report["restored"].as_u64()), (Some("Success"), Some(15)));
+            assert_eq!(report["target"], "alice@contoso.com:/Documents", "{report}");
+            let sent = sim.requests().into_iter().rev().find(|r| r.path.ends_with("/restore")).unwrap();
+            let body = sent.body.unwrap();
+            assert_eq!(body["documentAction"], action, "{version}");
+            assert!(!format!("{}{}", run.stdout, run.stderr).contains(RESTORE_PASSWORD));
+        }
+        let overwrite_copy = [&restore[..], &["--overwrite", "--to", "bob"]].concat();
+        let overwrite_copy = vb365_with(sim.url(), &overwrite_copy, None, &env).await;
+        assert_eq!(overwrite_copy.status, 2, "--overwrite is for where it was");
+        assert_eq!(sim.count("stop_restore_session"), 2, "{version}");
     }
 }

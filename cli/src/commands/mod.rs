@@ -10,6 +10,7 @@ mod licensing;
 mod organizations;
 mod restore;
 mod restore_actions;
+mod restore_save;
 mod restore_sessions;
 
 pub use job_files::JOB_FILES;

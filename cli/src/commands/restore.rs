@@ -5,7 +5,7 @@ use vb365::restore::{ExploreFrom, RestoreSession};
 use vb365::types::{ExchangeFolder, ExchangeMailbox, RestoreSessionType};
 use vb365::{Client, RestorePointFilter};
 
-use super::restore_actions::{MailboxRestore, OnedriveCopy, OnedriveSave};
+use super::restore_actions::{MailboxRestore, OnedriveCopy, OnedriveInPlace, OnedriveSave};
 use super::{many, one};
 use crate::args::{BrowseCommand, Collection, RestoreCommand};
 use crate::failure::{Exit, Failure};
@@ -50,6 +50,9 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             folder,
             item,
             to,
+            save,
+            send,
+            subject,
             to_folder,
             yes,
             changed_items,
@@ -66,6 +69,9 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
                 items: item,
                 to,
                 to_folder,
+                save,
+                send,
+                subject,
                 yes,
                 changed_items,
                 deleted_items,
@@ -85,13 +91,20 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             to_folder,
             changed_items,
             deleted_items,
+            yes,
+            overwrite,
             credentials,
             dry_run,
             strict,
         } => {
+            let saves = save.is_some();
             let ask = OnedriveSave { organization, onedrive, at, path, save, dry_run };
             match to {
-                None => super::restore_actions::onedrive(client, ask, output).await,
+                None if saves => super::restore_actions::onedrive(client, ask, output).await,
+                None => {
+                    let how = OnedriveInPlace { yes, overwrite, credentials, strict };
+                    super::restore_actions::onedrive_in_place(client, ask, how, output).await
+                }
                 Some(to) => {
                     let copy = OnedriveCopy { to, to_folder, changed_items, deleted_items, credentials, strict };
                     super::restore_actions::onedrive_copy(client, ask, copy, output).await

@@ -1,20 +1,22 @@
 //! `vb365 restore mailbox` and `vb365 restore onedrive`: bring data back,
 //! in a restore session opened for the command and always stopped.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use futures::TryStreamExt as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+use tokio::io::AsyncWrite;
 use uuid::Uuid;
 use vb365::Client;
 use vb365::restore::{
-    ExploreFrom, RestoreAction, RestoreCredentials, RestoreOutcome, RestoreSession, RestoreStatus, ToMailbox,
-    ToOneDrive,
+    ExploreFrom, RestoreAction, RestoreCredentials, RestoreOutcome, RestoreSession, RestoreStatus, SendItems,
+    ToMailbox, ToOneDrive,
 };
-use vb365::types::RestoreSessionType;
+use vb365::types::{OneDriveDocumentAction, RestoreSessionType};
 
 use super::restore::{folder_of, in_session, mailbox_of};
+use super::restore_save::save_to;
 use crate::args::RestoreCredentialArgs;
 use crate::failure::{Exit, Failure};
 use crate::output::Output;
@@ -32,6 +34,9 @@ pub(super) struct MailboxRestore {
     pub(super) items: Vec<String>,
     pub(super) to: Option<String>,
     pub(super) to_folder: Option<String>,
+    pub(super) save: Option<PathBuf>,
+    pub(super) send: Option<String>,
+    pub(super) subject: Option<String>,
     pub(super) yes: bool,
     pub(super) changed_items: bool,
     pub(super) deleted_items: bool,
@@ -143,11 +148,14 @@ fn bar() -> ProgressBar {
 }
 
 pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut Output) -> Result<(), Failure> {
-    if ask.to.is_none() && !ask.items.is_empty() {
-        return Err(Failure::usage("chosen items are restored into a mailbox: give --to"));
+    let in_place = ask.to.is_none() && ask.save.is_none() && ask.send.is_none();
+    if in_place && !ask.items.is_empty() {
+        return Err(Failure::usage("chosen items go into a mailbox (--to), a file (--save) or a message (--send)"));
     }
-    let who = if ask.dry_run { None } else { Some(credentials(&ask.credentials)?) };
-    if ask.to.is_none() && !ask.dry_run {
+    // Only a restore writes into Microsoft 365; saving and sending do not.
+    let restores = ask.save.is_none() && ask.send.is_none();
+    let who = if ask.dry_run || !restores { None } else { Some(credentials(&ask.credentials)?) };
+    if in_place && !ask.dry_run {
         // Back where it was: what changed there since is the server's to merge.
         let folder = ask.folder.as_deref().unwrap_or_default();
         let question = format!("Restore `{folder}` of {} where it was, from the backup?", ask.mailbox);
@@ -173,15 +181,48 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
         let what = ask.folder.clone().unwrap_or_else(|| format!("{} items", ask.items.len()));
         let source = format!("{address}/{what}");
         let into = ask.to.as_deref().unwrap_or(&address);
-        let target = format!("{into}/{}", ask.to_folder.as_deref().or(ask.folder.as_deref()).unwrap_or(""));
-        let Some(who) = &who else {
+        let target = match (&ask.save, &ask.send) {
+            (Some(file), _) => file.display().to_string(),
+            (None, Some(to)) => to.clone(),
+            (None, None) => format!("{into}/{}", ask.to_folder.as_deref().or(ask.folder.as_deref()).unwrap_or("")),
+        };
+        if ask.dry_run {
             let items = match &folder {
                 Some(id) => session.mailbox_items(found.id, Some(id)).try_fold(0u64, async |n, _| Ok(n + 1)).await?,
                 None => ask.items.len() as u64,
             };
             output.one(&RestorePlan { session: session.id(), source, target, items, bytes: None })?;
             return Ok(None);
-        };
+        }
+        if ask.save.is_some() || ask.send.is_some() {
+            // Saving and sending take items: a folder's are listed first.
+            let items = match &folder {
+                Some(id) => {
+                    let listed: Vec<_> = session.mailbox_items(found.id, Some(id)).try_collect().await?;
+                    let ids: Option<Vec<String>> = listed.into_iter().map(|item| item.id).collect();
+                    ids.ok_or_else(|| Failure {
+                        exit: Exit::Refused,
+                        message: format!("the server listed an item of `{source}` without its ID"),
+                    })?
+                }
+                None => ask.items.clone(),
+            };
+            if items.is_empty() {
+                return Err(Failure::usage(format!("`{source}` holds no items")));
+            }
+            let items: Vec<&str> = items.iter().map(String::as_str).collect();
+            if let Some(file) = &ask.save {
+                let download =
+                    async |to: &mut (dyn AsyncWrite + Unpin)| session.save_mailbox_items(found.id, &items, to).await;
+                save_to(session.id(), source, file, download, output).await?;
+            } else if let Some(to) = &ask.send {
+                let message = ask.subject.iter().fold(SendItems::to(to), |m, s| m.subject(s));
+                session.send_mailbox_items(found.id, &items, &message).await?;
+                output.one(&SendReport { session: session.id(), source, to: to.clone(), items: items.len() })?;
+            }
+            return Ok(None);
+        }
+        let who = who.as_ref().ok_or_else(|| Failure::usage("say who restores"))?;
         let action = match (&ask.to, &folder) {
             (None, Some(id)) => session.restore_mailbox_folder(found.id, id, who).await?,
             (None, None) => return Err(Failure::usage("chosen items are restored into a mailbox: give --to")),
@@ -207,6 +248,24 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
     match report {
         Some(report) => finish(&report, ask.strict, output),
         None => Ok(()),
+    }
+}
+
+/// Mail sent with the items attached.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SendReport {
+    session: Uuid,
+    source: String,
+    to: String,
+    items: usize,
+}
+
+impl Row for SendReport {
+    const HEADER: &'static [&'static str] = &["SENT", "TO", "ITEMS"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.source.clone(), self.to.clone(), self.items.to_string()]
     }
 }
 
@@ -269,25 +328,6 @@ fn report_of(session: Uuid, source: String, target: String, outcome: RestoreOutc
         warnings: outcome.warnings,
         errors: outcome.errors,
         reason: outcome.reason,
-    }
-}
-
-/// A saved file.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SaveReport {
-    session: Uuid,
-    source: String,
-    file: String,
-    bytes: u64,
-    announced: Option<u64>,
-}
-
-impl Row for SaveReport {
-    const HEADER: &'static [&'static str] = &["SAVED", "TO", "BYTES"];
-
-    fn cells(&self) -> Vec<String> {
-        vec![self.source.clone(), self.file.clone(), self.bytes.to_string()]
     }
 }
 
@@ -366,7 +406,6 @@ pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Ou
     let save = save.ok_or_else(|| Failure::usage("say where: --save FILE, or --to USER"))?;
     let organization = client.find_organization(&organization).await?;
     let from = explore(organization.id, RestoreSessionType::Veod, at);
-    let to_stdout = save == Path::new("-");
     in_session(client, from, async |session: &RestoreSession| {
         let (found, folder_id) = onedrive_folder(session, &onedrive, &path).await?;
         let id = found.id.unwrap_or_default();
@@ -376,45 +415,59 @@ pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Ou
             let target = save.display().to_string();
             return output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) });
         }
-        let (saved, file) = if to_stdout {
-            let mut stdout = tokio::io::stdout();
-            (session.save_onedrive_folder(&id, &folder_id, &mut stdout).await?, String::from("-"))
-        } else {
-            // Written beside the file and renamed when whole, so that a
-            // failed save never leaves a file that looks complete.
-            let partial = partial_path(&save);
-            let mut file = tokio::fs::File::create(&partial)
-                .await
-                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", partial.display())))?;
-            let saved = session.save_onedrive_folder(&id, &folder_id, &mut file).await;
-            drop(file);
-            let saved = match saved {
-                Ok(saved) => saved,
-                Err(error) => {
-                    let _ = std::fs::remove_file(&partial);
-                    return Err(error.into());
-                }
-            };
-            std::fs::rename(&partial, &save)
-                .map_err(|e| Failure::local(&format!("cannot move the file to {}", save.display()), e))?;
-            (saved, save.display().to_string())
-        };
-        let report = SaveReport { session: session.id(), source, file, bytes: saved.bytes, announced: saved.size };
-        if to_stdout {
-            eprintln!("vb365: saved {} bytes of {}", report.bytes, report.source);
-            Ok(())
-        } else {
-            output.one(&report)
-        }
+        let download =
+            async |to: &mut (dyn AsyncWrite + Unpin)| session.save_onedrive_folder(&id, &folder_id, to).await;
+        save_to(session.id(), source, &save, download, output).await
     })
     .await
 }
 
-/// `FILE.part` beside `FILE`.
-fn partial_path(file: &Path) -> PathBuf {
-    let mut name = file.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
-    name.push(".part");
-    file.with_file_name(name)
+/// How `vb365 restore onedrive` without --to or --save restores where the
+/// folder was.
+pub(super) struct OnedriveInPlace {
+    pub(super) yes: bool,
+    pub(super) overwrite: bool,
+    pub(super) credentials: RestoreCredentialArgs,
+    pub(super) strict: bool,
+}
+
+/// Restores a OneDrive folder where it was, asking first: documents there
+/// are kept (the restored one written beside) unless `--overwrite`.
+pub(super) async fn onedrive_in_place(
+    client: &Client,
+    ask: OnedriveSave,
+    how: OnedriveInPlace,
+    output: &mut Output,
+) -> Result<(), Failure> {
+    let who = if ask.dry_run { None } else { Some(credentials(&how.credentials)?) };
+    if !ask.dry_run {
+        let existing = if how.overwrite { "replacing" } else { "keeping" };
+        let question =
+            format!("Restore `{}` of {} where it was, {existing} the documents there?", ask.path, ask.onedrive);
+        crate::confirm::confirm(&question, how.yes)?;
+    }
+    let organization = client.find_organization(&ask.organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
+    let report = in_session(client, from, async |session: &RestoreSession| {
+        let (found, folder_id) = onedrive_folder(session, &ask.onedrive, &ask.path).await?;
+        let id = found.id.clone().unwrap_or_default();
+        let source = format!("{}:{}", ask.onedrive, ask.path);
+        let target = source.clone();
+        let Some(who) = &who else {
+            let (items, bytes) = documents_under(session, &id, &folder_id).await?;
+            output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) })?;
+            return Ok(None);
+        };
+        let existing = if how.overwrite { OneDriveDocumentAction::Overwrite } else { OneDriveDocumentAction::Keep };
+        let action = session.restore_onedrive_folder(&id, &folder_id, who, existing).await?;
+        let outcome = follow(session, action, output).await?;
+        Ok(Some(report_of(session.id(), source, target, outcome)))
+    })
+    .await?;
+    match report {
+        Some(report) => finish(&report, how.strict, output),
+        None => Ok(()),
+    }
 }
 
 /// How many documents a folder and the folders under it hold, and their bytes.
