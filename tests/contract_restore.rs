@@ -830,3 +830,52 @@ async fn a_onedrive_folder_restored_where_it_was_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A search of a mailbox and of one of its folders: the documented query
+/// in the body, paged like a listing, and the recorded page decoded to the
+/// items the stream yields.
+#[tokio::test]
+async fn a_mailbox_and_a_folder_searched_in_both_versions() {
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-2c8f0a1e7d01";
+    const FOLDER: &str = "AAMkADQ5Y2E4LWluYm94";
+    let mailbox: uuid::Uuid = MAILBOX.parse().unwrap();
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}");
+        for (stem, folder, query) in [
+            ("search_mailbox", None, "subject:invoice"),
+            ("search_mailbox_folder", Some(FOLDER), "from:billing@fabrikam.com"),
+        ] {
+            let found: Vec<_> = session.search_mailbox(mailbox, folder, query).try_collect().await.unwrap();
+            let call = next_call(&server);
+            let path = match folder {
+                Some(folder) => format!("{base}/folders/{folder}/search"),
+                None => format!("{base}/search"),
+            };
+            assert_request(&call, "POST", &path, Some("limit=1000&offset=0"));
+            assert_sent(versioned_example(stem, v8, "request.constructed.json"), &call);
+            let body = vb365::types::SearchOptions { query: Some(query.to_owned()) };
+            let page = match folder {
+                None => raw_answer!(client, version, search_mailbox / search_mailbox_v8, |op| op
+                    .restore_session_id(id)
+                    .mailbox_id(mailbox)
+                    .body(body.clone())),
+                Some(folder) => raw_answer!(client, version, search_mailbox_folder / search_mailbox_folder_v8, |op| op
+                    .restore_session_id(id)
+                    .mailbox_id(mailbox)
+                    .folder_id(folder)
+                    .body(body.clone())),
+            };
+            server.clear();
+            let page = page.unwrap();
+            assert_decoded(versioned_example(stem, v8, "response.200.constructed.json"), &page);
+            assert_eq!(serde_json::to_value(&found).unwrap(), page["results"], "{version} {stem}");
+            assert_eq!(found[0].subject.as_deref(), Some("Invoice 2024-0417"));
+        }
+        session.stop().await.unwrap();
+    }
+}

@@ -326,3 +326,38 @@ async fn browse_onedrives_folders_and_documents_in_both_versions() {
         exchange.stop().await.unwrap();
     }
 }
+
+/// A search finds what matches in every folder (or one), on every page of
+/// the answer (pages of ten, 25 matches); a field the server does not
+/// search by, or an empty query, is the server's refusal, not an empty
+/// result.
+#[tokio::test]
+async fn search_a_mailbox_and_a_folder_in_both_versions() {
+    use futures::TryStreamExt;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version).await;
+        let organization = CONTOSO.parse().unwrap();
+        let session = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Vex)).await.unwrap();
+        let found = session.find_mailbox("alice@contoso.com").await.unwrap().unwrap();
+        let invoices: Vec<_> = session.search_mailbox(found.id, None, "subject:invoice").try_collect().await.unwrap();
+        assert_eq!(invoices.len(), 3, "{version}: {invoices:?}");
+        assert!(invoices.iter().all(|i| i.subject.as_deref().is_some_and(|s| s.starts_with("Invoice"))));
+        let inbox = session.find_mailbox_folder(found.id, "Inbox").await.unwrap().unwrap().id.unwrap();
+        let words = "from:partner@fabrikam.com \"in inbox\"";
+        let inbox_mail: Vec<_> = session.search_mailbox(found.id, Some(&inbox), words).try_collect().await.unwrap();
+        assert_eq!(inbox_mail.len(), 25, "{version}: every page of the answer");
+        let one: Vec<_> =
+            session.search_mailbox(found.id, Some(&inbox), "subject:\"Message 7 in\"").try_collect().await.unwrap();
+        assert_eq!(one.len(), 1, "{one:?}");
+        let both = "from:partner@fabrikam.com subject:invoice";
+        let both: Vec<_> = session.search_mailbox(found.id, None, both).try_collect().await.unwrap();
+        assert_eq!(both.len(), 3, "{version}: every term must match");
+        let none: Vec<_> = session.search_mailbox(found.id, None, "nothing-like-it").try_collect().await.unwrap();
+        assert!(none.is_empty());
+        for bad in ["size:>5", "", "subject:\"open"] {
+            let refused = session.search_mailbox(found.id, None, bad).try_collect::<Vec<_>>().await.unwrap_err();
+            assert_eq!(refused.status(), Some(http::StatusCode::BAD_REQUEST), "{bad}: {refused}");
+        }
+        session.stop().await.unwrap();
+    }
+}

@@ -9,7 +9,7 @@ use crate::Error;
 use crate::api::versioned;
 use crate::resources::Optionally as _;
 use crate::resources::paging::Pages;
-use crate::types::{ExchangeFolder, ExchangeItem, ExchangeMailbox};
+use crate::types::{ExchangeFolder, ExchangeItem, ExchangeMailbox, SearchOptions};
 
 impl RestoreSession {
     /// The mailboxes the session shows
@@ -81,5 +81,21 @@ impl RestoreSession {
         let session = self.id();
         versioned!(send self.client.api(), get_restore_session_mailbox_item,
             |op| op.restore_session_id(session).mailbox_id(mailbox_id).item_id(item_id))
+    }
+
+    /// The items of a mailbox, or of one of its folders, that match `query`
+    /// in the server's search syntax (free words, or `field:value` pairs
+    /// such as `subject:invoice`)
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/search`,
+    /// or `.../folders/{folderId}/search`), as a stream over every page.
+    pub fn search_mailbox(&self, mailbox_id: Uuid, folder: Option<&str>, query: &str) -> Pages<ExchangeItem> {
+        let (client, session) = (&self.client, self.id());
+        let body = SearchOptions { query: Some(query.to_owned()) };
+        match folder.map(str::to_owned) {
+            None => versioned!(pages client, search_mailbox, client.config().page_size, [body]
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone())),
+            Some(folder) => versioned!(pages client, search_mailbox_folder, client.config().page_size, [body, folder]
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).folder_id(folder.clone()).body(body.clone())),
+        }
     }
 }

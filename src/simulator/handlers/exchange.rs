@@ -193,6 +193,76 @@ pub(super) fn list_items(call: Call<'_>) -> Result<Response, Refusal> {
     call.collection(&items, &format!("RestoreSessions/{session}/organization/mailboxes/{}/items", found.id))
 }
 
+/// The items of the mailbox (or of the folder the route names) that match
+/// the body's query: every term must match, case aside; a term is
+/// `subject:`, `from:` or `to:` with a value (in double quotes when it has
+/// spaces), or free text matched against all three. Any other field, or an
+/// empty query, is refused.
+pub(super) fn search(call: Call<'_>, in_folder: bool) -> Result<Response, Refusal> {
+    let body: serde_json::Value = call.body()?;
+    let query = body.get("query").and_then(serde_json::Value::as_str).unwrap_or_default();
+    let terms = search_terms(query)?;
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    drop(world);
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
+    let v8 = version >= crate::ApiVersion::V8;
+    let (items, path): (Vec<ExchangeItem>, String) = if in_folder {
+        let folder = call.text("folderId");
+        let items = mails(&found, folder_suffix(&found, &folder)?, &base, v8);
+        (items, format!("RestoreSessions/{session}/organization/mailboxes/{}/folders/{folder}/search", found.id))
+    } else {
+        let items = MAILS.iter().flat_map(|(suffix, _)| mails(&found, suffix, &base, v8)).collect();
+        (items, format!("RestoreSessions/{session}/organization/mailboxes/{}/search", found.id))
+    };
+    let matches = |item: &ExchangeItem| {
+        terms.iter().all(|(field, value)| {
+            let text = |t: &Option<String>| t.as_deref().unwrap_or_default().to_lowercase().contains(value.as_str());
+            match *field {
+                Some("subject") => text(&item.subject),
+                Some("from") => text(&item.from),
+                Some("to") => text(&item.to),
+                _ => text(&item.subject) || text(&item.from) || text(&item.to),
+            }
+        })
+    };
+    let hits: Vec<ExchangeItem> = items.into_iter().filter(matches).collect();
+    call.collection(&hits, &path)
+}
+
+/// The terms of a search query, lowercased: `(Some(field), value)` or
+/// `(None, text)`.
+fn search_terms(query: &str) -> Result<Vec<(Option<&'static str>, String)>, Refusal> {
+    let mut terms = Vec::new();
+    let mut rest = query.trim_start();
+    while !rest.is_empty() {
+        let (field, after) = match rest.split_once(':') {
+            Some((name, after)) if !name.contains(char::is_whitespace) && !name.contains('"') => {
+                let known = ["subject", "from", "to"].into_iter().find(|f| f.eq_ignore_ascii_case(name));
+                let known = known.ok_or_else(|| Refusal::bad_request(format!("Unknown search field `{name}`.")))?;
+                (Some(known), after)
+            }
+            _ => (None, rest),
+        };
+        let (value, after) = match after.strip_prefix('"') {
+            Some(quoted) => quoted
+                .split_once('"')
+                .ok_or_else(|| Refusal::bad_request(String::from("The search query has an unclosed quote.")))?,
+            None => after.split_once(char::is_whitespace).unwrap_or((after, "")),
+        };
+        if value.is_empty() {
+            return Err(Refusal::bad_request(format!("The search term `{}` has no value.", field.unwrap_or(""))));
+        }
+        terms.push((field, value.to_lowercase()));
+        rest = after.trim_start();
+    }
+    if terms.is_empty() {
+        return Err(Refusal::bad_request(String::from("The search query is empty.")));
+    }
+    Ok(terms)
+}
+
 pub(super) fn get_item(call: Call<'_>) -> Result<Response, Refusal> {
     let world = call.shared.world();
     let found = mailbox(&world, &call)?;

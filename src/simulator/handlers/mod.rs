@@ -209,6 +209,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "get_restore_session_mailbox" => exchange::get_mailbox(call),
         "list_restore_session_mailbox_folders" => exchange::list_folders(call),
         "list_restore_session_mailbox_items" => exchange::list_items(call),
+        "search_mailbox" => exchange::search(call, false),
+        "search_mailbox_folder" => exchange::search(call, true),
         "get_restore_session_mailbox_item" => exchange::get_item(call),
         "list_restore_session_onedrives" => onedrive::list(call),
         "get_restore_session_onedrive" => onedrive::get(call),
