@@ -896,6 +896,11 @@ pub enum BrowseCommand {
         /// The folder, by name from the top (Inbox/Invoices) [default: every folder].
         #[arg(long, value_name = "PATH")]
         folder: Option<String>,
+        /// Only the items the server finds for this query (search_mailbox,
+        /// search_mailbox_folder): free words, or field:value pairs
+        /// (subject:invoice from:billing).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
         #[command(flatten)]
         collection: Collection,
     },

@@ -1013,3 +1013,29 @@ async fn restore_onedrive_where_it_was_needs_yes_in_both_versions() {
         assert_eq!(sim.count("stop_restore_session"), 2, "{version}");
     }
 }
+
+/// `restore browse ORG items MAILBOX --search QUERY` lists what the server
+/// finds, in the whole mailbox or one folder; a query the server refuses
+/// exits 1 with its reason, and the session is stopped each time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_browse_items_searches_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let items = ["restore", "browse", "contoso.onmicrosoft.com", "items", "alice@contoso.com", "-o", "json"];
+        let run = vb365(sim.url(), &[&items[..], &["--search", "subject:invoice"]].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let found: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(found.len(), 3, "{version}: {}", run.stdout);
+        assert!(found.iter().all(|i| i["subject"].as_str().unwrap().starts_with("Invoice")));
+        let in_sent = [&items[..], &["--folder", "Sent Items", "--search", "partner"]].concat();
+        let run = vb365(sim.url(), &in_sent, None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let found: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(found.len(), 4, "{version}: the sent items only: {}", run.stdout);
+        assert_eq!(sim.count("search_mailbox_folder"), 1, "{version}");
+        let refused = vb365(sim.url(), &[&items[..], &["--search", "size:big"]].concat(), None).await;
+        assert_eq!(refused.status, 1, "{}", refused.stderr);
+        assert!(refused.stderr.contains("Unknown search field"), "{}", refused.stderr);
+        assert_eq!(sim.count("stop_restore_session"), 3, "{version}");
+    }
+}

@@ -165,13 +165,17 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
             };
             many(output, session.onedrive_documents(&id, folder.as_deref()), limit).await
         }
-        BrowseCommand::Items { mailbox, folder, collection: Collection { limit, .. } } => {
+        BrowseCommand::Items { mailbox, folder, search, collection: Collection { limit, .. } } => {
             let found = mailbox_of(session, &mailbox).await?;
             let folder = match folder.as_deref() {
                 Some(path) => folder_of(session, &found, &mailbox, path).await?.id,
                 None => None,
             };
-            many(output, session.mailbox_items(found.id, folder.as_deref()), limit).await
+            let items = match &search {
+                Some(query) => session.search_mailbox(found.id, folder.as_deref(), query),
+                None => session.mailbox_items(found.id, folder.as_deref()),
+            };
+            many(output, items, limit).await
         }
     }
 }
