@@ -879,3 +879,54 @@ async fn a_mailbox_and_a_folder_searched_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A document's versions, and the document saved as last backed up and as
+/// one version: the documented requests, the recorded page decoded to the
+/// versions the stream yields, and the recorded bytes written as sent.
+#[tokio::test]
+async fn a_onedrive_document_s_versions_listed_and_saved_in_both_versions() {
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    const DOCUMENT: &str = "01ABCDEF-budget";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}/Documents/{DOCUMENT}");
+
+        let versions: Vec<_> = session.onedrive_document_versions(ONEDRIVE, DOCUMENT).try_collect().await.unwrap();
+        assert_request(&next_call(&server), "GET", &format!("{base}/Versions"), Some("limit=1000&offset=0"));
+        let page =
+            raw_answer!(client, version, list_onedrive_document_versions / list_onedrive_document_versions_v8, |op| op
+                .restore_session_id(id)
+                .one_drive_id(ONEDRIVE)
+                .document_id(DOCUMENT));
+        server.clear();
+        let page = page.unwrap();
+        assert_decoded(
+            versioned_example("list_onedrive_document_versions", v8, "response.200.constructed.json"),
+            &page,
+        );
+        assert_eq!(serde_json::to_value(&versions).unwrap(), page["results"], "{version}");
+        assert_eq!(versions.iter().map(|v| v.version_id).collect::<Vec<_>>(), [Some(512), Some(1024), Some(1536)]);
+
+        let mut file = Vec::new();
+        let saved = session.save_onedrive_document(ONEDRIVE, DOCUMENT, None, v8, &mut file).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/save"), None);
+        assert_sent(versioned_example("save_onedrive_document", v8, "request.constructed.json"), &call);
+        let name = versioned_example("save_onedrive_document", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        assert_eq!(saved.bytes, file.len() as u64);
+
+        let mut file = Vec::new();
+        session.save_onedrive_document(ONEDRIVE, DOCUMENT, Some(1024), false, &mut file).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/Versions/1024/save"), None);
+        assert_sent(versioned_example("save_onedrive_document_version", v8, "request.constructed.json"), &call);
+        let name = versioned_example("save_onedrive_document_version", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        session.stop().await.unwrap();
+    }
+}

@@ -454,3 +454,50 @@ async fn chosen_items_are_saved_as_one_archive_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A document found by its path has a version for each it went through,
+/// oldest first, the last being the document itself; a save writes the
+/// bytes of the one asked for (as large as its entry says), bare or in an
+/// archive named after it, and a version the document never had is not
+/// found.
+#[tokio::test]
+async fn a_document_s_versions_are_listed_and_each_saved_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version, |_| {}).await;
+        let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+        let session = client.explore(from).await.unwrap();
+        let onedrive = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+        let document = session.find_onedrive_document(&onedrive, "/Documents/2026/Plan Q3.xlsx").await.unwrap();
+        let document = document.unwrap();
+        assert_eq!(document.version.as_deref(), Some("3.0"), "{version}");
+        let top = session.find_onedrive_document(&onedrive, "Notes.txt").await.unwrap();
+        assert_eq!(top.and_then(|d| d.name).as_deref(), Some("Notes.txt"), "{version}: a document at the top");
+        for missing in ["/Documents/2026/Plan Q9.xlsx", "/Nowhere/Plan Q1.xlsx", "/Documents/2026"] {
+            assert_eq!(session.find_onedrive_document(&onedrive, missing).await.unwrap(), None, "{missing}");
+        }
+
+        // Pages of ten: a document with twelve versions spans two.
+        let report = session.find_onedrive_document(&onedrive, "/Documents/Report 12.docx").await.unwrap().unwrap();
+        let id = report.id.clone().unwrap();
+        let versions: Vec<_> = session.onedrive_document_versions(&onedrive, &id).try_collect().await.unwrap();
+        assert_eq!(versions.len(), 12, "{version}");
+        assert_eq!(versions[0].version.as_deref(), Some("1.0"));
+        assert_eq!((versions[11].version_id, versions[11].size_bytes), (report.version_id, report.size_bytes));
+
+        let mut file = Vec::new();
+        let saved = session.save_onedrive_document(&onedrive, &id, None, false, &mut file).await.unwrap();
+        assert_eq!(Some(saved.bytes as i64), report.size_bytes, "{version}: the last version, bare");
+        assert!(file.starts_with(b"Report 12.docx\n"), "{version}");
+        let mut first = Vec::new();
+        let saved = session.save_onedrive_document(&onedrive, &id, versions[0].version_id, false, &mut first).await;
+        assert_eq!(Some(saved.unwrap().bytes as i64), versions[0].size_bytes, "{version}: the first version");
+        let mut zipped = Vec::new();
+        session.save_onedrive_document(&onedrive, &id, versions[3].version_id, true, &mut zipped).await.unwrap();
+        assert_eq!(zip_names(&zipped), ["Report 12.docx"], "{version}");
+        let never = session.save_onedrive_document(&onedrive, &id, Some(512 * 13), false, &mut Vec::new()).await;
+        assert_eq!(never.unwrap_err().status(), Some(http::StatusCode::NOT_FOUND), "{version}");
+        let unknown = session.onedrive_document_versions(&onedrive, "no-such-document").try_collect::<Vec<_>>().await;
+        assert_eq!(unknown.unwrap_err().status(), Some(http::StatusCode::NOT_FOUND), "{version}");
+        session.stop().await.unwrap();
+    }
+}

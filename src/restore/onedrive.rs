@@ -75,4 +75,44 @@ impl RestoreSession {
     pub async fn find_onedrive_folder(&self, onedrive_id: &str, path: &str) -> Result<Option<OneDriveFolder>, Error> {
         super::path::find(path, |parent| self.onedrive_folders(onedrive_id, parent)).await
     }
+
+    /// The versions the session holds of a document
+    /// (`GET /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents/{documentId}/Versions`),
+    /// each a document entry whose `version_id` names it for
+    /// [`save_onedrive_document`](Self::save_onedrive_document), as a
+    /// stream over every page.
+    pub fn onedrive_document_versions(&self, onedrive_id: &str, document_id: &str) -> Pages<OneDriveDocument> {
+        let (client, session) = (&self.client, self.id());
+        let (onedrive, document) = (onedrive_id.to_owned(), document_id.to_owned());
+        versioned!(pages client, list_onedrive_document_versions, client.config().page_size, [onedrive, document]
+            |op| op.restore_session_id(session).one_drive_id(onedrive.clone()).document_id(document.clone()))
+    }
+
+    /// The document at `path`, by name from the top
+    /// (`/Documents/2026/Plan.xlsx`): its folder as
+    /// [`find_onedrive_folder`](Self::find_onedrive_folder) finds it, then
+    /// the document of that name among the folder's; `Ok(None)` when
+    /// either is missing.
+    pub async fn find_onedrive_document(
+        &self,
+        onedrive_id: &str,
+        path: &str,
+    ) -> Result<Option<OneDriveDocument>, Error> {
+        let path = path.trim_end_matches('/');
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let parent = match folder.trim_matches('/') {
+            "" => None,
+            folder => match self.find_onedrive_folder(onedrive_id, folder).await? {
+                Some(found) => found.id,
+                None => return Ok(None),
+            },
+        };
+        let mut documents = self.onedrive_documents(onedrive_id, parent.as_deref());
+        while let Some(document) = documents.try_next().await? {
+            if document.name.as_deref() == Some(name) && document.is_folder != Some(true) {
+                return Ok(Some(document));
+            }
+        }
+        Ok(None)
+    }
 }

@@ -10,7 +10,7 @@ use crate::Error;
 use crate::api::versioned;
 use crate::error::TransportKind;
 use crate::request::call::Download;
-use crate::types::{ExchangeItemId, SaveMailboxItems};
+use crate::types::{ExchangeItemId, SaveMailboxItems, SaveOneDriveDocument};
 
 /// A file written by a save.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,40 @@ impl RestoreSession {
                 |op| op.restore_session_id(session).one_drive_id(onedrive_id).folder_id(folder_id))
         };
         self.write_download("save_onedrive_folder", answer, to).await
+    }
+
+    /// Saves a OneDrive document, as last backed up or the version
+    /// `version` names (a `version_id` of
+    /// [`onedrive_document_versions`](Self::onedrive_document_versions)),
+    /// written to `to` as it arrives: the bare file, or a ZIP archive
+    /// holding it with `as_zip`
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents/{documentId}/save`,
+    /// or `.../Versions/{versionId}/save`).
+    /// Timeouts as [`save_onedrive_folder`](Self::save_onedrive_folder).
+    pub async fn save_onedrive_document<W>(
+        &self,
+        onedrive_id: &str,
+        document_id: &str,
+        version: Option<i32>,
+        as_zip: bool,
+        to: &mut W,
+    ) -> Result<Saved, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let session = self.id();
+        let body = SaveOneDriveDocument { as_zip: Some(as_zip) };
+        let answer = async {
+            match version {
+                None => versioned!(send self.client.api(), save_onedrive_document,
+                    |op| op.restore_session_id(session).one_drive_id(onedrive_id).document_id(document_id).body(body.clone())),
+                Some(version) => versioned!(send self.client.api(), save_onedrive_document_version,
+                    |op| op.restore_session_id(session).one_drive_id(onedrive_id).document_id(document_id)
+                        .version_id(version).body(body.clone())),
+            }
+        };
+        let operation = if version.is_some() { "save_onedrive_document_version" } else { "save_onedrive_document" };
+        self.write_download(operation, answer, to).await
     }
 
     /// Saves the items `item_ids` names, of a mailbox, as one file (an MSG

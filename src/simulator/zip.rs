@@ -178,6 +178,33 @@ pub(crate) fn download(entries: Vec<Entry>, file_name: &str) -> axum::response::
     response
 }
 
+/// One entry's contents alone, unarchived, as a download named after it,
+/// with its length: a document saved as the bare file.
+pub(crate) fn bare(entry: Entry) -> axum::response::Response {
+    let Entry { path, size } = entry;
+    let name = path.rsplit('/').next().unwrap_or_default().to_owned();
+    let chunks = futures::stream::unfold(0u64, move |written| {
+        let path = path.clone();
+        async move {
+            if written >= size {
+                return None;
+            }
+            let len = (size - written).min(CHUNK as u64) as usize;
+            let mut out = Vec::with_capacity(len);
+            content(&path, written, &mut out, len);
+            Some((Ok::<_, std::convert::Infallible>(Bytes::from(out)), written + len as u64))
+        }
+    });
+    let mut response = axum::response::Response::new(axum::body::Body::from_stream(chunks));
+    let headers = response.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
+    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(size));
+    if let Ok(value) = http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(http::header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use futures::StreamExt as _;

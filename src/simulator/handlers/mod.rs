@@ -222,6 +222,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "restore_mailbox_folder" => exchange::restore_folder(call),
         "get_restore_session_statistics" => restore_sessions::statistics(call),
         "save_onedrive_folder" => onedrive::save_folder(call),
+        "list_onedrive_document_versions" => onedrive::document_versions(call),
+        "save_onedrive_document" | "save_onedrive_document_version" => onedrive::save_document(call),
         "copy_onedrive_folder_to" => onedrive::copy_folder_to(call),
         "restore_onedrive_folder" => onedrive::restore_folder(call),
         "send_mailbox_items" => exchange::send_items(call),

@@ -228,6 +228,85 @@ pub(super) fn save_folder(call: Call<'_>) -> Result<Response, Refusal> {
     Ok(crate::simulator::zip::download(entries, &format!("{name}.zip")))
 }
 
+/// A document a route names, with what its versions are made from.
+struct Document {
+    entry: OneDriveDocument,
+    /// Its number in its folder: also how many versions it has.
+    n: usize,
+    /// The path of its OneDrive's routes.
+    base: String,
+}
+
+/// The document the route's `documentId` names (`{onedrive}-{folder}-docNN`),
+/// or not found.
+fn document(call: &Call<'_>) -> Result<Document, Refusal> {
+    let world = call.shared.world();
+    let found = onedrive(&world, call)?;
+    drop(world);
+    let id = found.id.clone().unwrap_or_default();
+    let wanted = call.text("documentId");
+    let missing = || Refusal::not_found(format!("Document with ID {wanted} was not found."));
+    let parts = wanted.strip_prefix(&format!("{id}-")).and_then(|rest| rest.rsplit_once("-doc"));
+    let (suffix, n) = parts.ok_or_else(missing)?;
+    let n: usize = n.parse().map_err(|_| missing())?;
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
+    let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
+    let entry = entry.documents(suffix).into_iter().find(|d| d.id.as_deref() == Some(wanted.as_str()));
+    Ok(Document { entry: entry.ok_or_else(missing)?, n, base })
+}
+
+impl Document {
+    /// Version `k`: the document as it was, `k.0`, smaller and older the
+    /// earlier it is (the last version is the document itself).
+    fn version(&self, k: usize) -> OneDriveDocument {
+        let mut version = self.entry.clone();
+        version.version = Some(format!("{k}.0"));
+        version.version_id = Some(512 * i32::try_from(k).unwrap_or(1));
+        version.size_bytes = Some(10_000 * k as i64 + 123);
+        if k < self.n {
+            version.modification_time = crate::DateTime::parse(&format!("2024-03-{:02}T09:00:00Z", k % 28 + 1)).ok();
+        }
+        let (base, id) = (&self.base, self.entry.id.as_deref().unwrap_or_default());
+        version.links = Some(links(&[("self", format!("{base}/Documents/{id}/Versions/{}", 512 * k))]));
+        version
+    }
+}
+
+/// Every version of a document, oldest first.
+pub(super) fn document_versions(call: Call<'_>) -> Result<Response, Refusal> {
+    let document = document(&call)?;
+    let versions: Vec<OneDriveDocument> = (1..=document.n).map(|k| document.version(k)).collect();
+    let id = document.entry.id.as_deref().unwrap_or_default();
+    let path = format!("{}/Documents/{id}/Versions", document.base);
+    call.collection(&versions, path.trim_start_matches(&format!("/{}/", call.version)))
+}
+
+/// A document (or the version the route names) as its bytes, as large as
+/// its entry says (or `SimulatorConfig::saved_document_bytes`), bare or in
+/// a ZIP archive as the body asks.
+pub(super) fn save_document(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: serde_json::Value = call.body()?;
+    let document = document(&call)?;
+    let document = match call.params.get("versionId") {
+        None => document.entry,
+        Some(wanted) => {
+            let k = wanted.parse::<usize>().ok().filter(|v| v % 512 == 0).map(|v| v / 512);
+            let k = k.filter(|k| (1..=document.n).contains(k));
+            let k = k.ok_or_else(|| Refusal::not_found(format!("Version {wanted} of the document was not found.")))?;
+            document.version(k)
+        }
+    };
+    let name = document.name.clone().unwrap_or_default();
+    let size = u64::try_from(document.size_bytes.unwrap_or(0)).unwrap_or(0);
+    let size = call.shared.config.saved_document_bytes.unwrap_or(size);
+    let entry = crate::simulator::zip::Entry { path: name.clone(), size };
+    match body.get("asZip").and_then(serde_json::Value::as_bool) {
+        Some(true) => Ok(crate::simulator::zip::download(vec![entry], &format!("{name}.zip"))),
+        _ => Ok(crate::simulator::zip::bare(entry)),
+    }
+}
+
 /// Copies a folder's documents (and those of the folders under it) into
 /// the OneDrive the body names, which must be one of the session's,
 /// written as an account or an application. Into the OneDrive they came
