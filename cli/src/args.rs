@@ -801,9 +801,14 @@ pub enum RestoreCommand {
         /// 7d) [default: the latest].
         #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
         at: Option<vb365::DateTime>,
-        /// The folder, by name from the top (/Documents/2026).
+        /// The folder, or with --save a document too, by name from the
+        /// top (/Documents/2026, /Documents/2026/Plan.xlsx).
         #[arg(long, value_name = "PATH")]
         path: String,
+        /// With --save, this version of the document (a VERSIONID of
+        /// `restore browse ORG versions USER --path PATH`) [default: the last].
+        #[arg(long, value_name = "VERSIONID", requires = "save")]
+        version: Option<i32>,
         /// Write the file here; - for standard output (the report then goes
         /// to standard error). An existing file is replaced.
         #[arg(long, value_name = "FILE", conflicts_with = "to")]
@@ -886,6 +891,19 @@ pub enum BrowseCommand {
         /// The folder, by name from the top (/Documents/2026).
         #[arg(long, value_name = "PATH")]
         path: Option<String>,
+        #[command(flatten)]
+        collection: Collection,
+    },
+    /// The versions the backup holds of a OneDrive document, oldest first
+    /// (onedrive_document_versions); a VERSIONID is what `restore onedrive
+    /// --version` takes.
+    Versions {
+        /// The OneDrive: its owner's address or name, or its ID.
+        #[arg(value_name = "USER")]
+        onedrive: String,
+        /// The document, by name from the top (/Documents/2026/Plan.xlsx).
+        #[arg(long, value_name = "PATH")]
+        path: String,
         #[command(flatten)]
         collection: Collection,
     },

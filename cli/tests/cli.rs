@@ -1039,3 +1039,61 @@ async fn restore_browse_items_searches_in_both_versions() {
         assert_eq!(sim.count("stop_restore_session"), 3, "{version}");
     }
 }
+
+/// `restore browse ORG versions USER --path DOC` lists a document's
+/// versions; `restore onedrive ... --path DOC --save FILE [--version ID]`
+/// writes that document or version, bare, with the size the listing gives
+/// (and --dry-run tells it without writing); --version on a folder is a
+/// usage error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_onedrive_saves_a_document_or_one_of_its_versions_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let document = "/Documents/Report 04.docx";
+        let browse = ["restore", "browse", "contoso.onmicrosoft.com", "versions", "alice@contoso.com"];
+        let run = vb365(sim.url(), &[&browse[..], &["--path", document, "-o", "json"]].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let versions: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(versions.len(), 4, "{version}: {}", run.stdout);
+        let (first, first_size) = (versions[0]["versionId"].as_i64().unwrap(), versions[0]["sizeBytes"].as_u64());
+
+        let file = std::env::temp_dir().join(format!("vb365-cli-report-{}-{version}.docx", std::process::id()));
+        let save = [
+            "restore",
+            "onedrive",
+            "contoso.onmicrosoft.com",
+            "alice@contoso.com",
+            "--path",
+            document,
+            "--save",
+            file.to_str().unwrap(),
+            "-o",
+            "json",
+        ];
+        let run = vb365(sim.url(), &save, None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let written = std::fs::read(&file).unwrap();
+        assert_eq!(Some(written.len() as u64), versions[3]["sizeBytes"].as_u64(), "{version}: the last version");
+        assert!(written.starts_with(b"Report 04.docx\n"), "{version}: the bare document");
+
+        let first_id = first.to_string();
+        let run = vb365(sim.url(), &[&save[..], &["--version", &first_id]].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        assert_eq!(Some(std::fs::read(&file).unwrap().len() as u64), first_size, "{version}: the first version");
+        let dry = vb365(sim.url(), &[&save[..], &["--version", &first_id, "--dry-run"]].concat(), None).await;
+        assert_eq!(dry.status, 0, "{}", dry.stderr);
+        let plan: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+        assert_eq!((plan["items"].as_u64(), plan["bytes"].as_u64()), (Some(1), first_size), "{plan}");
+
+        let folder = [&save[..4], &["--path", "/Documents", "--save", "x.zip", "--version", "512"]].concat();
+        let refused = vb365(sim.url(), &folder, None).await;
+        assert_eq!(refused.status, 2, "{}", refused.stderr);
+        assert!(refused.stderr.contains("is a folder"), "{}", refused.stderr);
+        let missing = [&save[..4], &["--path", "/Documents/Nothing.docx", "--save", "x.docx"]].concat();
+        let missing = vb365(sim.url(), &missing, None).await;
+        assert_eq!(missing.status, 2, "{}", missing.stderr);
+        assert_eq!(sim.count("save_onedrive_document_version"), 1, "{version}: no save but the asked version's");
+        assert_eq!(sim.count("stop_restore_session"), 6, "{version}: every session stopped");
+        let _ = std::fs::remove_file(file);
+    }
+}

@@ -36,7 +36,9 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
         RestoreCommand::Browse { organization, at, show_deleted, what } => {
             let organization = client.find_organization(&organization).await?;
             let service = match what {
-                BrowseCommand::Onedrives { .. } | BrowseCommand::Documents { .. } => RestoreSessionType::Veod,
+                BrowseCommand::Onedrives { .. } | BrowseCommand::Documents { .. } | BrowseCommand::Versions { .. } => {
+                    RestoreSessionType::Veod
+                }
                 _ => RestoreSessionType::Vex,
             };
             let from = ExploreFrom::organization(organization.id, service).show_deleted(show_deleted);
@@ -86,6 +88,7 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             onedrive,
             at,
             path,
+            version,
             save,
             to,
             to_folder,
@@ -98,7 +101,7 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             strict,
         } => {
             let saves = save.is_some();
-            let ask = OnedriveSave { organization, onedrive, at, path, save, dry_run };
+            let ask = OnedriveSave { organization, onedrive, at, path, version, save, dry_run };
             match to {
                 None if saves => super::restore_actions::onedrive(client, ask, output).await,
                 None => {
@@ -164,6 +167,17 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
                 None => None,
             };
             many(output, session.onedrive_documents(&id, folder.as_deref()), limit).await
+        }
+        BrowseCommand::Versions { onedrive, path, collection: Collection { limit, .. } } => {
+            let found = session.find_onedrive(&onedrive).await?;
+            let found =
+                found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
+            let id = found.id.unwrap_or_default();
+            let document = session.find_onedrive_document(&id, &path).await?;
+            let document = document
+                .and_then(|d| d.id)
+                .ok_or_else(|| Failure::usage(format!("the OneDrive of `{onedrive}` has no document `{path}`")))?;
+            many(output, session.onedrive_document_versions(&id, &document), limit).await
         }
         BrowseCommand::Items { mailbox, folder, search, collection: Collection { limit, .. } } => {
             let found = mailbox_of(session, &mailbox).await?;

@@ -337,6 +337,7 @@ pub(super) struct OnedriveSave {
     pub(super) onedrive: String,
     pub(super) at: Option<vb365::DateTime>,
     pub(super) path: String,
+    pub(super) version: Option<i32>,
     pub(super) save: Option<PathBuf>,
     pub(super) dry_run: bool,
 }
@@ -402,24 +403,65 @@ pub(super) async fn onedrive_copy(
 }
 
 pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Output) -> Result<(), Failure> {
-    let OnedriveSave { organization, onedrive, at, path, save, dry_run } = ask;
+    let OnedriveSave { organization, onedrive, at, path, version, save, dry_run } = ask;
     let save = save.ok_or_else(|| Failure::usage("say where: --save FILE, or --to USER"))?;
     let organization = client.find_organization(&organization).await?;
     let from = explore(organization.id, RestoreSessionType::Veod, at);
     in_session(client, from, async |session: &RestoreSession| {
-        let (found, folder_id) = onedrive_folder(session, &onedrive, &path).await?;
+        let found = session.find_onedrive(&onedrive).await?;
+        let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
         let id = found.id.unwrap_or_default();
-        let source = format!("{onedrive}:{path}");
+        // A folder by that path, else a document.
+        let folder = session.find_onedrive_folder(&id, &path).await?.and_then(|f| f.id);
+        let document = match &folder {
+            Some(_) if version.is_some() => {
+                return Err(Failure::usage(format!("`{path}` is a folder: --version is for a document")));
+            }
+            Some(_) => None,
+            None => Some(session.find_onedrive_document(&id, &path).await?.ok_or_else(|| {
+                Failure::usage(format!("the OneDrive of `{onedrive}` has no folder or document `{path}`"))
+            })?),
+        };
+        let mut source = format!("{onedrive}:{path}");
+        if let Some(version) = version {
+            source.push_str(&format!(" version {version}"));
+        }
         if dry_run {
-            let (items, bytes) = documents_under(session, &id, &folder_id).await?;
+            let (items, bytes) = match (&folder, &document) {
+                (Some(folder), _) => documents_under(session, &id, folder).await?,
+                (None, Some(document)) => (1, document_size(session, &id, document, version).await?),
+                (None, None) => (0, 0),
+            };
             let target = save.display().to_string();
             return output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) });
         }
-        let download =
-            async |to: &mut (dyn AsyncWrite + Unpin)| session.save_onedrive_folder(&id, &folder_id, to).await;
+        let document_id = document.and_then(|d| d.id).unwrap_or_default();
+        let download = async |to: &mut (dyn AsyncWrite + Unpin)| match &folder {
+            Some(folder) => session.save_onedrive_folder(&id, folder, to).await,
+            None => session.save_onedrive_document(&id, &document_id, version, false, to).await,
+        };
         save_to(session.id(), source, &save, download, output).await
     })
     .await
+}
+
+/// The size the session lists for a document, or for its version `version`.
+async fn document_size(
+    session: &RestoreSession,
+    onedrive: &str,
+    document: &vb365::types::OneDriveDocument,
+    version: Option<i32>,
+) -> Result<u64, Failure> {
+    let size = |d: &vb365::types::OneDriveDocument| d.size_bytes.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
+    let Some(version) = version else { return Ok(size(document)) };
+    let id = document.id.as_deref().unwrap_or_default();
+    let mut versions = session.onedrive_document_versions(onedrive, id);
+    while let Some(entry) = versions.try_next().await? {
+        if entry.version_id == Some(version) {
+            return Ok(size(&entry));
+        }
+    }
+    Err(Failure::usage(format!("the document has no version {version}")))
 }
 
 /// How `vb365 restore onedrive` without --to or --save restores where the
