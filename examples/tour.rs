@@ -26,11 +26,11 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt as _, TryStreamExt};
 use uuid::Uuid;
 use vb365::monitoring::{Scope, Thresholds, judge};
-use vb365::restore::{ExploreFrom, RestoreCredentials, RestoreSession, ToMailbox};
+use vb365::restore::{ExploreFrom, RestoreCredentials, RestoreSession, SendItems, ToMailbox};
 use vb365::simulator::{Simulator, SimulatorConfig};
 use vb365::types::{
-    BackupAccount, ExchangeOnlineSettings, GroupMember, GroupMemberType, OrganizationCreate, OrganizationRegion,
-    OrganizationType, RestoreSessionType, SharePointOnlineSettings,
+    BackupAccount, ExchangeOnlineSettings, GroupMember, GroupMemberType, OneDriveDocumentAction, OrganizationCreate,
+    OrganizationRegion, OrganizationType, RestoreSessionType, SharePointOnlineSettings,
 };
 use vb365::{
     ApiVersion, Client, Credentials, Error, JobSessionFilter, LicensedUserFilter, PageRequest, RestorePointFilter,
@@ -319,12 +319,12 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
             _ if simulator.is_some() => Some(RestoreCredentials::user("tour@contoso.com", "tour-restore-password")),
             _ => None,
         };
-        let browsed = browse(&mut steps, &session, restorer.as_ref()).await;
+        let browsed = browse(&mut steps, &session, restorer.as_ref(), simulator.is_some()).await;
         steps.run("stop the restore session", session.stop(), |()| String::from("stopped")).await?;
         browsed?;
         let from = ExploreFrom::organization(organization_id, RestoreSessionType::Veod).at(at_for_onedrive);
         let session = steps.run("explore OneDrive", client.explore(from), |s| shown(&s.info().name)).await?;
-        let browsed = browse_onedrive(&mut steps, &session).await;
+        let browsed = browse_onedrive(&mut steps, &session, restorer.as_ref()).await;
         steps.run("stop that session too", session.stop(), |()| String::from("stopped")).await?;
         browsed?;
         steps.run("read it again", client.get_restore_session(id), |s| format!("state {}", shown(&s.state))).await?;
@@ -354,6 +354,7 @@ async fn browse(
     steps: &mut Steps,
     session: &RestoreSession,
     restorer: Option<&RestoreCredentials>,
+    simulated: bool,
 ) -> Result<(), Error> {
     let mailboxes = session.mailboxes().take(2).try_collect::<Vec<_>>();
     let mailboxes = steps
@@ -370,6 +371,21 @@ async fn browse(
     if let Some(id) = mails.first().and_then(|m| m.id.clone()) {
         let mail = session.mailbox_item(mailbox.id, &id);
         steps.run("one mail by ID", mail, |m| shown(&m.subject)).await?;
+    }
+    let found = session.search_mailbox(mailbox.id, None, "subject:invoice").try_collect::<Vec<_>>();
+    steps.run("search the mailbox for invoices", found, |all| format!("{} found", all.len())).await?;
+    let chosen: Vec<&str> = mails.iter().take(2).filter_map(|m| m.id.as_deref()).collect();
+    if !chosen.is_empty() {
+        // Written as it arrives; a program would pass a file.
+        let mut sink = tokio::io::sink();
+        let saved = session.save_mailbox_items(mailbox.id, &chosen, &mut sink);
+        steps.run("save two mails as one file", saved, |s| format!("{} bytes", s.bytes)).await?;
+        if simulated {
+            // Against a real server this mails someone: only the simulator's.
+            let message = SendItems::to("helpdesk@contoso.com").subject("Mail restored by the tour");
+            let sent = session.send_mailbox_items(mailbox.id, &chosen, &message);
+            steps.run("send them to an address", sent, |()| String::from("sent")).await?;
+        }
     }
     let (Some(restorer), Some(other), Some(folder)) =
         (restorer, mailboxes.get(1).and_then(|m| m.email.clone()), folder)
@@ -397,8 +413,14 @@ async fn browse(
 }
 
 /// Finds documents in a OneDrive restore session: the first OneDrive, its
-/// Documents folder by path, the documents in it on every page.
-async fn browse_onedrive(steps: &mut Steps, session: &RestoreSession) -> Result<(), Error> {
+/// Documents folder by path, the documents in it on every page, a
+/// document's versions; saves the folder and the first version; with
+/// `restorer`, restores the folder where it was (keeping what is there).
+async fn browse_onedrive(
+    steps: &mut Steps,
+    session: &RestoreSession,
+    restorer: Option<&RestoreCredentials>,
+) -> Result<(), Error> {
     let mut onedrives = session.onedrives();
     let first = onedrives.try_next();
     let onedrive = steps.run("its first OneDrive", first, |o| shown(&o.as_ref().and_then(|o| o.url.clone()))).await?;
@@ -412,13 +434,33 @@ async fn browse_onedrive(steps: &mut Steps, session: &RestoreSession) -> Result<
         let bytes: i64 = all.iter().filter_map(|d| d.size_bytes).sum();
         format!("{} documents, {bytes} bytes", all.len())
     });
-    documents.await?;
-    if let Some(folder) = folder {
-        // Written as it arrives; a program would pass a file.
+    let documents = documents.await?;
+    if let Some(document) = documents.iter().rev().find(|d| d.is_folder != Some(true)).and_then(|d| d.id.clone()) {
+        let versions = session.onedrive_document_versions(&id, &document).try_collect::<Vec<_>>();
+        let versions = steps.run("a document's versions", versions, |all| format!("{} versions", all.len())).await?;
+        let first = versions.first().and_then(|v| v.version_id);
         let mut sink = tokio::io::sink();
-        let saved = session.save_onedrive_folder(&id, &folder, &mut sink);
-        steps.run("save /Documents as a ZIP file", saved, |s| format!("{} bytes", s.bytes)).await?;
+        let saved = session.save_onedrive_document(&id, &document, first, false, &mut sink);
+        steps.run("save its first version", saved, |s| format!("{} bytes", s.bytes)).await?;
     }
+    let Some(folder) = folder else { return Ok(()) };
+    // Written as it arrives; a program would pass a file.
+    let mut sink = tokio::io::sink();
+    let saved = session.save_onedrive_folder(&id, &folder, &mut sink);
+    steps.run("save /Documents as a ZIP file", saved, |s| format!("{} bytes", s.bytes)).await?;
+    let Some(restorer) = restorer else {
+        steps.skip("restore /Documents where it was", "set VB365_RESTORE_USER and VB365_RESTORE_PASSWORD");
+        return Ok(());
+    };
+    let action = session.restore_onedrive_folder(&id, &folder, restorer, OneDriveDocumentAction::Keep);
+    let action =
+        steps.run("restore /Documents where it was", action, |_| String::from("keeping what is there")).await?;
+    let outcome = session.wait(action.poll_every(Duration::from_millis(250)), |_| {});
+    steps
+        .run("wait for it", outcome, |o| {
+            format!("{:?}: {} restored, {} skipped", o.status, o.counts.restored, o.counts.skipped)
+        })
+        .await?;
     Ok(())
 }
 
