@@ -930,3 +930,45 @@ async fn a_onedrive_document_s_versions_listed_and_saved_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A mailbox folder and chosen items exported as PST files: the documented
+/// requests (a keyword, a size bound), and the recorded bytes written as
+/// sent.
+#[tokio::test]
+async fn a_folder_and_chosen_items_exported_to_pst_in_both_versions() {
+    use vb365::restore::ToPst;
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    const FOLDER: &str = "AAMkADQ5Y2E4LWluYm94";
+    let mailbox: uuid::Uuid = MAILBOX.parse().unwrap();
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}");
+
+        let (folder_how, items_how, items): (_, _, &[&str]) = if v8 {
+            (ToPst::new().size_limit(5 << 30), ToPst::new().size_limit(2 << 30), &["AAMkAGI2TG93AAA="])
+        } else {
+            (ToPst::new().keyword("invoice"), ToPst::new(), &["AAMkAGI2TG93AAA=", "AAMkAGI2TG94AAA="])
+        };
+        let mut file = Vec::new();
+        let saved = session.export_mailbox_folder_to_pst(mailbox, FOLDER, &folder_how, &mut file).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/folders/{FOLDER}/exportToPst"), None);
+        assert_sent(versioned_example("export_mailbox_folder_to_pst", v8, "request.constructed.json"), &call);
+        let name = versioned_example("export_mailbox_folder_to_pst", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        assert_eq!(saved.bytes, file.len() as u64);
+
+        let mut file = Vec::new();
+        session.export_mailbox_items_to_pst(mailbox, items, &items_how, &mut file).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/items/exportToPst"), None);
+        assert_sent(versioned_example("export_mailbox_items_to_pst", v8, "request.constructed.json"), &call);
+        let name = versioned_example("export_mailbox_items_to_pst", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        session.stop().await.unwrap();
+    }
+}

@@ -501,3 +501,37 @@ async fn a_document_s_versions_are_listed_and_each_saved_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A PST export writes a file as large as its mails (a folder's, those a
+/// keyword finds, or chosen ones); a bound outside what the server takes,
+/// a keyword that finds nothing and an unknown item are refused.
+#[tokio::test]
+async fn mail_is_exported_to_pst_in_both_versions() {
+    use vb365::restore::ToPst;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let (mailbox, inbox, _) = inbox_and_other(&session).await;
+        let mut file = Vec::new();
+        let saved = session.export_mailbox_folder_to_pst(mailbox, &inbox, &ToPst::new(), &mut file).await.unwrap();
+        assert_eq!((saved.bytes, saved.size), (8_192 + 25 * 48_000, Some(8_192 + 25 * 48_000)), "{version}");
+        let seventh = ToPst::new().keyword("MESSAGE 7 ").size_limit(1 << 30);
+        let saved = session.export_mailbox_folder_to_pst(mailbox, &inbox, &seventh, &mut Vec::new()).await.unwrap();
+        assert_eq!(saved.bytes, 8_192 + 48_000, "{version}: the keyword's one mail");
+        let mails: Vec<_> = session.mailbox_items(mailbox, Some(&inbox)).try_collect().await.unwrap();
+        let chosen: Vec<&str> = mails.iter().take(3).filter_map(|m| m.id.as_deref()).collect();
+        let saved = session.export_mailbox_items_to_pst(mailbox, &chosen, &ToPst::new(), &mut Vec::new()).await;
+        assert_eq!(saved.unwrap().bytes, 8_192 + 3 * 48_000, "{version}");
+
+        let bad = ToPst::new().size_limit(1 << 20);
+        let refused = session.export_mailbox_folder_to_pst(mailbox, &inbox, &bad, &mut Vec::new()).await.unwrap_err();
+        assert!(refused.to_string().contains("1 to 49 GB"), "{version}: {refused}");
+        let nothing = ToPst::new().keyword("no such words");
+        let refused = session.export_mailbox_folder_to_pst(mailbox, &inbox, &nothing, &mut Vec::new()).await;
+        assert_eq!(refused.unwrap_err().status(), Some(http::StatusCode::BAD_REQUEST), "{version}");
+        let (plain, mut sink) = (ToPst::new(), Vec::new());
+        let unknown = session.export_mailbox_items_to_pst(mailbox, &["no-such-item"], &plain, &mut sink).await;
+        assert_eq!(unknown.unwrap_err().status(), Some(http::StatusCode::NOT_FOUND), "{version}");
+        session.stop().await.unwrap();
+    }
+}

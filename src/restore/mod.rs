@@ -19,6 +19,7 @@ mod mailbox_send;
 mod onedrive;
 mod onedrive_restore;
 mod path;
+mod pst;
 mod save;
 mod session;
 
@@ -28,5 +29,6 @@ pub use explore::ExploreFrom;
 pub use mailbox_restore::ToMailbox;
 pub use mailbox_send::SendItems;
 pub use onedrive_restore::ToOneDrive;
+pub use pst::ToPst;
 pub use save::Saved;
 pub use session::RestoreSession;

@@ -94,7 +94,7 @@ impl RestoreSession {
 
     /// Waits (within the request timeout) for `answer`, then copies its
     /// bytes to `to`, each chunk within the request timeout too.
-    async fn write_download<W>(
+    pub(super) async fn write_download<W>(
         &self,
         operation: &'static str,
         answer: impl Future<Output = Result<Download, Error>>,

@@ -11,8 +11,9 @@ use crate::simulator::state::{SentMail, World};
 use crate::simulator::zip::Entry;
 use crate::types::{
     ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem, ExchangeItemId,
-    ExchangeItemImportance, ExchangeMailbox, FolderRestoreStatistics, ItemsRestoreStatistics, RestoreSessionType,
-    RestoreToMailbox, SaveMailboxItems, SendMailboxItems,
+    ExchangeItemImportance, ExchangeMailbox, ExportMailboxFolderToPst, ExportMailboxItemsToPst,
+    FolderRestoreStatistics, ItemsRestoreStatistics, RestoreSessionType, RestoreToMailbox, SaveMailboxItems,
+    SendMailboxItems,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -382,6 +383,50 @@ pub(super) fn save_items(call: Call<'_>) -> Result<Response, Refusal> {
         .collect();
     let name = found.email.unwrap_or_default();
     Ok(crate::simulator::zip::download(entries, &format!("{name}.zip")))
+}
+
+/// The PST file of the mails the body names (see [`pst`]).
+pub(super) fn export_items_to_pst(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: ExportMailboxItemsToPst = call.body()?;
+    pst_bound(body.enable_pst_size_limit, body.pst_size_limit_bytes)?;
+    let (found, chosen) = chosen_mails(&call, &body.items, "export")?;
+    Ok(pst(&found, chosen.len()))
+}
+
+/// The PST file of a folder's mails, or of those whose subject has the
+/// body's keyword (case aside); a keyword that finds none is refused, as
+/// there is nothing to export.
+pub(super) fn export_folder_to_pst(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: ExportMailboxFolderToPst = call.body()?;
+    pst_bound(body.enable_pst_size_limit, body.pst_size_limit_bytes)?;
+    let (found, _, mut items) = folder_mails(&call)?;
+    if let Some(keyword) = body.content_keyword.as_deref().map(str::to_lowercase).filter(|k| !k.is_empty()) {
+        items.retain(|m| m.subject.as_deref().unwrap_or_default().to_lowercase().contains(&keyword));
+    }
+    if items.is_empty() {
+        return Err(Refusal::bad_request(String::from("There are no items to export.")));
+    }
+    Ok(pst(&found, items.len()))
+}
+
+/// A bound on the PST file's size: when enabled, given, and from 1 to 49
+/// GiB (the simulator reads the server's "1 GB to 49 GB" as binary).
+fn pst_bound(enabled: Option<bool>, bytes: Option<i64>) -> Result<(), Refusal> {
+    const GIB: i64 = 1 << 30;
+    match (enabled, bytes) {
+        (Some(true), None) => Err(Refusal::bad_request(String::from("Specify the PST size limit."))),
+        (Some(true), Some(bytes)) if !(GIB..=49 * GIB).contains(&bytes) => {
+            Err(Refusal::bad_request(format!("The PST size limit must be 1 to 49 GB, not {bytes} bytes.")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A PST file of `count` mails of `mailbox`: 48,000 bytes a mail (as the
+/// restores count them) after a header, named after the mailbox.
+fn pst(mailbox: &ExchangeMailbox, count: usize) -> Response {
+    let name = format!("{}.pst", mailbox.email.as_deref().unwrap_or("mailbox"));
+    crate::simulator::zip::bare(Entry { path: name, size: 8_192 + 48_000 * count as u64 })
 }
 
 /// Restores `mails` of mailbox `from` back where they were, or into the

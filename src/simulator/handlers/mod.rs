@@ -228,6 +228,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "restore_onedrive_folder" => onedrive::restore_folder(call),
         "send_mailbox_items" => exchange::send_items(call),
         "save_mailbox_items" => exchange::save_items(call),
+        "export_mailbox_items_to_pst" => exchange::export_items_to_pst(call),
+        "export_mailbox_folder_to_pst" => exchange::export_folder_to_pst(call),
         "get_restore_session" => restore_sessions::get(call),
         "stop_restore_session" => restore_sessions::stop(call),
         other => Err(Refusal {
