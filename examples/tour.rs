@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt as _, TryStreamExt};
 use uuid::Uuid;
 use vb365::monitoring::{Scope, Thresholds, judge};
-use vb365::restore::{ExploreFrom, RestoreCredentials, RestoreSession, SendItems, ToMailbox};
+use vb365::restore::{ExploreFrom, RestoreCredentials, RestoreSession, SendItems, ToMailbox, ToPst};
 use vb365::simulator::{Simulator, SimulatorConfig};
 use vb365::types::{
     BackupAccount, ExchangeOnlineSettings, GroupMember, GroupMemberType, OneDriveDocumentAction, OrganizationCreate,
@@ -380,6 +380,9 @@ async fn browse(
         let mut sink = tokio::io::sink();
         let saved = session.save_mailbox_items(mailbox.id, &chosen, &mut sink);
         steps.run("save two mails as one file", saved, |s| format!("{} bytes", s.bytes)).await?;
+        let (plain, mut sink) = (ToPst::new(), tokio::io::sink());
+        let exported = session.export_mailbox_items_to_pst(mailbox.id, &chosen, &plain, &mut sink);
+        steps.run("export them to PST", exported, |s| format!("{} bytes", s.bytes)).await?;
         if simulated {
             // Against a real server this mails someone: only the simulator's.
             let message = SendItems::to("helpdesk@contoso.com").subject("Mail restored by the tour");

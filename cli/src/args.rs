@@ -727,8 +727,10 @@ pub enum RestoreCommand {
     /// Restore a mailbox folder where it was (restore_mailbox_folder, which
     /// asks first on a terminal; elsewhere give --yes), or a folder or chosen
     /// items into another mailbox (restore_mailbox_folder_to,
-    /// restore_mailbox_items_to), save them as a file (save_mailbox_items)
-    /// or mail them to an address (send_mailbox_items),
+    /// restore_mailbox_items_to), save them as a file (save_mailbox_items),
+    /// export them to PST (export_mailbox_folder_to_pst,
+    /// export_mailbox_items_to_pst) or mail them to an address
+    /// (send_mailbox_items),
     /// in a restore session opened for the command and stopped when it ends
     /// (Ctrl-C included); progress on a terminal, a line per event with -o
     /// ndjson. Exit 0 when done (with warnings too, unless --strict), 1 when
@@ -750,13 +752,20 @@ pub enum RestoreCommand {
         item: Vec<String>,
         /// The mailbox to restore into: an address in the organization
         /// [default: where the folder was saved from].
-        #[arg(long, value_name = "MAILBOX", conflicts_with_all = ["save", "send"])]
+        #[arg(long, value_name = "MAILBOX", conflicts_with_all = ["save", "send", "pst"])]
         to: Option<String>,
         /// Save the items as a file instead (an MSG file for one item, a ZIP
         /// archive for more); - for standard output (the report then goes
         /// to standard error). An existing file is replaced.
-        #[arg(long, value_name = "FILE", conflicts_with = "send")]
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["send", "pst"])]
         save: Option<PathBuf>,
+        /// Export the items as an Outlook data file instead (a server with
+        /// Outlook's libraries only); - for standard output.
+        #[arg(long, value_name = "FILE", conflicts_with = "send")]
+        pst: Option<PathBuf>,
+        /// Bound that file's size (bytes, or with KiB, MiB, GiB: 5GiB).
+        #[arg(long, value_name = "SIZE", requires = "pst", value_parser = crate::args::size)]
+        pst_limit: Option<i64>,
         /// Mail the items, attached, to this address instead (through the
         /// server's notification mail settings).
         #[arg(long, value_name = "ADDRESS")]
@@ -1132,6 +1141,22 @@ pub enum SimulateFormat {
     Table,
 }
 
+/// A size: bytes, or a number with KiB, MiB or GiB.
+pub fn size(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number.parse().map_err(|_| format!("`{text}` is not a size (5GiB, 1073741824)"))?;
+    let scale: i64 = match unit.trim() {
+        "" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        other => return Err(format!("`{other}` is not a unit of size: KiB, MiB or GiB")),
+    };
+    number.checked_mul(scale).ok_or_else(|| format!("`{text}` is too large"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1142,5 +1167,15 @@ mod tests {
     fn the_command_line_is_well_formed() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_are_bytes_or_binary_units() {
+        assert_eq!(size("1073741824"), Ok(1 << 30));
+        assert_eq!(size("5GiB"), Ok(5 << 30));
+        assert_eq!(size("512 MiB"), Ok(512 << 20));
+        for wrong in ["", "GiB", "5GB", "-1", "1.5GiB", "99999999999999GiB"] {
+            assert!(size(wrong).is_err(), "{wrong}");
+        }
     }
 }

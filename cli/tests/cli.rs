@@ -1097,3 +1097,40 @@ async fn restore_onedrive_saves_a_document_or_one_of_its_versions_in_both_versio
         let _ = std::fs::remove_file(file);
     }
 }
+
+/// `restore mailbox --folder F --pst FILE` (or chosen items, with
+/// `--pst-limit`) writes the server's PST file; a bound the server refuses
+/// exits 1, a size the command line cannot read exits 2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_exports_to_pst_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let file = std::env::temp_dir().join(format!("vb365-cli-{}-{version}.pst", std::process::id()));
+        let mailbox = ["restore", "mailbox", "contoso.onmicrosoft.com", "alice@contoso.com", "-o", "json"];
+        let pst = ["--pst", file.to_str().unwrap()];
+        let run = vb365(sim.url(), &[&mailbox[..], &pst, &["--folder", "Inbox/Invoices"]].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["bytes"].as_u64(), Some(8_192 + 3 * 48_000), "{version}: {report}");
+        assert_eq!(std::fs::metadata(&file).unwrap().len(), 8_192 + 3 * 48_000);
+
+        let browse =
+            ["restore", "browse", "contoso.onmicrosoft.com", "items", "alice@contoso.com", "--folder", "Inbox"];
+        let listed = vb365(sim.url(), &[&browse[..], &["--limit", "1", "-o", "json"]].concat(), None).await;
+        let items: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+        let item = ["--item", items[0]["id"].as_str().unwrap()];
+        let run = vb365(sim.url(), &[&mailbox[..], &pst, &item, &["--pst-limit", "2GiB"]].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        assert_eq!(std::fs::metadata(&file).unwrap().len(), 8_192 + 48_000);
+        let sent = sim.requests().into_iter().rev().find(|r| r.path.ends_with("/exportToPst")).unwrap();
+        assert_eq!(sent.body.unwrap()["pstSizeLimitBytes"], 2_147_483_648_i64, "{version}");
+
+        let small = vb365(sim.url(), &[&mailbox[..], &pst, &item, &["--pst-limit", "1MiB"]].concat(), None).await;
+        assert_eq!(small.status, 1, "{}", small.stderr);
+        assert!(small.stderr.contains("1 to 49 GB"), "{}", small.stderr);
+        let unreadable = vb365(sim.url(), &[&mailbox[..], &pst, &item, &["--pst-limit", "5GB"]].concat(), None).await;
+        assert_eq!(unreadable.status, 2, "{}", unreadable.stderr);
+        assert_eq!(std::fs::metadata(&file).unwrap().len(), 8_192 + 48_000, "a refused export leaves the file");
+        let _ = std::fs::remove_file(file);
+    }
+}

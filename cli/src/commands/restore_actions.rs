@@ -11,7 +11,7 @@ use uuid::Uuid;
 use vb365::Client;
 use vb365::restore::{
     ExploreFrom, RestoreAction, RestoreCredentials, RestoreOutcome, RestoreSession, RestoreStatus, SendItems,
-    ToMailbox, ToOneDrive,
+    ToMailbox, ToOneDrive, ToPst,
 };
 use vb365::types::{OneDriveDocumentAction, RestoreSessionType};
 
@@ -35,6 +35,8 @@ pub(super) struct MailboxRestore {
     pub(super) to: Option<String>,
     pub(super) to_folder: Option<String>,
     pub(super) save: Option<PathBuf>,
+    pub(super) pst: Option<PathBuf>,
+    pub(super) pst_limit: Option<i64>,
     pub(super) send: Option<String>,
     pub(super) subject: Option<String>,
     pub(super) yes: bool,
@@ -148,12 +150,14 @@ fn bar() -> ProgressBar {
 }
 
 pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut Output) -> Result<(), Failure> {
-    let in_place = ask.to.is_none() && ask.save.is_none() && ask.send.is_none();
+    // Only a restore writes into Microsoft 365; saving, exporting and sending do not.
+    let restores = ask.save.is_none() && ask.pst.is_none() && ask.send.is_none();
+    let in_place = ask.to.is_none() && restores;
     if in_place && !ask.items.is_empty() {
-        return Err(Failure::usage("chosen items go into a mailbox (--to), a file (--save) or a message (--send)"));
+        return Err(Failure::usage(
+            "chosen items go into a mailbox (--to), a file (--save, --pst) or a message (--send)",
+        ));
     }
-    // Only a restore writes into Microsoft 365; saving and sending do not.
-    let restores = ask.save.is_none() && ask.send.is_none();
     let who = if ask.dry_run || !restores { None } else { Some(credentials(&ask.credentials)?) };
     if in_place && !ask.dry_run {
         // Back where it was: what changed there since is the server's to merge.
@@ -181,7 +185,7 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
         let what = ask.folder.clone().unwrap_or_else(|| format!("{} items", ask.items.len()));
         let source = format!("{address}/{what}");
         let into = ask.to.as_deref().unwrap_or(&address);
-        let target = match (&ask.save, &ask.send) {
+        let target = match (ask.save.as_ref().or(ask.pst.as_ref()), &ask.send) {
             (Some(file), _) => file.display().to_string(),
             (None, Some(to)) => to.clone(),
             (None, None) => format!("{into}/{}", ask.to_folder.as_deref().or(ask.folder.as_deref()).unwrap_or("")),
@@ -192,6 +196,16 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
                 None => ask.items.len() as u64,
             };
             output.one(&RestorePlan { session: session.id(), source, target, items, bytes: None })?;
+            return Ok(None);
+        }
+        if let Some(file) = &ask.pst {
+            let how = ask.pst_limit.into_iter().fold(ToPst::new(), ToPst::size_limit);
+            let items: Vec<&str> = ask.items.iter().map(String::as_str).collect();
+            let download = async |to: &mut (dyn AsyncWrite + Unpin)| match &folder {
+                Some(folder) => session.export_mailbox_folder_to_pst(found.id, folder, &how, to).await,
+                None => session.export_mailbox_items_to_pst(found.id, &items, &how, to).await,
+            };
+            save_to(session.id(), source, file, download, output).await?;
             return Ok(None);
         }
         if ask.save.is_some() || ask.send.is_some() {
