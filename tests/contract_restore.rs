@@ -972,3 +972,85 @@ async fn a_folder_and_chosen_items_exported_to_pst_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A whole OneDrive saved, copied into another and restored where it was:
+/// the documented requests (as the folder's, on the OneDrive's own
+/// routes), the recorded bytes, and v6's counts or v8's start read back.
+#[tokio::test]
+async fn a_whole_onedrive_saved_copied_and_restored_in_both_versions() {
+    use vb365::restore::{RestoreCredentials, RestoreStatus, ToOneDrive};
+    use vb365::types::{OneDriveDocumentAction, OneDriveDocumentVersion, OneDriveLastVersionAction, RestoreOneDrive};
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}");
+
+        let mut file = Vec::new();
+        session.save_onedrive(ONEDRIVE, &mut file).await.unwrap();
+        assert_request(&next_call(&server), "POST", &format!("{base}/save"), None);
+        let name = versioned_example("save_onedrive", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+
+        let bob = RestoreOneDrive {
+            id: Some(String::from("b!onedrive-0001")),
+            name: Some(String::from("Bob Brown")),
+            url: Some(String::from("https://contoso-my.sharepoint.com/personal/bob_contoso_com")),
+            links: None,
+        };
+        let (credentials, existing) = if v8 {
+            let app = "6c3c7a5e-4a1f-4f0e-9a43-2f4f8e0d1b7c".parse().unwrap();
+            let app = RestoreCredentials::application(app, b"MIIExampleCertificate", "example-certificate-password");
+            (app, OneDriveDocumentAction::Keep)
+        } else {
+            let user =
+                RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real");
+            (user, OneDriveDocumentAction::Overwrite)
+        };
+        let to = ToOneDrive::new(bob, &credentials).folder("Alice Wong (restored OneDrive)");
+        let to = if v8 {
+            to.office_region(vb365::types::OfficeRegion::Worldwide)
+        } else {
+            to.restore_permissions(false)
+                .versions(OneDriveDocumentVersion::All)
+                .last_version_action(OneDriveLastVersionAction::Merge)
+        };
+        let copy = session.copy_onedrive_to(ONEDRIVE, &to).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        assert_request(call, "POST", &format!("{base}/copyTo"), None);
+        assert_sent(versioned_example("copy_onedrive_to", v8, "request.constructed.json"), call);
+        let answer = raw_answer!(client, version, copy_onedrive_to / copy_onedrive_to_v8, |op| op
+            .restore_session_id(id)
+            .one_drive_id(ONEDRIVE)
+            .body(to.body().clone()));
+        server.clear();
+        assert_decoded(versioned_example("copy_onedrive_to", v8, "response.200.constructed.json"), &answer.unwrap());
+
+        let restore = session.restore_onedrive(ONEDRIVE, &credentials, existing).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        assert_request(call, "POST", &format!("{base}/restore"), None);
+        assert_sent(versioned_example("restore_onedrive", v8, "request.constructed.json"), call);
+        let answer = raw_answer!(client, version, restore_onedrive / restore_onedrive_v8, |op| op
+            .restore_session_id(id)
+            .one_drive_id(ONEDRIVE)
+            .body(serde_json::from_value::<vb365::types::RestoreToOriginalOneDrive>(call.json()).unwrap()));
+        server.clear();
+        assert_decoded(versioned_example("restore_onedrive", v8, "response.200.constructed.json"), &answer.unwrap());
+        if !v8 {
+            let copied = session.wait(copy, |_| {}).await.unwrap();
+            assert_eq!((copied.counts.restored, copied.counts.failed, copied.status), (18, 1, RestoreStatus::Warning));
+            assert!(copied.errors[0].contains("locked for editing"), "{:?}", copied.errors);
+            let restored = session.wait(restore, |_| {}).await.unwrap();
+            assert_eq!((restored.counts.restored, restored.status), (19, RestoreStatus::Success));
+            server.clear();
+        }
+        session.stop().await.unwrap();
+    }
+}

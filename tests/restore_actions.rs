@@ -535,3 +535,44 @@ async fn mail_is_exported_to_pst_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A whole OneDrive (its top and every folder: 16 documents) saved as one
+/// archive, copied into another OneDrive and restored where it was, in
+/// both versions.
+#[tokio::test]
+async fn a_whole_onedrive_saved_copied_and_restored_in_both_versions() {
+    use vb365::restore::ToOneDrive;
+    use vb365::types::OneDriveDocumentAction;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version, |_| {}).await;
+        let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+        let session = client.explore(from).await.unwrap();
+        let alice = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap();
+        let bob = session.find_onedrive("bob@contoso.com").await.unwrap().unwrap();
+        let id = alice.id.clone().unwrap();
+        let mut file = Vec::new();
+        let saved = session.save_onedrive(&id, &mut file).await.unwrap();
+        assert_eq!(saved.size, Some(file.len() as u64), "{version}");
+        let names = zip_names(&file);
+        assert_eq!(names.len(), 16, "{version}: {names:?}");
+        assert!(names.contains(&String::from("Notes.txt")), "{names:?}");
+        assert!(names.contains(&String::from("Documents/2026/Plan Q3.xlsx")), "{names:?}");
+
+        let wait = async |action| {
+            session
+                .wait(vb365::restore::RestoreAction::poll_every(action, Duration::from_millis(100)), |_| {})
+                .await
+                .unwrap()
+        };
+        let copy =
+            session.copy_onedrive_to(&id, &ToOneDrive::new(bob, &operator()).folder("From Alice")).await.unwrap();
+        let copied = wait(copy).await;
+        assert_eq!((copied.status, copied.counts.restored), (RestoreStatus::Success, 16), "{version}: {copied:?}");
+        let restore = session.restore_onedrive(&id, &operator(), OneDriveDocumentAction::Keep).await.unwrap();
+        let restored = wait(restore).await;
+        assert_eq!((restored.status, restored.counts.restored), (RestoreStatus::Success, 16), "{version}");
+        let missing = session.save_onedrive("b!no-such-onedrive", &mut Vec::new()).await.unwrap_err();
+        assert_eq!(missing.status(), Some(http::StatusCode::NOT_FOUND), "{missing}");
+        session.stop().await.unwrap();
+    }
+}

@@ -121,4 +121,37 @@ impl RestoreSession {
         })
         .await
     }
+
+    /// Copies a whole OneDrive, every folder and document, into the
+    /// OneDrive `to` names
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/copyTo`).
+    /// Follow it with [`wait`](Self::wait).
+    pub async fn copy_onedrive_to(&self, onedrive_id: &str, to: &ToOneDrive) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), copy_onedrive_to,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).body(to.body.clone()))
+        })
+        .await
+    }
+
+    /// Restores a whole OneDrive into itself, written as `credentials`
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/restore`);
+    /// documents there are treated as
+    /// [`restore_onedrive_folder`](Self::restore_onedrive_folder) treats them.
+    pub async fn restore_onedrive(
+        &self,
+        onedrive_id: &str,
+        credentials: &RestoreCredentials,
+        existing: OneDriveDocumentAction,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let mut body = credentials.to_original_onedrive();
+        body.document_action = Some(existing);
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_onedrive,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).body(body.clone()))
+        })
+        .await
+    }
 }

@@ -39,6 +39,21 @@ impl RestoreSession {
         self.write_download("save_onedrive_folder", answer, to).await
     }
 
+    /// Saves a whole OneDrive, every folder and document, as one file (a
+    /// ZIP archive), written to `to` as it arrives
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/save`).
+    /// Timeouts as [`save_onedrive_folder`](Self::save_onedrive_folder).
+    pub async fn save_onedrive<W>(&self, onedrive_id: &str, to: &mut W) -> Result<Saved, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let session = self.id();
+        let answer = async {
+            versioned!(send self.client.api(), save_onedrive, |op| op.restore_session_id(session).one_drive_id(onedrive_id))
+        };
+        self.write_download("save_onedrive", answer, to).await
+    }
+
     /// Saves a OneDrive document, as last backed up or the version
     /// `version` names (a `version_id` of
     /// [`onedrive_document_versions`](Self::onedrive_document_versions)),

@@ -184,8 +184,11 @@ pub(super) fn documents(call: Call<'_>) -> Result<Response, Refusal> {
     call.collection(&documents, &format!("RestoreSessions/{session}/Organization/OneDrives/{id}/Documents"))
 }
 
-/// A folder and the folders under it, as (suffix, path from the top).
-fn folder_tree(top: &'static str) -> Vec<(&'static str, String)> {
+/// Folders as (suffix, path from the top).
+type Tree = Vec<(&'static str, String)>;
+
+/// A folder and the folders under it.
+fn folder_tree(top: &'static str) -> Tree {
     let name = |suffix: &str| FOLDERS.iter().find(|f| f.0 == suffix).map_or("", |f| f.1);
     let mut tree = vec![(top, name(top).to_owned())];
     let mut at = 0;
@@ -199,23 +202,42 @@ fn folder_tree(top: &'static str) -> Vec<(&'static str, String)> {
     tree
 }
 
-/// The folder's documents and those of the folders under it, as a ZIP
-/// archive streamed with its length; each document as large as its listing
+/// What a route covers, as (folder suffix, path from the top), and its
+/// name: the folder `folderId` names and those under it, or on a
+/// OneDrive's own routes the top and every folder (named `""`).
+fn scope(call: &Call<'_>, onedrive: &str) -> Result<(Tree, &'static str), Refusal> {
+    if call.params.contains_key("folderId") {
+        let top = folder_suffix(onedrive, &call.text("folderId"))?;
+        let name = FOLDERS.iter().find(|f| f.0 == top).map_or(top, |f| f.1);
+        return Ok((folder_tree(top), name));
+    }
+    let mut all = vec![("", String::new())];
+    all.extend(FOLDERS.iter().filter(|f| f.2.is_none()).flat_map(|f| folder_tree(f.0)));
+    Ok((all, ""))
+}
+
+/// `name` under `path` (at the top when `path` is empty).
+fn under(path: &str, name: &str) -> String {
+    if path.is_empty() { name.to_owned() } else { format!("{path}/{name}") }
+}
+
+/// The documents the route covers (see [`scope`]), as a ZIP archive
+/// streamed with its length; each document as large as its listing
 /// says (or as `SimulatorConfig::saved_document_bytes`).
 pub(super) fn save_folder(call: Call<'_>) -> Result<Response, Refusal> {
     let world = call.shared.world();
     let found = onedrive(&world, &call)?;
     drop(world);
     let id = found.id.clone().unwrap_or_default();
-    let top = folder_suffix(&id, &call.text("folderId"))?;
+    let (tree, name) = scope(&call, &id)?;
     let (session, version) = (call.id("restoreSessionId")?, call.version);
     let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
     let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
-    let entries: Vec<crate::simulator::zip::Entry> = folder_tree(top)
+    let entries: Vec<crate::simulator::zip::Entry> = tree
         .into_iter()
         .flat_map(|(suffix, path)| {
             entry.documents(suffix).into_iter().map(move |d| crate::simulator::zip::Entry {
-                path: format!("{path}/{}", d.name.unwrap_or_default()),
+                path: under(&path, &d.name.unwrap_or_default()),
                 size: u64::try_from(d.size_bytes.unwrap_or(0)).unwrap_or(0),
             })
         })
@@ -224,7 +246,7 @@ pub(super) fn save_folder(call: Call<'_>) -> Result<Response, Refusal> {
             e
         })
         .collect();
-    let name = FOLDERS.iter().find(|f| f.0 == top).map_or(top, |f| f.1);
+    let name = if name.is_empty() { found.name.as_deref().unwrap_or("OneDrive") } else { name };
     Ok(crate::simulator::zip::download(entries, &format!("{name}.zip")))
 }
 
@@ -307,8 +329,8 @@ pub(super) fn save_document(call: Call<'_>) -> Result<Response, Refusal> {
     }
 }
 
-/// Copies a folder's documents (and those of the folders under it) into
-/// the OneDrive the body names, which must be one of the session's,
+/// Copies the documents the route covers (see [`scope`]) into the OneDrive
+/// the body names, which must be one of the session's,
 /// written as an account or an application. Into the OneDrive they came
 /// from every document exists already and is skipped with a warning.
 pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
@@ -326,8 +348,8 @@ pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
     restore_documents(call, &found, into, folder, copy_into_itself)
 }
 
-/// Restores a folder's documents (and those of the folders under it) into
-/// the OneDrive they came from, written as an account or an application;
+/// Restores the documents the route covers (see [`scope`]) into the
+/// OneDrive they came from, written as an account or an application;
 /// with `documentAction: Keep` (or none) a document that is there is kept
 /// and the restored one written beside it, so every document is restored.
 pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
@@ -359,7 +381,7 @@ fn restore_documents(
     let body: serde_json::Value = call.body()?;
     super::restore_sessions::credentials_given(&body)?;
     let id = from.id.clone().unwrap_or_default();
-    let top = folder_suffix(&id, &call.text("folderId"))?;
+    let (tree, what) = scope(&call, &id)?;
     let fate = match call.shared.config.restore_fails_after {
         _ if exists => Fate::Exists,
         Some(limit) => Fate::FailAfter(limit),
@@ -368,21 +390,20 @@ fn restore_documents(
     let (session, version) = (call.id("restoreSessionId")?, call.version);
     let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
     let entry = Entry { onedrive: &id, base: &base, v8: false };
-    let items = folder_tree(top)
+    let items = tree
         .into_iter()
         .flat_map(|(suffix, path)| {
-            entry.documents(suffix).into_iter().map(move |d| Item {
-                name: format!("{path}/{}", d.name.unwrap_or_default()),
-                size: d.size_bytes.unwrap_or(0),
-            })
+            entry
+                .documents(suffix)
+                .into_iter()
+                .map(move |d| Item { name: under(&path, &d.name.unwrap_or_default()), size: d.size_bytes.unwrap_or(0) })
         })
         .collect();
-    let what = FOLDERS.iter().find(|f| f.0 == top).map_or(top, |f| f.1);
     let request = Request {
         session,
-        what: what.to_owned(),
-        source: format!("{}/{what}", from.url.clone().unwrap_or_default()),
-        target: format!("{}/{}", into.url.clone().unwrap_or_default(), into_folder.unwrap_or(what)),
+        what: if what.is_empty() { from.name.clone().unwrap_or_default() } else { what.to_owned() },
+        source: under(from.url.as_deref().unwrap_or_default(), what),
+        target: under(into.url.as_deref().unwrap_or_default(), into_folder.unwrap_or(what)),
         items,
         fate,
     };
