@@ -794,11 +794,13 @@ pub enum RestoreCommand {
         #[arg(long)]
         strict: bool,
     },
-    /// Restore a OneDrive folder where it was (restore_onedrive_folder,
-    /// which asks first on a terminal; elsewhere give --yes), save it, with
-    /// its documents, as a ZIP file (save_onedrive_folder), or copy it into
-    /// another OneDrive (copy_onedrive_folder_to); restores with progress as
-    /// for mailboxes, in a restore session opened for the command and
+    /// Restore a OneDrive, or a folder of it, where it was
+    /// (restore_onedrive, restore_onedrive_folder, which ask first on a
+    /// terminal; elsewhere give --yes), save it as a ZIP file (save_onedrive,
+    /// save_onedrive_folder; a document, or one of its versions, as itself:
+    /// save_onedrive_document), or copy it into another OneDrive
+    /// (copy_onedrive_to, copy_onedrive_folder_to); restores with progress
+    /// as for mailboxes, in a restore session opened for the command and
     /// stopped when it ends (Ctrl-C included).
     Onedrive {
         /// The organization: its ID or its name.
@@ -811,9 +813,10 @@ pub enum RestoreCommand {
         #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
         at: Option<vb365::DateTime>,
         /// The folder, or with --save a document too, by name from the
-        /// top (/Documents/2026, /Documents/2026/Plan.xlsx).
+        /// top (/Documents/2026, /Documents/2026/Plan.xlsx) [default: the
+        /// whole OneDrive].
         #[arg(long, value_name = "PATH")]
-        path: String,
+        path: Option<String>,
         /// With --save, this version of the document (a VERSIONID of
         /// `restore browse ORG versions USER --path PATH`) [default: the last].
         #[arg(long, value_name = "VERSIONID", requires = "save")]

@@ -1134,3 +1134,43 @@ async fn restore_mailbox_exports_to_pst_in_both_versions() {
         let _ = std::fs::remove_file(file);
     }
 }
+
+/// Without --path, `restore onedrive` acts on the whole OneDrive: saves
+/// every document (16), copies them into another OneDrive, restores them
+/// where they were; --version needs a document's path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_onedrive_without_a_path_is_the_whole_onedrive_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+        let onedrive = ["restore", "onedrive", "contoso.onmicrosoft.com", "alice@contoso.com", "-o", "json"];
+        let file = std::env::temp_dir().join(format!("vb365-cli-onedrive-{}-{version}.zip", std::process::id()));
+        let save = [&onedrive[..], &["--save", file.to_str().unwrap()]].concat();
+        let dry = vb365(sim.url(), &[&save[..], &["--dry-run"]].concat(), None).await;
+        assert_eq!(dry.status, 0, "{version}: {}", dry.stderr);
+        let plan: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+        assert_eq!(plan["items"].as_u64(), Some(16), "{version}: {plan}");
+        let run = vb365(sim.url(), &save, None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["source"], "alice@contoso.com:/", "{report}");
+        assert_eq!(std::fs::metadata(&file).unwrap().len(), report["bytes"].as_u64().unwrap());
+        assert_eq!(sim.count("save_onedrive"), 1, "{version}: the OneDrive's own route");
+
+        let who = ["--restore-user", "operator@contoso.com"];
+        let copy = [&onedrive[..], &who, &["--to", "bob@contoso.com"]].concat();
+        let copy = vb365_with(sim.url(), &copy, None, &env).await;
+        assert_eq!(copy.status, 0, "{version}: {}", copy.stderr);
+        let report: serde_json::Value = serde_json::from_str(&copy.stdout).unwrap();
+        assert_eq!(report["restored"].as_u64(), Some(16), "{version}: {report}");
+        let back = vb365_with(sim.url(), &[&onedrive[..], &who, &["--yes"]].concat(), None, &env).await;
+        assert_eq!(back.status, 0, "{version}: {}", back.stderr);
+        assert_eq!((sim.count("copy_onedrive_to"), sim.count("restore_onedrive")), (1, 1), "{version}");
+
+        let refused = vb365(sim.url(), &[&save[..], &["--version", "512"]].concat(), None).await;
+        assert_eq!(refused.status, 2, "{}", refused.stderr);
+        assert!(refused.stderr.contains("give --path"), "{}", refused.stderr);
+        assert_eq!(sim.count("stop_restore_session"), 5, "{version}");
+        let _ = std::fs::remove_file(file);
+    }
+}

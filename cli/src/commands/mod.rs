@@ -10,6 +10,7 @@ mod licensing;
 mod organizations;
 mod restore;
 mod restore_actions;
+mod restore_onedrive;
 mod restore_save;
 mod restore_sessions;
 

@@ -5,7 +5,8 @@ use vb365::restore::{ExploreFrom, RestoreSession};
 use vb365::types::{ExchangeFolder, ExchangeMailbox, RestoreSessionType};
 use vb365::{Client, RestorePointFilter};
 
-use super::restore_actions::{MailboxRestore, OnedriveCopy, OnedriveInPlace, OnedriveSave};
+use super::restore_actions::MailboxRestore;
+use super::restore_onedrive::{OnedriveCopy, OnedriveInPlace, OnedriveSave};
 use super::{many, one};
 use crate::args::{BrowseCommand, Collection, RestoreCommand};
 use crate::failure::{Exit, Failure};
@@ -107,14 +108,14 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             let saves = save.is_some();
             let ask = OnedriveSave { organization, onedrive, at, path, version, save, dry_run };
             match to {
-                None if saves => super::restore_actions::onedrive(client, ask, output).await,
+                None if saves => super::restore_onedrive::onedrive(client, ask, output).await,
                 None => {
                     let how = OnedriveInPlace { yes, overwrite, credentials, strict };
-                    super::restore_actions::onedrive_in_place(client, ask, how, output).await
+                    super::restore_onedrive::onedrive_in_place(client, ask, how, output).await
                 }
                 Some(to) => {
                     let copy = OnedriveCopy { to, to_folder, changed_items, deleted_items, credentials, strict };
-                    super::restore_actions::onedrive_copy(client, ask, copy, output).await
+                    super::restore_onedrive::onedrive_copy(client, ask, copy, output).await
                 }
             }
         }

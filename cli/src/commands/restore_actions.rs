@@ -1,5 +1,6 @@
-//! `vb365 restore mailbox` and `vb365 restore onedrive`: bring data back,
-//! in a restore session opened for the command and always stopped.
+//! `vb365 restore mailbox`, and what every restore command shares: bring
+//! data back, in a restore session opened for the command and always
+//! stopped.
 
 use std::path::PathBuf;
 
@@ -11,9 +12,9 @@ use uuid::Uuid;
 use vb365::Client;
 use vb365::restore::{
     ExploreFrom, RestoreAction, RestoreCredentials, RestoreOutcome, RestoreSession, RestoreStatus, SendItems,
-    ToMailbox, ToOneDrive, ToPst,
+    ToMailbox, ToPst,
 };
-use vb365::types::{OneDriveDocumentAction, RestoreSessionType};
+use vb365::types::RestoreSessionType;
 
 use super::restore::{folder_of, in_session, mailbox_of};
 use super::restore_save::save_to;
@@ -50,12 +51,12 @@ pub(super) struct MailboxRestore {
 /// What a restore would do (`--dry-run`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RestorePlan {
-    session: Uuid,
-    source: String,
-    target: String,
-    items: u64,
-    bytes: Option<u64>,
+pub(super) struct RestorePlan {
+    pub(super) session: Uuid,
+    pub(super) source: String,
+    pub(super) target: String,
+    pub(super) items: u64,
+    pub(super) bytes: Option<u64>,
 }
 
 impl Row for RestorePlan {
@@ -70,7 +71,7 @@ impl Row for RestorePlan {
 /// How a restore ended.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RestoreReport {
+pub(super) struct RestoreReport {
     session: Uuid,
     source: String,
     target: String,
@@ -110,7 +111,7 @@ fn status_name(status: RestoreStatus) -> &'static str {
 /// The restore credentials: from --restore-user and VB365_RESTORE_PASSWORD,
 /// or --restore-app-id, --restore-certificate and
 /// VB365_RESTORE_CERTIFICATE_PASSWORD.
-fn credentials(args: &RestoreCredentialArgs) -> Result<RestoreCredentials, Failure> {
+pub(super) fn credentials(args: &RestoreCredentialArgs) -> Result<RestoreCredentials, Failure> {
     let secret = |variable: &str, what: &str| {
         std::env::var(variable).map_err(|_| Failure::usage(format!("{what}: set {variable}")))
     };
@@ -131,7 +132,7 @@ fn credentials(args: &RestoreCredentialArgs) -> Result<RestoreCredentials, Failu
     }
 }
 
-fn explore(organization: Uuid, service: RestoreSessionType, at: Option<vb365::DateTime>) -> ExploreFrom {
+pub(super) fn explore(organization: Uuid, service: RestoreSessionType, at: Option<vb365::DateTime>) -> ExploreFrom {
     let from = ExploreFrom::organization(organization, service);
     at.into_iter().fold(from, ExploreFrom::at)
 }
@@ -285,7 +286,7 @@ impl Row for SendReport {
 
 /// Waits for `action` with a progress bar on a terminal and, with `-o
 /// ndjson`, a line per event.
-async fn follow(
+pub(super) async fn follow(
     session: &RestoreSession,
     action: RestoreAction,
     output: &mut Output,
@@ -310,7 +311,7 @@ async fn follow(
 
 /// Prints how a restore ended; a failure (and with `strict` a warning) is
 /// the command's failure.
-fn finish(report: &RestoreReport, strict: bool, output: &mut Output) -> Result<(), Failure> {
+pub(super) fn finish(report: &RestoreReport, strict: bool, output: &mut Output) -> Result<(), Failure> {
     output.one(report)?;
     match report.status {
         "Failed" => Err(Failure {
@@ -329,7 +330,7 @@ fn finish(report: &RestoreReport, strict: bool, output: &mut Output) -> Result<(
     }
 }
 
-fn report_of(session: Uuid, source: String, target: String, outcome: RestoreOutcome) -> RestoreReport {
+pub(super) fn report_of(session: Uuid, source: String, target: String, outcome: RestoreOutcome) -> RestoreReport {
     RestoreReport {
         session,
         source,
@@ -343,201 +344,4 @@ fn report_of(session: Uuid, source: String, target: String, outcome: RestoreOutc
         errors: outcome.errors,
         reason: outcome.reason,
     }
-}
-
-/// What `vb365 restore onedrive` is asked to do.
-pub(super) struct OnedriveSave {
-    pub(super) organization: String,
-    pub(super) onedrive: String,
-    pub(super) at: Option<vb365::DateTime>,
-    pub(super) path: String,
-    pub(super) version: Option<i32>,
-    pub(super) save: Option<PathBuf>,
-    pub(super) dry_run: bool,
-}
-
-/// Where `vb365 restore onedrive --to` copies, and as whom.
-pub(super) struct OnedriveCopy {
-    pub(super) to: String,
-    pub(super) to_folder: Option<String>,
-    pub(super) changed_items: bool,
-    pub(super) deleted_items: bool,
-    pub(super) credentials: RestoreCredentialArgs,
-    pub(super) strict: bool,
-}
-
-/// The OneDrive `who` names and the ID of its folder at `path`, or usage errors.
-async fn onedrive_folder(
-    session: &RestoreSession,
-    who: &str,
-    path: &str,
-) -> Result<(vb365::types::RestoreOneDrive, String), Failure> {
-    let found = session.find_onedrive(who).await?;
-    let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{who}`")))?;
-    let id = found.id.clone().unwrap_or_default();
-    let folder = session.find_onedrive_folder(&id, path).await?;
-    let folder = folder.ok_or_else(|| Failure::usage(format!("the OneDrive of `{who}` has no folder `{path}`")))?;
-    Ok((found, folder.id.unwrap_or_default()))
-}
-
-pub(super) async fn onedrive_copy(
-    client: &Client,
-    ask: OnedriveSave,
-    copy: OnedriveCopy,
-    output: &mut Output,
-) -> Result<(), Failure> {
-    let who = if ask.dry_run { None } else { Some(credentials(&copy.credentials)?) };
-    let organization = client.find_organization(&ask.organization).await?;
-    let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
-    let report = in_session(client, from, async |session: &RestoreSession| {
-        let (found, folder_id) = onedrive_folder(session, &ask.onedrive, &ask.path).await?;
-        let id = found.id.clone().unwrap_or_default();
-        let into = session.find_onedrive(&copy.to).await?;
-        let into = into.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{}`", copy.to)))?;
-        let source = format!("{}:{}", ask.onedrive, ask.path);
-        let target = format!("{}:/{}", copy.to, copy.to_folder.as_deref().unwrap_or(""));
-        let Some(who) = &who else {
-            let (items, bytes) = documents_under(session, &id, &folder_id).await?;
-            output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) })?;
-            return Ok(None);
-        };
-        let mut to = ToOneDrive::new(into, who).changed_items(copy.changed_items).deleted_items(copy.deleted_items);
-        if let Some(name) = &copy.to_folder {
-            to = to.folder(name);
-        }
-        let action = session.copy_onedrive_folder_to(&id, &folder_id, &to).await?;
-        let outcome = follow(session, action, output).await?;
-        Ok(Some(report_of(session.id(), source, target, outcome)))
-    })
-    .await?;
-    match report {
-        Some(report) => finish(&report, copy.strict, output),
-        None => Ok(()),
-    }
-}
-
-pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Output) -> Result<(), Failure> {
-    let OnedriveSave { organization, onedrive, at, path, version, save, dry_run } = ask;
-    let save = save.ok_or_else(|| Failure::usage("say where: --save FILE, or --to USER"))?;
-    let organization = client.find_organization(&organization).await?;
-    let from = explore(organization.id, RestoreSessionType::Veod, at);
-    in_session(client, from, async |session: &RestoreSession| {
-        let found = session.find_onedrive(&onedrive).await?;
-        let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
-        let id = found.id.unwrap_or_default();
-        // A folder by that path, else a document.
-        let folder = session.find_onedrive_folder(&id, &path).await?.and_then(|f| f.id);
-        let document = match &folder {
-            Some(_) if version.is_some() => {
-                return Err(Failure::usage(format!("`{path}` is a folder: --version is for a document")));
-            }
-            Some(_) => None,
-            None => Some(session.find_onedrive_document(&id, &path).await?.ok_or_else(|| {
-                Failure::usage(format!("the OneDrive of `{onedrive}` has no folder or document `{path}`"))
-            })?),
-        };
-        let mut source = format!("{onedrive}:{path}");
-        if let Some(version) = version {
-            source.push_str(&format!(" version {version}"));
-        }
-        if dry_run {
-            let (items, bytes) = match (&folder, &document) {
-                (Some(folder), _) => documents_under(session, &id, folder).await?,
-                (None, Some(document)) => (1, document_size(session, &id, document, version).await?),
-                (None, None) => (0, 0),
-            };
-            let target = save.display().to_string();
-            return output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) });
-        }
-        let document_id = document.and_then(|d| d.id).unwrap_or_default();
-        let download = async |to: &mut (dyn AsyncWrite + Unpin)| match &folder {
-            Some(folder) => session.save_onedrive_folder(&id, folder, to).await,
-            None => session.save_onedrive_document(&id, &document_id, version, false, to).await,
-        };
-        save_to(session.id(), source, &save, download, output).await
-    })
-    .await
-}
-
-/// The size the session lists for a document, or for its version `version`.
-async fn document_size(
-    session: &RestoreSession,
-    onedrive: &str,
-    document: &vb365::types::OneDriveDocument,
-    version: Option<i32>,
-) -> Result<u64, Failure> {
-    let size = |d: &vb365::types::OneDriveDocument| d.size_bytes.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
-    let Some(version) = version else { return Ok(size(document)) };
-    let id = document.id.as_deref().unwrap_or_default();
-    let mut versions = session.onedrive_document_versions(onedrive, id);
-    while let Some(entry) = versions.try_next().await? {
-        if entry.version_id == Some(version) {
-            return Ok(size(&entry));
-        }
-    }
-    Err(Failure::usage(format!("the document has no version {version}")))
-}
-
-/// How `vb365 restore onedrive` without --to or --save restores where the
-/// folder was.
-pub(super) struct OnedriveInPlace {
-    pub(super) yes: bool,
-    pub(super) overwrite: bool,
-    pub(super) credentials: RestoreCredentialArgs,
-    pub(super) strict: bool,
-}
-
-/// Restores a OneDrive folder where it was, asking first: documents there
-/// are kept (the restored one written beside) unless `--overwrite`.
-pub(super) async fn onedrive_in_place(
-    client: &Client,
-    ask: OnedriveSave,
-    how: OnedriveInPlace,
-    output: &mut Output,
-) -> Result<(), Failure> {
-    let who = if ask.dry_run { None } else { Some(credentials(&how.credentials)?) };
-    if !ask.dry_run {
-        let existing = if how.overwrite { "replacing" } else { "keeping" };
-        let question =
-            format!("Restore `{}` of {} where it was, {existing} the documents there?", ask.path, ask.onedrive);
-        crate::confirm::confirm(&question, how.yes)?;
-    }
-    let organization = client.find_organization(&ask.organization).await?;
-    let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
-    let report = in_session(client, from, async |session: &RestoreSession| {
-        let (found, folder_id) = onedrive_folder(session, &ask.onedrive, &ask.path).await?;
-        let id = found.id.clone().unwrap_or_default();
-        let source = format!("{}:{}", ask.onedrive, ask.path);
-        let target = source.clone();
-        let Some(who) = &who else {
-            let (items, bytes) = documents_under(session, &id, &folder_id).await?;
-            output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) })?;
-            return Ok(None);
-        };
-        let existing = if how.overwrite { OneDriveDocumentAction::Overwrite } else { OneDriveDocumentAction::Keep };
-        let action = session.restore_onedrive_folder(&id, &folder_id, who, existing).await?;
-        let outcome = follow(session, action, output).await?;
-        Ok(Some(report_of(session.id(), source, target, outcome)))
-    })
-    .await?;
-    match report {
-        Some(report) => finish(&report, how.strict, output),
-        None => Ok(()),
-    }
-}
-
-/// How many documents a folder and the folders under it hold, and their bytes.
-async fn documents_under(session: &RestoreSession, onedrive: &str, folder: &str) -> Result<(u64, u64), Failure> {
-    let (mut count, mut bytes) = (0, 0);
-    let mut folders = vec![folder.to_owned()];
-    while let Some(folder) = folders.pop() {
-        let mut documents = session.onedrive_documents(onedrive, Some(&folder));
-        while let Some(document) = documents.try_next().await? {
-            count += 1;
-            bytes += document.size_bytes.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
-        }
-        let below: Vec<_> = session.onedrive_folders(onedrive, Some(&folder)).try_collect().await?;
-        folders.extend(below.into_iter().filter_map(|f| f.id));
-    }
-    Ok((count, bytes))
 }

@@ -1,0 +1,239 @@
+//! `vb365 restore onedrive`: a OneDrive, a folder or a document saved,
+//! copied into another OneDrive or restored where it was.
+
+use std::path::PathBuf;
+
+use futures::TryStreamExt as _;
+use tokio::io::AsyncWrite;
+use vb365::Client;
+use vb365::restore::{RestoreSession, ToOneDrive};
+use vb365::types::{OneDriveDocumentAction, RestoreSessionType};
+
+use super::restore::in_session;
+use super::restore_actions::{RestorePlan, credentials, explore, finish, follow, report_of};
+use super::restore_save::save_to;
+use crate::args::RestoreCredentialArgs;
+use crate::failure::Failure;
+use crate::output::Output;
+
+/// What `vb365 restore onedrive` is asked to do.
+pub(super) struct OnedriveSave {
+    pub(super) organization: String,
+    pub(super) onedrive: String,
+    pub(super) at: Option<vb365::DateTime>,
+    pub(super) path: Option<String>,
+    pub(super) version: Option<i32>,
+    pub(super) save: Option<PathBuf>,
+    pub(super) dry_run: bool,
+}
+
+/// Where `vb365 restore onedrive --to` copies, and as whom.
+pub(super) struct OnedriveCopy {
+    pub(super) to: String,
+    pub(super) to_folder: Option<String>,
+    pub(super) changed_items: bool,
+    pub(super) deleted_items: bool,
+    pub(super) credentials: RestoreCredentialArgs,
+    pub(super) strict: bool,
+}
+
+/// The OneDrive `who` names and the ID of its folder at `path` (none
+/// without a path: the whole OneDrive), or usage errors.
+async fn onedrive_folder(
+    session: &RestoreSession,
+    who: &str,
+    path: Option<&str>,
+) -> Result<(vb365::types::RestoreOneDrive, Option<String>), Failure> {
+    let found = session.find_onedrive(who).await?;
+    let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{who}`")))?;
+    let Some(path) = path else { return Ok((found, None)) };
+    let id = found.id.clone().unwrap_or_default();
+    let folder = session.find_onedrive_folder(&id, path).await?;
+    let folder = folder.ok_or_else(|| Failure::usage(format!("the OneDrive of `{who}` has no folder `{path}`")))?;
+    Ok((found, Some(folder.id.unwrap_or_default())))
+}
+
+/// How a report names a OneDrive's folder, or the whole OneDrive.
+fn onedrive_source(who: &str, path: Option<&str>) -> String {
+    format!("{who}:{}", path.unwrap_or("/"))
+}
+
+pub(super) async fn onedrive_copy(
+    client: &Client,
+    ask: OnedriveSave,
+    copy: OnedriveCopy,
+    output: &mut Output,
+) -> Result<(), Failure> {
+    let who = if ask.dry_run { None } else { Some(credentials(&copy.credentials)?) };
+    let organization = client.find_organization(&ask.organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
+    let report = in_session(client, from, async |session: &RestoreSession| {
+        let (found, folder_id) = onedrive_folder(session, &ask.onedrive, ask.path.as_deref()).await?;
+        let id = found.id.clone().unwrap_or_default();
+        let into = session.find_onedrive(&copy.to).await?;
+        let into = into.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{}`", copy.to)))?;
+        let source = onedrive_source(&ask.onedrive, ask.path.as_deref());
+        let target = format!("{}:/{}", copy.to, copy.to_folder.as_deref().unwrap_or(""));
+        let Some(who) = &who else {
+            let (items, bytes) = documents_under(session, &id, folder_id.as_deref()).await?;
+            output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) })?;
+            return Ok(None);
+        };
+        let mut to = ToOneDrive::new(into, who).changed_items(copy.changed_items).deleted_items(copy.deleted_items);
+        if let Some(name) = &copy.to_folder {
+            to = to.folder(name);
+        }
+        let action = match &folder_id {
+            Some(folder) => session.copy_onedrive_folder_to(&id, folder, &to).await?,
+            None => session.copy_onedrive_to(&id, &to).await?,
+        };
+        let outcome = follow(session, action, output).await?;
+        Ok(Some(report_of(session.id(), source, target, outcome)))
+    })
+    .await?;
+    match report {
+        Some(report) => finish(&report, copy.strict, output),
+        None => Ok(()),
+    }
+}
+
+pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Output) -> Result<(), Failure> {
+    let OnedriveSave { organization, onedrive, at, path, version, save, dry_run } = ask;
+    let save = save.ok_or_else(|| Failure::usage("say where: --save FILE, or --to USER"))?;
+    let organization = client.find_organization(&organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Veod, at);
+    in_session(client, from, async |session: &RestoreSession| {
+        let found = session.find_onedrive(&onedrive).await?;
+        let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
+        let id = found.id.unwrap_or_default();
+        // The whole OneDrive, a folder by that path, or else a document.
+        let (folder, document) = match &path {
+            None if version.is_some() => return Err(Failure::usage("--version is for a document: give --path")),
+            None => (None, None),
+            Some(path) => match session.find_onedrive_folder(&id, path).await?.and_then(|f| f.id) {
+                Some(_) if version.is_some() => {
+                    return Err(Failure::usage(format!("`{path}` is a folder: --version is for a document")));
+                }
+                Some(folder) => (Some(folder), None),
+                None => (
+                    None,
+                    Some(session.find_onedrive_document(&id, path).await?.ok_or_else(|| {
+                        Failure::usage(format!("the OneDrive of `{onedrive}` has no folder or document `{path}`"))
+                    })?),
+                ),
+            },
+        };
+        let mut source = onedrive_source(&onedrive, path.as_deref());
+        if let Some(version) = version {
+            source.push_str(&format!(" version {version}"));
+        }
+        if dry_run {
+            let (items, bytes) = match &document {
+                Some(document) => (1, document_size(session, &id, document, version).await?),
+                None => documents_under(session, &id, folder.as_deref()).await?,
+            };
+            let target = save.display().to_string();
+            return output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) });
+        }
+        let document_id = document.and_then(|d| d.id);
+        let download = async |to: &mut (dyn AsyncWrite + Unpin)| match (&folder, &document_id) {
+            (Some(folder), _) => session.save_onedrive_folder(&id, folder, to).await,
+            (None, Some(document)) => session.save_onedrive_document(&id, document, version, false, to).await,
+            (None, None) => session.save_onedrive(&id, to).await,
+        };
+        save_to(session.id(), source, &save, download, output).await
+    })
+    .await
+}
+
+/// The size the session lists for a document, or for its version `version`.
+async fn document_size(
+    session: &RestoreSession,
+    onedrive: &str,
+    document: &vb365::types::OneDriveDocument,
+    version: Option<i32>,
+) -> Result<u64, Failure> {
+    let size = |d: &vb365::types::OneDriveDocument| d.size_bytes.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
+    let Some(version) = version else { return Ok(size(document)) };
+    let id = document.id.as_deref().unwrap_or_default();
+    let mut versions = session.onedrive_document_versions(onedrive, id);
+    while let Some(entry) = versions.try_next().await? {
+        if entry.version_id == Some(version) {
+            return Ok(size(&entry));
+        }
+    }
+    Err(Failure::usage(format!("the document has no version {version}")))
+}
+
+/// How `vb365 restore onedrive` without --to or --save restores where the
+/// folder was.
+pub(super) struct OnedriveInPlace {
+    pub(super) yes: bool,
+    pub(super) overwrite: bool,
+    pub(super) credentials: RestoreCredentialArgs,
+    pub(super) strict: bool,
+}
+
+/// Restores a OneDrive folder where it was, asking first: documents there
+/// are kept (the restored one written beside) unless `--overwrite`.
+pub(super) async fn onedrive_in_place(
+    client: &Client,
+    ask: OnedriveSave,
+    how: OnedriveInPlace,
+    output: &mut Output,
+) -> Result<(), Failure> {
+    let who = if ask.dry_run { None } else { Some(credentials(&how.credentials)?) };
+    if !ask.dry_run {
+        let existing = if how.overwrite { "replacing" } else { "keeping" };
+        let what = ask.path.as_deref().map_or_else(|| String::from("everything"), |path| format!("`{path}`"));
+        let question = format!("Restore {what} of {} where it was, {existing} the documents there?", ask.onedrive);
+        crate::confirm::confirm(&question, how.yes)?;
+    }
+    let organization = client.find_organization(&ask.organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
+    let report = in_session(client, from, async |session: &RestoreSession| {
+        let (found, folder_id) = onedrive_folder(session, &ask.onedrive, ask.path.as_deref()).await?;
+        let id = found.id.clone().unwrap_or_default();
+        let source = onedrive_source(&ask.onedrive, ask.path.as_deref());
+        let target = source.clone();
+        let Some(who) = &who else {
+            let (items, bytes) = documents_under(session, &id, folder_id.as_deref()).await?;
+            output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) })?;
+            return Ok(None);
+        };
+        let existing = if how.overwrite { OneDriveDocumentAction::Overwrite } else { OneDriveDocumentAction::Keep };
+        let action = match &folder_id {
+            Some(folder) => session.restore_onedrive_folder(&id, folder, who, existing).await?,
+            None => session.restore_onedrive(&id, who, existing).await?,
+        };
+        let outcome = follow(session, action, output).await?;
+        Ok(Some(report_of(session.id(), source, target, outcome)))
+    })
+    .await?;
+    match report {
+        Some(report) => finish(&report, how.strict, output),
+        None => Ok(()),
+    }
+}
+
+/// How many documents a folder (or the whole OneDrive) and the folders
+/// under it hold, and their bytes.
+async fn documents_under(
+    session: &RestoreSession,
+    onedrive: &str,
+    folder: Option<&str>,
+) -> Result<(u64, u64), Failure> {
+    let (mut count, mut bytes) = (0, 0);
+    let mut folders = vec![folder.map(str::to_owned)];
+    while let Some(folder) = folders.pop() {
+        let folder = folder.as_deref();
+        let mut documents = session.onedrive_documents(onedrive, folder);
+        while let Some(document) = documents.try_next().await? {
+            count += 1;
+            bytes += document.size_bytes.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
+        }
+        let below: Vec<_> = session.onedrive_folders(onedrive, folder).try_collect().await?;
+        folders.extend(below.into_iter().filter_map(|f| f.id).map(Some));
+    }
+    Ok((count, bytes))
+}
