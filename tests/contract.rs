@@ -269,7 +269,8 @@ async fn job_selected_items_come_at_once_in_v6() {
 /// A new example file without a contract test that checks its values fails
 /// here: its name must appear in this file or another `contract_*.rs`, in a statement that checks it
 /// (`assert_decoded`, `assert_sent`, `assert_sent_form`, or a `name` that
-/// the test then checks).
+/// the test then checks), or as `versioned_example` names it in a test
+/// that checks what it gives.
 #[test]
 fn every_recorded_example_is_checked_here() {
     let sources = [
@@ -288,11 +289,27 @@ fn every_recorded_example_is_checked_here() {
     let checks = ["assert_decoded(", "assert_sent(", "assert_sent_form(", "let name = "];
     // A statement, however rustfmt wraps it, runs to its `;`.
     let statements: Vec<&str> = sources.iter().flat_map(|s| s.split(';')).collect();
+    // A test that names its examples by `versioned_example(stem, v8, rest)`
+    // checks `stem.rest` and `stem_v8.rest` when it names both literally
+    // and passes what `versioned_example` gives to a check.
+    let items: Vec<&str> = sources.iter().flat_map(|s| s.split("\n#[")).collect();
+    let versioned: Vec<&str> = items
+        .into_iter()
+        .filter(|item| {
+            item.split(';').any(|statement| {
+                statement.contains("versioned_example(") && checks.iter().any(|c| statement.contains(c))
+            })
+        })
+        .collect();
     for file in files {
         let quoted = format!("\"{file}\"");
         let checked = statements
             .iter()
             .any(|statement| statement.contains(&quoted) && checks.iter().any(|c| statement.contains(c)));
+        let (name, rest) = file.split_once('.').unwrap_or((&file, ""));
+        let stem = name.strip_suffix("_v8").unwrap_or(name);
+        let (stem, rest) = (format!("\"{stem}\""), format!("\"{rest}\""));
+        let checked = checked || versioned.iter().any(|item| item.contains(&stem) && item.contains(&rest));
         assert!(checked, "no contract test checks the values of {file}");
     }
 }
