@@ -139,6 +139,7 @@ impl RestoreSession {
     /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/restore`);
     /// documents there are treated as
     /// [`restore_onedrive_folder`](Self::restore_onedrive_folder) treats them.
+    /// Follow it with [`wait`](Self::wait).
     pub async fn restore_onedrive(
         &self,
         onedrive_id: &str,
