@@ -135,7 +135,15 @@ pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Ou
             let target = save.display().to_string();
             return output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) });
         }
-        let document_id = document.and_then(|d| d.id);
+        // A document listed without its ID cannot be asked for: never the
+        // whole OneDrive in its place.
+        let document_id = match document {
+            Some(document) => Some(document.id.ok_or_else(|| Failure {
+                exit: crate::failure::Exit::Refused,
+                message: format!("the server listed `{}` without its ID", path.as_deref().unwrap_or_default()),
+            })?),
+            None => None,
+        };
         let download = async |to: &mut (dyn AsyncWrite + Unpin)| match (&folder, &document_id) {
             (Some(folder), _) => session.save_onedrive_folder(&id, folder, to).await,
             (None, Some(document)) => session.save_onedrive_document(&id, document, version, false, to).await,
