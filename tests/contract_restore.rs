@@ -1054,3 +1054,51 @@ async fn a_whole_onedrive_saved_copied_and_restored_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A search of a OneDrive and of one of its folders: the documented query
+/// in the body, paged like a listing, and the recorded page (the server's
+/// composed item type) decoded to the documents the stream yields.
+#[tokio::test]
+async fn a_onedrive_and_a_folder_searched_in_both_versions() {
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}");
+        for (stem, folder, query) in
+            [("search_onedrive", None, "budget"), ("search_onedrive_folder", Some("documents-folder-id"), "plan")]
+        {
+            let found: Vec<_> = session.search_onedrive(ONEDRIVE, folder, query).try_collect().await.unwrap();
+            let call = next_call(&server);
+            let path = match folder {
+                Some(folder) => format!("{base}/Folders/{folder}/search"),
+                None => format!("{base}/search"),
+            };
+            assert_request(&call, "POST", &path, Some("limit=1000&offset=0"));
+            assert_sent(versioned_example(stem, v8, "request.constructed.json"), &call);
+            let body = vb365::types::SearchOptions { query: Some(query.to_owned()) };
+            let page = match folder {
+                None => raw_answer!(client, version, search_onedrive / search_onedrive_v8, |op| op
+                    .restore_session_id(id)
+                    .one_drive_id(ONEDRIVE)
+                    .body(body.clone())),
+                Some(folder) => {
+                    raw_answer!(client, version, search_onedrive_folder / search_onedrive_folder_v8, |op| op
+                        .restore_session_id(id)
+                        .one_drive_id(ONEDRIVE)
+                        .folder_id(folder)
+                        .body(body.clone()))
+                }
+            };
+            server.clear();
+            let page = page.unwrap();
+            assert_decoded(versioned_example(stem, v8, "response.200.constructed.json"), &page);
+            assert_eq!(serde_json::to_value(&found).unwrap(), page["results"], "{version} {stem}");
+            assert!(found[0].name.as_deref().unwrap().to_lowercase().contains(query), "{found:?}");
+        }
+        session.stop().await.unwrap();
+    }
+}

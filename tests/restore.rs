@@ -361,3 +361,37 @@ async fn search_a_mailbox_and_a_folder_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A OneDrive search finds documents and folders whose names have every
+/// word, in the whole OneDrive or under one folder, on every page (pages of
+/// ten); an empty query is the server's refusal.
+#[tokio::test]
+async fn search_a_onedrive_and_a_folder_in_both_versions() {
+    use futures::TryStreamExt;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version).await;
+        let organization = CONTOSO.parse().unwrap();
+        let session = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Veod)).await.unwrap();
+        let id = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+        let reports: Vec<_> = session.search_onedrive(&id, None, "REPORT").try_collect().await.unwrap();
+        assert_eq!(reports.len(), 12, "{version}: every page");
+        let both: Vec<_> = session.search_onedrive(&id, None, "12 report").try_collect().await.unwrap();
+        assert_eq!(both.len(), 1, "{version}: every word, in any order: {both:?}");
+        let folders: Vec<_> = session.search_onedrive(&id, None, "2026").try_collect().await.unwrap();
+        assert_eq!(folders.len(), 1, "{version}: the folder 2026: {folders:?}");
+        // v8 says it is a folder; v6 has no such field, but its link is a folder's.
+        let expected = (version == ApiVersion::V8).then_some(true);
+        assert_eq!((folders[0].name.as_deref(), folders[0].is_folder), (Some("2026"), expected), "{version}");
+        let link = folders[0].links.as_ref().and_then(|l| l.get("self")).map(|l| l.href.clone()).unwrap_or_default();
+        assert!(link.contains("/Folders/"), "{version}: {link}");
+        let documents = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap().id.unwrap();
+        let plans: Vec<_> = session.search_onedrive(&id, Some(&documents), "plan").try_collect().await.unwrap();
+        assert_eq!(plans.len(), 3, "{version}: the plans under Documents/2026");
+        let desktop = session.find_onedrive_folder(&id, "/Desktop").await.unwrap().unwrap().id.unwrap();
+        let none: Vec<_> = session.search_onedrive(&id, Some(&desktop), "plan").try_collect().await.unwrap();
+        assert!(none.is_empty(), "{version}: nothing under Desktop");
+        let refused = session.search_onedrive(&id, None, " ").try_collect::<Vec<_>>().await.unwrap_err();
+        assert_eq!(refused.status(), Some(http::StatusCode::BAD_REQUEST), "{refused}");
+        session.stop().await.unwrap();
+    }
+}

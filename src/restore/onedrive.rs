@@ -8,7 +8,7 @@ use crate::Error;
 use crate::api::versioned;
 use crate::resources::Optionally as _;
 use crate::resources::paging::Pages;
-use crate::types::{OneDriveDocument, OneDriveFolder, RestoreOneDrive};
+use crate::types::{OneDriveDocument, OneDriveFolder, RestoreOneDrive, SearchOptions};
 
 impl RestoreSession {
     /// The OneDrives the session shows
@@ -114,5 +114,24 @@ impl RestoreSession {
             }
         }
         Ok(None)
+    }
+
+    /// The documents and folders of a OneDrive, or under one of its
+    /// folders, that match `query` in the server's search syntax
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/search`,
+    /// or `.../Folders/{folderId}/search`), as a stream over every page; a
+    /// folder among them says `is_folder` in v8 (in v6 only its link, to
+    /// `.../Folders/{id}`, tells).
+    pub fn search_onedrive(&self, onedrive_id: &str, folder: Option<&str>, query: &str) -> Pages<OneDriveDocument> {
+        let (client, session) = (&self.client, self.id());
+        let (onedrive, body) = (onedrive_id.to_owned(), SearchOptions { query: Some(query.to_owned()) });
+        match folder.map(str::to_owned) {
+            None => versioned!(pages client, search_onedrive, client.config().page_size, [onedrive, body]
+                |op| op.restore_session_id(session).one_drive_id(onedrive.clone()).body(body.clone())),
+            Some(folder) => versioned!(pages client, search_onedrive_folder, client.config().page_size,
+                [onedrive, body, folder]
+                |op| op.restore_session_id(session).one_drive_id(onedrive.clone()).folder_id(folder.clone())
+                    .body(body.clone())),
+        }
     }
 }

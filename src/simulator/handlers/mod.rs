@@ -223,6 +223,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "get_restore_session_statistics" => restore_sessions::statistics(call),
         "save_onedrive_folder" | "save_onedrive" => onedrive::save_folder(call),
         "list_onedrive_document_versions" => onedrive::document_versions(call),
+        "search_onedrive" | "search_onedrive_folder" => onedrive::search(call),
         "save_onedrive_document" | "save_onedrive_document_version" => onedrive::save_document(call),
         "copy_onedrive_folder_to" | "copy_onedrive_to" => onedrive::copy_folder_to(call),
         "restore_onedrive_folder" | "restore_onedrive" => onedrive::restore_folder(call),

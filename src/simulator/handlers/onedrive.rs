@@ -250,6 +250,57 @@ pub(super) fn save_folder(call: Call<'_>) -> Result<Response, Refusal> {
     Ok(crate::simulator::zip::download(entries, &format!("{name}.zip")))
 }
 
+/// What the route covers (see [`scope`]) whose name has every word of the
+/// body's query, case aside: documents, and folders too unless `itemType`
+/// asks for documents only. An empty query is refused.
+pub(super) fn search(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: serde_json::Value = call.body()?;
+    let query = body.get("query").and_then(serde_json::Value::as_str).unwrap_or_default().to_lowercase();
+    let words: Vec<&str> = query.split_whitespace().collect();
+    if words.is_empty() {
+        return Err(Refusal::bad_request(String::from("The search query is empty.")));
+    }
+    let kind = call.query.get("itemType").map_or("All", String::as_str);
+    if !matches!(kind, "All" | "Folders" | "Documents") {
+        return Err(Refusal::bad_request(format!("Unknown item type `{kind}`.")));
+    }
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    drop(world);
+    let id = found.id.clone().unwrap_or_default();
+    let (tree, _) = scope(&call, &id)?;
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
+    let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
+    let mut hits: Vec<OneDriveDocument> = Vec::new();
+    // A folder route's own folder is where the search looks, not a hit.
+    let own = usize::from(call.params.contains_key("folderId"));
+    for (n, (suffix, _)) in tree.iter().enumerate() {
+        if kind != "Documents" && !suffix.is_empty() && n >= own {
+            let name = FOLDERS.iter().find(|f| f.0 == *suffix).map_or(*suffix, |f| f.1);
+            let folder = entry.folder(suffix, name);
+            hits.push(OneDriveDocument {
+                id: folder.id,
+                name: folder.name,
+                version: folder.version,
+                version_id: folder.version_id,
+                is_folder: Some(true),
+                links: folder.links,
+                ..OneDriveDocument::default()
+            });
+        }
+        if kind != "Folders" {
+            hits.extend(entry.documents(suffix));
+        }
+    }
+    hits.retain(|d| {
+        let name = d.name.as_deref().unwrap_or_default().to_lowercase();
+        words.iter().all(|w| name.contains(w))
+    });
+    let path = call.params.get("folderId").map_or(String::from("search"), |f| format!("Folders/{f}/search"));
+    call.collection(&hits, &format!("RestoreSessions/{session}/Organization/OneDrives/{id}/{path}"))
+}
+
 /// A document a route names, with what its versions are made from.
 struct Document {
     entry: OneDriveDocument,
