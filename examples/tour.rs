@@ -438,6 +438,8 @@ async fn browse_onedrive(
         format!("{} documents, {bytes} bytes", all.len())
     });
     let documents = documents.await?;
+    let found = session.search_onedrive(&id, None, "report").try_collect::<Vec<_>>();
+    steps.run("search it for reports", found, |all| format!("{} found", all.len())).await?;
     if let Some(document) = documents.iter().rev().find(|d| d.is_folder != Some(true)).and_then(|d| d.id.clone()) {
         let versions = session.onedrive_document_versions(&id, &document).try_collect::<Vec<_>>();
         let versions = steps.run("a document's versions", versions, |all| format!("{} versions", all.len())).await?;

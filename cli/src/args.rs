@@ -903,6 +903,10 @@ pub enum BrowseCommand {
         /// The folder, by name from the top (/Documents/2026).
         #[arg(long, value_name = "PATH")]
         path: Option<String>,
+        /// Instead, what the server finds for this query in the OneDrive or
+        /// under --path, folders too (search_onedrive, search_onedrive_folder).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
         #[command(flatten)]
         collection: Collection,
     },

@@ -1174,3 +1174,24 @@ async fn restore_onedrive_without_a_path_is_the_whole_onedrive_in_both_versions(
         let _ = std::fs::remove_file(file);
     }
 }
+
+/// `restore browse ORG documents USER [--path P] --search QUERY` lists what
+/// the server finds, in the whole OneDrive or under the folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_browse_documents_searches_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let documents =
+            ["restore", "browse", "contoso.onmicrosoft.com", "documents", "alice@contoso.com", "-o", "json"];
+        let run = vb365(sim.url(), &[&documents[..], &["--search", "plan"]].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let found: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(found.len(), 3, "{version}: {}", run.stdout);
+        let under = [&documents[..], &["--path", "/Desktop", "--search", "plan"]].concat();
+        let run = vb365(sim.url(), &under, None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        assert_eq!(run.stdout.trim(), "[]", "{version}: nothing under Desktop");
+        assert_eq!((sim.count("search_onedrive"), sim.count("search_onedrive_folder")), (1, 1), "{version}");
+        assert_eq!(sim.count("stop_restore_session"), 2, "{version}");
+    }
+}

@@ -157,7 +157,7 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
         BrowseCommand::Onedrives { collection: Collection { limit, .. } } => {
             many(output, session.onedrives(), limit).await
         }
-        BrowseCommand::Documents { onedrive, path, collection: Collection { limit, .. } } => {
+        BrowseCommand::Documents { onedrive, path, search, collection: Collection { limit, .. } } => {
             let found = session.find_onedrive(&onedrive).await?;
             let found =
                 found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
@@ -171,7 +171,11 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
                 }
                 None => None,
             };
-            many(output, session.onedrive_documents(&id, folder.as_deref()), limit).await
+            let documents = match &search {
+                Some(query) => session.search_onedrive(&id, folder.as_deref(), query),
+                None => session.onedrive_documents(&id, folder.as_deref()),
+            };
+            many(output, documents, limit).await
         }
         BrowseCommand::Versions { onedrive, path, collection: Collection { limit, .. } } => {
             let found = session.find_onedrive(&onedrive).await?;
