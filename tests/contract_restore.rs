@@ -1102,3 +1102,98 @@ async fn a_onedrive_and_a_folder_searched_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A whole mailbox restored where it was and into another mailbox, chosen
+/// items restored where they were, and a whole mailbox exported to PST:
+/// the documented requests, the recorded bytes, and v6's counts or v8's
+/// start read back, in both versions.
+#[tokio::test]
+async fn a_whole_mailbox_and_chosen_items_restored_and_exported_in_both_versions() {
+    use vb365::restore::{RestoreCredentials, RestoreStatus, ToMailbox, ToPst};
+    use vb365::types::RestoreToOriginalMailbox;
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    let mailbox: uuid::Uuid = MAILBOX.parse().unwrap();
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}");
+        let credentials = if v8 {
+            let app = "6c3c7a5e-4a1f-4f0e-9a43-2f4f8e0d1b7c".parse().unwrap();
+            RestoreCredentials::application(app, b"MIIExampleCertificate", "example-certificate-password")
+                .impersonating("restore.operator@contoso.onmicrosoft.com")
+        } else {
+            RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real")
+        };
+
+        let whole = session.restore_mailbox(mailbox, &credentials).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        assert_request(call, "POST", &format!("{base}/restore"), None);
+        assert_sent(versioned_example("restore_mailbox", v8, "request.constructed.json"), call);
+        let answer = raw_answer!(client, version, restore_mailbox / restore_mailbox_v8, |op| op
+            .restore_session_id(id)
+            .mailbox_id(MAILBOX)
+            .body(serde_json::from_value::<RestoreToOriginalMailbox>(call.json()).unwrap()));
+        server.clear();
+        assert_decoded(versioned_example("restore_mailbox", v8, "response.200.constructed.json"), &answer.unwrap());
+
+        let to = ToMailbox::new("bob.jones@contoso.onmicrosoft.com", &credentials);
+        let to = if v8 { to.exclude_drafts(true) } else { to.folder("Alice (restored)") };
+        let copy = session.restore_mailbox_to(mailbox, &to).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        assert_request(call, "POST", &format!("{base}/restoreTo"), None);
+        assert_sent(versioned_example("restore_mailbox_to", v8, "request.constructed.json"), call);
+        let answer = raw_answer!(client, version, restore_mailbox_to / restore_mailbox_to_v8, |op| op
+            .restore_session_id(id)
+            .mailbox_id(MAILBOX)
+            .body(to.body().clone()));
+        server.clear();
+        assert_decoded(versioned_example("restore_mailbox_to", v8, "response.200.constructed.json"), &answer.unwrap());
+
+        let items: &[&str] = if v8 { &["AAMkAGI2TG93AAA="] } else { &["AAMkAGI2TG93AAA=", "AAMkAGI2TG94AAA="] };
+        let chosen = session.restore_mailbox_items(mailbox, items, &credentials).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        assert_request(call, "POST", &format!("{base}/items/restore"), None);
+        assert_sent(versioned_example("restore_mailbox_items", v8, "request.constructed.json"), call);
+        let answer = raw_answer!(client, version, restore_mailbox_items / restore_mailbox_items_v8, |op| op
+            .restore_session_id(id)
+            .mailbox_id(MAILBOX)
+            .body(serde_json::from_value::<RestoreToOriginalMailbox>(call.json()).unwrap()));
+        server.clear();
+        assert_decoded(
+            versioned_example("restore_mailbox_items", v8, "response.200.constructed.json"),
+            &answer.unwrap(),
+        );
+
+        let how = if v8 { ToPst::new().keyword("contract").size_limit(10 << 30) } else { ToPst::new() };
+        let mut file = Vec::new();
+        let saved = session.export_mailbox_to_pst(mailbox, &how, &mut file).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/exportToPst"), None);
+        assert_sent(versioned_example("export_mailbox_to_pst", v8, "request.constructed.json"), &call);
+        let name = versioned_example("export_mailbox_to_pst", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        assert_eq!(saved.bytes, file.len() as u64);
+
+        if !v8 {
+            let restored = session.wait(whole, |_| {}).await.unwrap();
+            assert_eq!((restored.counts.restored, restored.counts.skipped), (322, 2), "created and merged");
+            assert_eq!(restored.status, RestoreStatus::Warning);
+            let copied = session.wait(copy, |_| {}).await.unwrap();
+            assert_eq!((copied.counts.restored, copied.counts.failed), (324, 1));
+            assert!(copied.errors[0].contains("size limit"), "{:?}", copied.errors);
+            let chosen = session.wait(chosen, |_| {}).await.unwrap();
+            assert_eq!((chosen.counts.restored, chosen.status), (2, RestoreStatus::Success));
+            server.clear();
+        }
+        session.stop().await.unwrap();
+    }
+}

@@ -576,3 +576,45 @@ async fn a_whole_onedrive_saved_copied_and_restored_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A whole mailbox (its 34 mails, every folder) restored where it was and
+/// into another mailbox, chosen mails restored where they were, and the
+/// mailbox exported as one PST file, in both versions.
+#[tokio::test]
+async fn a_whole_mailbox_and_chosen_mails_restored_where_they_were_in_both_versions() {
+    use vb365::restore::ToPst;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let (mailbox, inbox, other) = inbox_and_other(&session).await;
+        let action = session.restore_mailbox(mailbox, &operator()).await.unwrap();
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 34), "{version}: {outcome:?}");
+        let events: Vec<_> = session.events().try_collect().await.unwrap();
+        let whole = events.iter().find(|e| e.item_type.as_deref() == Some("Folder")).unwrap();
+        assert_eq!(whole.target.as_deref(), Some("alice@contoso.com/All folders"), "{version}: back where it was");
+
+        let to = ToMailbox::new(&other, &operator()).folder("Alice");
+        let action = session.restore_mailbox_to(mailbox, &to).await.unwrap();
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 34), "{version}: {outcome:?}");
+
+        let mails: Vec<_> = session.mailbox_items(mailbox, Some(&inbox)).try_collect().await.unwrap();
+        let chosen: Vec<&str> = mails.iter().take(2).filter_map(|m| m.id.as_deref()).collect();
+        let action = session.restore_mailbox_items(mailbox, &chosen, &operator()).await.unwrap();
+        let sent = simulator.requests().into_iter().rev().find_map(|r| r.body.filter(|b| b.get("items").is_some()));
+        let sent = sent.unwrap();
+        assert!(sent.get("mailbox").is_none(), "{version}: where they were: {sent}");
+        assert_eq!(sent["items"][1]["id"], chosen[1], "{version}");
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 2), "{version}: {outcome:?}");
+        let none = session.restore_mailbox_items(mailbox, &[], &operator()).await.unwrap_err();
+        assert_eq!(none.status(), Some(http::StatusCode::BAD_REQUEST), "{version}: {none}");
+
+        let saved = session.export_mailbox_to_pst(mailbox, &ToPst::new(), &mut Vec::new()).await.unwrap();
+        assert_eq!(saved.bytes, 8_192 + 34 * 48_000, "{version}: every folder's mail");
+        let found = session.export_mailbox_to_pst(mailbox, &ToPst::new().keyword("MESSAGE 7 "), &mut Vec::new()).await;
+        assert!(found.unwrap().bytes < saved.bytes, "{version}: only what the keyword finds");
+        session.stop().await.unwrap();
+    }
+}

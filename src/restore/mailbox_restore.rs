@@ -56,6 +56,18 @@ impl ToMailbox {
         self
     }
 
+    /// Leave drafts out (of a folder's or a whole mailbox's restore).
+    pub fn exclude_drafts(mut self, yes: bool) -> Self {
+        self.body.exclude_drafts = Some(yes);
+        self
+    }
+
+    /// Leave the Deleted Items folder out (of a whole mailbox's restore).
+    pub fn exclude_deleted_items_folder(mut self, yes: bool) -> Self {
+        self.body.exclude_deleted_items = Some(yes);
+        self
+    }
+
     /// The Microsoft 365 cloud the mailbox lives in.
     pub fn office_region(mut self, region: OfficeRegion) -> Self {
         self.body.office_region = Some(region);
@@ -123,6 +135,57 @@ impl RestoreSession {
         body.items = item_ids.iter().map(|id| ExchangeItemId { id: Some((*id).to_owned()) }).collect();
         self.act(async || -> Result<Answer, Error> {
             versioned!(send_into self.client.api(), restore_mailbox_items_to,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone()))
+        })
+        .await
+    }
+
+    /// Restores a whole mailbox, every folder with its items, into the
+    /// mailbox it was saved from, written as `credentials`
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/restore`).
+    /// As [`restore_mailbox_folder`](Self::restore_mailbox_folder) otherwise.
+    pub async fn restore_mailbox(
+        &self,
+        mailbox_id: Uuid,
+        credentials: &RestoreCredentials,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let body = credentials.to_original();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_mailbox,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone()))
+        })
+        .await
+    }
+
+    /// Restores a whole mailbox, every folder with its items, into the
+    /// mailbox `to` names (a folder there keeps them apart)
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/restoreTo`).
+    /// Follow it with [`wait`](Self::wait).
+    pub async fn restore_mailbox_to(&self, mailbox_id: Uuid, to: &ToMailbox) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_mailbox_to,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(to.body.clone()))
+        })
+        .await
+    }
+
+    /// Restores the items `item_ids` names, of a mailbox, into the mailbox
+    /// they were saved from, written as `credentials`
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items/restore`).
+    /// Follow it with [`wait`](Self::wait).
+    pub async fn restore_mailbox_items(
+        &self,
+        mailbox_id: Uuid,
+        item_ids: &[&str],
+        credentials: &RestoreCredentials,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let mut body = credentials.to_original();
+        body.items = item_ids.iter().map(|id| ExchangeItemId { id: Some((*id).to_owned()) }).collect();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_mailbox_items,
                 |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone()))
         })
         .await

@@ -29,10 +29,19 @@ impl ToPst {
         self
     }
 
-    /// Of a folder, only the items this keyword finds.
+    /// Of a folder or a mailbox, only the items this keyword finds.
     pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
         self.keyword = Some(keyword.into());
         self
+    }
+
+    /// The body of a folder's or a mailbox's export (both take the same).
+    fn folder_body(&self) -> ExportMailboxFolderToPst {
+        ExportMailboxFolderToPst {
+            content_keyword: self.keyword.clone(),
+            enable_pst_size_limit: self.size_limit.map(|_| true),
+            pst_size_limit_bytes: self.size_limit,
+        }
     }
 }
 
@@ -53,11 +62,7 @@ impl RestoreSession {
         W: AsyncWrite + Unpin + ?Sized,
     {
         let session = self.id();
-        let body = ExportMailboxFolderToPst {
-            content_keyword: how.keyword.clone(),
-            enable_pst_size_limit: how.size_limit.map(|_| true),
-            pst_size_limit_bytes: how.size_limit,
-        };
+        let body = how.folder_body();
         let answer = async {
             versioned!(send self.client.api(), export_mailbox_folder_to_pst,
                 |op| op.restore_session_id(session).mailbox_id(mailbox_id).folder_id(folder_id).body(body.clone()))
@@ -65,10 +70,28 @@ impl RestoreSession {
         self.write_download("export_mailbox_folder_to_pst", answer, to).await
     }
 
+    /// Exports every item of a mailbox (or those `how`'s keyword finds) as
+    /// one PST file, written to `to` as it arrives
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/exportToPst`).
+    /// As [`export_mailbox_folder_to_pst`](Self::export_mailbox_folder_to_pst)
+    /// otherwise.
+    pub async fn export_mailbox_to_pst<W>(&self, mailbox_id: Uuid, how: &ToPst, to: &mut W) -> Result<Saved, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let session = self.id();
+        let body = how.folder_body();
+        let answer = async {
+            versioned!(send self.client.api(), export_mailbox_to_pst,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone()))
+        };
+        self.write_download("export_mailbox_to_pst", answer, to).await
+    }
+
     /// Exports the items `item_ids` names, of a mailbox, as one PST file,
     /// written to `to` as it arrives
     /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items/exportToPst`);
-    /// a keyword in `how` is for folders and is not sent. As
+    /// a keyword in `how` is for folders and mailboxes and is not sent. As
     /// [`export_mailbox_folder_to_pst`](Self::export_mailbox_folder_to_pst)
     /// otherwise.
     pub async fn export_mailbox_items_to_pst<W>(

@@ -12,8 +12,8 @@ use crate::simulator::zip::Entry;
 use crate::types::{
     ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem, ExchangeItemId,
     ExchangeItemImportance, ExchangeMailbox, ExportMailboxFolderToPst, ExportMailboxItemsToPst,
-    FolderRestoreStatistics, ItemsRestoreStatistics, RestoreSessionType, RestoreToMailbox, SaveMailboxItems,
-    SendMailboxItems,
+    FolderRestoreStatistics, ItemsRestoreStatistics, RestoreSessionType, RestoreToMailbox, RestoreToOriginalMailbox,
+    SaveMailboxItems, SendMailboxItems,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -325,6 +325,50 @@ pub(super) fn restore_items_to(call: Call<'_>) -> Result<Response, Refusal> {
     restore(call, &found, "Selected items", chosen, false, Target::Other(body.mailbox.unwrap_or_default(), body.folder))
 }
 
+/// Every mail of a mailbox, folder after folder.
+fn every_mail(call: &Call<'_>, found: &ExchangeMailbox) -> Vec<ExchangeItem> {
+    let base = format!(
+        "/{}/RestoreSessions/{}/organization/mailboxes/{}",
+        call.version,
+        call.text("restoreSessionId"),
+        found.id
+    );
+    MAILS.iter().flat_map(|(suffix, _)| mails(found, suffix, &base, false)).collect()
+}
+
+/// The mailbox the route names and every mail of it.
+fn mailbox_mails(call: &Call<'_>) -> Result<(ExchangeMailbox, Vec<ExchangeItem>), Refusal> {
+    let world = call.shared.world();
+    let found = mailbox(&world, call)?;
+    drop(world);
+    let all = every_mail(call, &found);
+    Ok((found, all))
+}
+
+/// Restores a whole mailbox into the one it came from (see [`restore`]).
+pub(super) fn restore_mailbox(call: Call<'_>) -> Result<Response, Refusal> {
+    let (found, all) = mailbox_mails(&call)?;
+    restore(call, &found, WHOLE_MAILBOX, all, true, Target::Original)
+}
+
+/// Restores a whole mailbox into the one the body names (see [`restore`]).
+pub(super) fn restore_mailbox_to(call: Call<'_>) -> Result<Response, Refusal> {
+    let (found, all) = mailbox_mails(&call)?;
+    let body: RestoreToMailbox = call.body()?;
+    restore(call, &found, WHOLE_MAILBOX, all, true, Target::Other(body.mailbox.unwrap_or_default(), body.folder))
+}
+
+/// Restores the mails the body names into the mailbox they came from (see
+/// [`restore`]).
+pub(super) fn restore_items(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: RestoreToOriginalMailbox = call.body()?;
+    let (found, chosen) = chosen_mails(&call, &body.items, "restore")?;
+    restore(call, &found, "Selected items", chosen, false, Target::Original)
+}
+
+/// What the events call a whole mailbox's restore.
+const WHOLE_MAILBOX: &str = "All folders";
+
 /// The mailbox the route names and the mails `wanted` names of it, in
 /// order; none, or an ID the mailbox does not have, is refused.
 fn chosen_mails(
@@ -335,13 +379,7 @@ fn chosen_mails(
     let world = call.shared.world();
     let found = mailbox(&world, call)?;
     drop(world);
-    let base = format!(
-        "/{}/RestoreSessions/{}/organization/mailboxes/{}",
-        call.version,
-        call.text("restoreSessionId"),
-        found.id
-    );
-    let all: Vec<ExchangeItem> = MAILS.iter().flat_map(|(suffix, _)| mails(&found, suffix, &base, false)).collect();
+    let all = every_mail(call, &found);
     if wanted.is_empty() {
         return Err(Refusal::bad_request(format!("Specify the items to {verb}.")));
     }
@@ -393,20 +431,39 @@ pub(super) fn export_items_to_pst(call: Call<'_>) -> Result<Response, Refusal> {
     Ok(pst(&found, chosen.len()))
 }
 
-/// The PST file of a folder's mails, or of those whose subject has the
-/// body's keyword (case aside); a keyword that finds none is refused, as
-/// there is nothing to export.
+/// The PST file of a folder's mails, or of those its keyword finds (see
+/// [`pst_of_found`]).
 pub(super) fn export_folder_to_pst(call: Call<'_>) -> Result<Response, Refusal> {
     let body: ExportMailboxFolderToPst = call.body()?;
     pst_bound(body.enable_pst_size_limit, body.pst_size_limit_bytes)?;
-    let (found, _, mut items) = folder_mails(&call)?;
-    if let Some(keyword) = body.content_keyword.as_deref().map(str::to_lowercase).filter(|k| !k.is_empty()) {
+    let (found, _, items) = folder_mails(&call)?;
+    pst_of_found(&found, items, body.content_keyword.as_deref())
+}
+
+/// The PST file of a whole mailbox, or of the mails a keyword finds (as
+/// [`export_folder_to_pst`]).
+pub(super) fn export_mailbox_to_pst(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: ExportMailboxFolderToPst = call.body()?;
+    pst_bound(body.enable_pst_size_limit, body.pst_size_limit_bytes)?;
+    let (found, items) = mailbox_mails(&call)?;
+    pst_of_found(&found, items, body.content_keyword.as_deref())
+}
+
+/// A PST file of `items`, or of those whose subject has `keyword` (case
+/// aside); a keyword that finds none is refused, as there is nothing to
+/// export.
+fn pst_of_found(
+    found: &ExchangeMailbox,
+    mut items: Vec<ExchangeItem>,
+    keyword: Option<&str>,
+) -> Result<Response, Refusal> {
+    if let Some(keyword) = keyword.map(str::to_lowercase).filter(|k| !k.is_empty()) {
         items.retain(|m| m.subject.as_deref().unwrap_or_default().to_lowercase().contains(&keyword));
     }
     if items.is_empty() {
         return Err(Refusal::bad_request(String::from("There are no items to export.")));
     }
-    Ok(pst(&found, items.len()))
+    Ok(pst(found, items.len()))
 }
 
 /// A bound on the PST file's size: when enabled, given, and from 1 to 49
