@@ -383,6 +383,9 @@ async fn browse(
         let (plain, mut sink) = (ToPst::new(), tokio::io::sink());
         let exported = session.export_mailbox_items_to_pst(mailbox.id, &chosen, &plain, &mut sink);
         steps.run("export them to PST", exported, |s| format!("{} bytes", s.bytes)).await?;
+        let (plain, mut sink) = (ToPst::new(), tokio::io::sink());
+        let whole = session.export_mailbox_to_pst(mailbox.id, &plain, &mut sink);
+        steps.run("export the whole mailbox to PST", whole, |s| format!("{} bytes", s.bytes)).await?;
         if simulated {
             // Against a real server this mails someone: only the simulator's.
             let message = SendItems::to("helpdesk@contoso.com").subject("Mail restored by the tour");

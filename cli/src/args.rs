@@ -724,13 +724,14 @@ pub enum RestoreCommand {
         #[command(subcommand)]
         what: BrowseCommand,
     },
-    /// Restore a mailbox folder where it was (restore_mailbox_folder, which
-    /// asks first on a terminal; elsewhere give --yes), or a folder or chosen
-    /// items into another mailbox (restore_mailbox_folder_to,
-    /// restore_mailbox_items_to), save them as a file (save_mailbox_items),
-    /// export them to PST (export_mailbox_folder_to_pst,
-    /// export_mailbox_items_to_pst) or mail them to an address
-    /// (send_mailbox_items),
+    /// Restore a whole mailbox, a folder or chosen items where they were
+    /// (restore_mailbox, restore_mailbox_folder, restore_mailbox_items,
+    /// which ask first on a terminal; elsewhere give --yes) or into another
+    /// mailbox (restore_mailbox_to, restore_mailbox_folder_to,
+    /// restore_mailbox_items_to), export them to PST (export_mailbox_to_pst,
+    /// export_mailbox_folder_to_pst, export_mailbox_items_to_pst), or save a
+    /// folder or items as a file (save_mailbox_items) or mail them to an
+    /// address (send_mailbox_items),
     /// in a restore session opened for the command and stopped when it ends
     /// (Ctrl-C included); progress on a terminal, a line per event with -o
     /// ndjson. Exit 0 when done (with warnings too, unless --strict), 1 when
@@ -744,14 +745,15 @@ pub enum RestoreCommand {
         /// 7d) [default: the latest].
         #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
         at: Option<vb365::DateTime>,
-        /// The folder to restore, by name from the top (Inbox/Invoices).
-        #[arg(long, value_name = "PATH", required_unless_present = "item", conflicts_with = "item")]
+        /// The folder to restore, by name from the top (Inbox/Invoices)
+        /// [default: the whole mailbox, every folder].
+        #[arg(long, value_name = "PATH", conflicts_with = "item")]
         folder: Option<String>,
         /// An item to restore, by ID (vb365 restore browse ... items); again for more.
         #[arg(long, value_name = "ID")]
         item: Vec<String>,
         /// The mailbox to restore into: an address in the organization
-        /// [default: where the folder was saved from].
+        /// [default: where the mail was saved from].
         #[arg(long, value_name = "MAILBOX", conflicts_with_all = ["save", "send", "pst"])]
         to: Option<String>,
         /// Save the items as a file instead (an MSG file for one item, a ZIP
@@ -776,7 +778,7 @@ pub enum RestoreCommand {
         /// The folder of that mailbox to restore into [default: the server's choice].
         #[arg(long, value_name = "NAME", requires = "to")]
         to_folder: Option<String>,
-        /// Restore where the folder was without asking.
+        /// Restore where the mail was without asking.
         #[arg(long)]
         yes: bool,
         /// Also restore items changed since the backup, overwriting them (with --to).

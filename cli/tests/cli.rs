@@ -811,7 +811,8 @@ async fn restore_mailbox_stops_its_session_on_ctrl_c() {
 
 /// `restore mailbox --item ID --item ID` restores those items; an unknown
 /// ID is a usage error before anything is restored, and --folder and
-/// --item do not go together.
+/// --item do not go together (neither is the whole mailbox: see
+/// `restore_mailbox_without_a_folder_is_the_whole_mailbox_in_both_versions`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restore_mailbox_chosen_items() {
     let sim = simulator(&[ApiVersion::V6]).await;
@@ -843,8 +844,6 @@ async fn restore_mailbox_chosen_items() {
     let both =
         vb365_with(sim.url(), &[&restore[..], &["--item", first, "--folder", "Inbox"]].concat(), None, &env).await;
     assert_eq!(both.status, 2, "{}", both.stderr);
-    let neither = vb365_with(sim.url(), &restore, None, &env).await;
-    assert_eq!(neither.status, 2, "{}", neither.stderr);
     assert_eq!(sim.count("stop_restore_session"), 3, "the listing's, the restore's and the refused one's");
 }
 
@@ -876,9 +875,64 @@ async fn restore_mailbox_where_it_was_needs_yes() {
     assert_eq!(report["target"], "alice@contoso.com/Inbox", "{report}");
     assert_eq!(report["restored"], 25, "{report}");
     assert_eq!(sim.count("restore_mailbox_folder_v8"), 1);
-    let items = vb365_with(sim.url(), &[&restore[..4], &["--item", "x", "--yes"]].concat(), None, &env).await;
-    assert_eq!(items.status, 2, "{}", items.stderr);
-    assert!(items.stderr.contains("a mailbox (--to)"), "{}", items.stderr);
+}
+
+/// Without --folder or --item, `restore mailbox` is the whole mailbox:
+/// counted by --dry-run, restored where it was (with --yes) or into another
+/// mailbox, exported to PST; it cannot be saved or sent (the server saves
+/// and sends items). Chosen items go back where they were too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_without_a_folder_is_the_whole_mailbox_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+        let mailbox = ["restore", "mailbox", "contoso.onmicrosoft.com", "alice@contoso.com", "-o", "json"];
+        let who = ["--restore-user", "operator@contoso.com"];
+        let dry = vb365_with(sim.url(), &[&mailbox[..], &["--dry-run"]].concat(), None, &env).await;
+        assert_eq!(dry.status, 0, "{version}: {}", dry.stderr);
+        let plan: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+        assert_eq!(
+            (plan["items"].as_u64(), plan["source"].as_str()),
+            (Some(34), Some("alice@contoso.com/all folders"))
+        );
+
+        let unasked = vb365_with(sim.url(), &[&mailbox[..], &who].concat(), None, &env).await;
+        assert_eq!(unasked.status, 2, "{}", unasked.stderr);
+        assert!(unasked.stderr.contains("`all folders` of alice@contoso.com"), "{}", unasked.stderr);
+        let run = vb365_with(sim.url(), &[&mailbox[..], &who, &["--yes"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["restored"], 34, "{version}: {report}");
+        assert_eq!(sim.count("restore_mailbox"), 1, "{version}: the mailbox's own route");
+
+        let run = vb365_with(sim.url(), &[&mailbox[..], &who, &["--to", "bob@contoso.com"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["restored"], 34, "{version}: {report}");
+        assert_eq!(sim.count("restore_mailbox_to"), 1, "{version}");
+
+        let file = std::env::temp_dir().join(format!("vb365-cli-mailbox-{}-{version}.pst", std::process::id()));
+        let run = vb365(sim.url(), &[&mailbox[..], &["--pst", file.to_str().unwrap()]].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        assert_eq!(std::fs::metadata(&file).unwrap().len(), 8_192 + 34 * 48_000, "{version}");
+        assert_eq!(sim.count("export_mailbox_to_pst"), 1, "{version}");
+        let _ = std::fs::remove_file(file);
+        let save = vb365(sim.url(), &[&mailbox[..], &["--save", "-"]].concat(), None).await;
+        assert_eq!(save.status, 2, "{}", save.stderr);
+        assert!(save.stderr.contains("--folder PATH or --item ID"), "{}", save.stderr);
+
+        let browse =
+            ["restore", "browse", "contoso.onmicrosoft.com", "items", "alice@contoso.com", "--folder", "Inbox"];
+        let listed = vb365(sim.url(), &[&browse[..], &["--limit", "1", "-o", "json"]].concat(), None).await;
+        let items: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+        let item = ["--item", items[0]["id"].as_str().unwrap(), "--yes"];
+        let run = vb365_with(sim.url(), &[&mailbox[..], &who, &item].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!((report["restored"].as_u64(), report["target"].as_str()), (Some(1), Some("alice@contoso.com")));
+        assert_eq!(sim.count("restore_mailbox_items"), 1, "{version}: back where they were");
+        assert_eq!(sim.count("stop_restore_session"), 6, "{version}: every session opened (none for a refusal)");
+    }
 }
 
 /// `restore onedrive --path /Documents --to USER` copies the folder into

@@ -23,6 +23,9 @@ use crate::failure::{Exit, Failure};
 use crate::output::Output;
 use crate::rows::Row;
 
+/// How a whole mailbox is named in what the command prints.
+const WHOLE_MAILBOX: &str = "all folders";
+
 /// How often a restore's progress is asked for.
 const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -154,16 +157,20 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
     // Only a restore writes into Microsoft 365; saving, exporting and sending do not.
     let restores = ask.save.is_none() && ask.pst.is_none() && ask.send.is_none();
     let in_place = ask.to.is_none() && restores;
-    if in_place && !ask.items.is_empty() {
-        return Err(Failure::usage(
-            "chosen items go into a mailbox (--to), a file (--save, --pst) or a message (--send)",
-        ));
+    let whole = ask.folder.is_none() && ask.items.is_empty();
+    if whole && (ask.save.is_some() || ask.send.is_some()) {
+        // The server saves and sends items, not mailboxes.
+        return Err(Failure::usage("say what to save or send: --folder PATH or --item ID"));
     }
+    let what = match (&ask.folder, ask.items.len()) {
+        (Some(folder), _) => folder.clone(),
+        (None, 0) => String::from(WHOLE_MAILBOX),
+        (None, n) => format!("{n} items"),
+    };
     let who = if ask.dry_run || !restores { None } else { Some(credentials(&ask.credentials)?) };
     if in_place && !ask.dry_run {
         // Back where it was: what changed there since is the server's to merge.
-        let folder = ask.folder.as_deref().unwrap_or_default();
-        let question = format!("Restore `{folder}` of {} where it was, from the backup?", ask.mailbox);
+        let question = format!("Restore `{what}` of {} where it was, from the backup?", ask.mailbox);
         crate::confirm::confirm(&question, ask.yes)?;
     }
     let organization = client.find_organization(&ask.organization).await?;
@@ -183,17 +190,25 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
                 _ => e.into(),
             })?;
         }
-        let what = ask.folder.clone().unwrap_or_else(|| format!("{} items", ask.items.len()));
         let source = format!("{address}/{what}");
         let into = ask.to.as_deref().unwrap_or(&address);
         let target = match (ask.save.as_ref().or(ask.pst.as_ref()), &ask.send) {
             (Some(file), _) => file.display().to_string(),
             (None, Some(to)) => to.clone(),
-            (None, None) => format!("{into}/{}", ask.to_folder.as_deref().or(ask.folder.as_deref()).unwrap_or("")),
+            (None, None) => match ask.to_folder.as_deref().or(ask.folder.as_deref()) {
+                Some(folder) => format!("{into}/{folder}"),
+                None => into.to_owned(),
+            },
         };
         if ask.dry_run {
-            let items = match &folder {
-                Some(id) => session.mailbox_items(found.id, Some(id)).try_fold(0u64, async |n, _| Ok(n + 1)).await?,
+            // A folder's items or every item of the mailbox are counted; chosen ones are known.
+            let listed = match &folder {
+                Some(id) => Some(Some(id.as_str())),
+                None if whole => Some(None),
+                None => None,
+            };
+            let items = match listed {
+                Some(folder) => session.mailbox_items(found.id, folder).try_fold(0u64, async |n, _| Ok(n + 1)).await?,
                 None => ask.items.len() as u64,
             };
             output.one(&RestorePlan { session: session.id(), source, target, items, bytes: None })?;
@@ -204,6 +219,7 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
             let items: Vec<&str> = ask.items.iter().map(String::as_str).collect();
             let download = async |to: &mut (dyn AsyncWrite + Unpin)| match &folder {
                 Some(folder) => session.export_mailbox_folder_to_pst(found.id, folder, &how, to).await,
+                None if whole => session.export_mailbox_to_pst(found.id, &how, to).await,
                 None => session.export_mailbox_items_to_pst(found.id, &items, &how, to).await,
             };
             save_to(session.id(), source, file, download, output).await?;
@@ -238,9 +254,11 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
             return Ok(None);
         }
         let who = who.as_ref().ok_or_else(|| Failure::usage("say who restores"))?;
+        let items: Vec<&str> = ask.items.iter().map(String::as_str).collect();
         let action = match (&ask.to, &folder) {
             (None, Some(id)) => session.restore_mailbox_folder(found.id, id, who).await?,
-            (None, None) => return Err(Failure::usage("chosen items are restored into a mailbox: give --to")),
+            (None, None) if whole => session.restore_mailbox(found.id, who).await?,
+            (None, None) => session.restore_mailbox_items(found.id, &items, who).await?,
             (Some(address), folder) => {
                 let mut to =
                     ToMailbox::new(address, who).changed_items(ask.changed_items).deleted_items(ask.deleted_items);
@@ -249,10 +267,8 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
                 }
                 match folder {
                     Some(id) => session.restore_mailbox_folder_to(found.id, id, &to).await?,
-                    None => {
-                        let items: Vec<&str> = ask.items.iter().map(String::as_str).collect();
-                        session.restore_mailbox_items_to(found.id, &items, &to).await?
-                    }
+                    None if whole => session.restore_mailbox_to(found.id, &to).await?,
+                    None => session.restore_mailbox_items_to(found.id, &items, &to).await?,
                 }
             }
         };
