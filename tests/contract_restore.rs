@@ -1197,3 +1197,138 @@ async fn a_whole_mailbox_and_chosen_items_restored_and_exported_in_both_versions
         session.stop().await.unwrap();
     }
 }
+
+/// Chosen documents, and one version of a document, restored where they
+/// were and copied into another OneDrive: the documented requests (each
+/// document by its ID alone, no folder-only flags) and v6's counts or v8's
+/// start read back, in both versions.
+#[tokio::test]
+async fn onedrive_documents_and_a_version_restored_and_copied_in_both_versions() {
+    use vb365::restore::{RestoreCredentials, RestoreStatus, ToOneDrive};
+    use vb365::types::{CopyToOneDrive, RestoreToOriginalOneDrive as Original};
+    use vb365::types::{OneDriveDocumentAction, OneDriveDocumentVersion, OneDriveLastVersionAction, RestoreOneDrive};
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    const BUDGET: &str = "01ABCDEF-budget";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}");
+        let (credentials, existing) = if v8 {
+            let app = "6c3c7a5e-4a1f-4f0e-9a43-2f4f8e0d1b7c".parse().unwrap();
+            let app = RestoreCredentials::application(app, b"MIIExampleCertificate", "example-certificate-password");
+            (app, OneDriveDocumentAction::Overwrite)
+        } else {
+            let user =
+                RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real");
+            (user, OneDriveDocumentAction::Keep)
+        };
+        let bob = RestoreOneDrive {
+            id: Some(String::from("b!onedrive-0001")),
+            name: Some(String::from("Bob Brown")),
+            url: Some(String::from("https://contoso-my.sharepoint.com/personal/bob_contoso_com")),
+            links: None,
+        };
+        // Permissions are a folder's: set, and not sent with documents.
+        let to = ToOneDrive::new(bob, &credentials).restore_permissions(true);
+
+        let documents: &[&str] = if v8 { &[BUDGET] } else { &[BUDGET, "01ABCDEF-plan"] };
+        let restored =
+            session.restore_onedrive_documents(ONEDRIVE, documents, &credentials, existing.clone()).await.unwrap();
+        let call = post_of(&server);
+        assert_request(&call, "POST", &format!("{base}/Documents/restore"), None);
+        assert_sent(versioned_example("restore_onedrive_documents", v8, "request.constructed.json"), &call);
+        let answer = raw_answer!(client, version, restore_onedrive_documents / restore_onedrive_documents_v8, |op| op
+            .restore_session_id(id)
+            .one_drive_id(ONEDRIVE)
+            .body(serde_json::from_value::<Original>(call.json()).unwrap()));
+        server.clear();
+        let name = versioned_example("restore_onedrive_documents", v8, "response.200.constructed.json");
+        assert_decoded(name, &answer.unwrap());
+
+        let (to_documents, chosen): (_, &[&str]) = if v8 {
+            (to.clone().office_region(vb365::types::OfficeRegion::Worldwide), &["01ABCDEF-plan"])
+        } else {
+            (to.clone().folder("From Alice").versions(OneDriveDocumentVersion::Last), &[BUDGET, "01ABCDEF-plan"])
+        };
+        let copied = session.copy_onedrive_documents_to(ONEDRIVE, chosen, &to_documents).await.unwrap();
+        let call = post_of(&server);
+        assert_request(&call, "POST", &format!("{base}/Documents/copyTo"), None);
+        assert_sent(versioned_example("copy_onedrive_documents_to", v8, "request.constructed.json"), &call);
+        let answer = raw_answer!(client, version, copy_onedrive_documents_to / copy_onedrive_documents_to_v8, |op| op
+            .restore_session_id(id)
+            .one_drive_id(ONEDRIVE)
+            .body(serde_json::from_value::<CopyToOneDrive>(call.json()).unwrap()));
+        server.clear();
+        let name = versioned_example("copy_onedrive_documents_to", v8, "response.200.constructed.json");
+        assert_decoded(name, &answer.unwrap());
+
+        let version_back =
+            session.restore_onedrive_document_version(ONEDRIVE, BUDGET, 512, &credentials, existing).await.unwrap();
+        let call = post_of(&server);
+        assert_request(&call, "POST", &format!("{base}/Documents/{BUDGET}/Versions/512/restore"), None);
+        assert_sent(versioned_example("restore_onedrive_document_version", v8, "request.constructed.json"), &call);
+        let answer = raw_answer!(
+            client,
+            version,
+            restore_onedrive_document_version / restore_onedrive_document_version_v8,
+            |op| op
+                .restore_session_id(id)
+                .one_drive_id(ONEDRIVE)
+                .document_id(BUDGET)
+                .version_id(512)
+                .body(serde_json::from_value::<Original>(call.json()).unwrap())
+        );
+        server.clear();
+        let name = versioned_example("restore_onedrive_document_version", v8, "response.200.constructed.json");
+        assert_decoded(name, &answer.unwrap());
+
+        let to_version = if v8 {
+            to.clone()
+        } else {
+            to.clone().folder("Budget, March").last_version_action(OneDriveLastVersionAction::Merge)
+        };
+        let version_copied =
+            session.copy_onedrive_document_version_to(ONEDRIVE, BUDGET, 512, &to_version).await.unwrap();
+        let call = post_of(&server);
+        assert_request(&call, "POST", &format!("{base}/Documents/{BUDGET}/Versions/512/copyTo"), None);
+        assert_sent(versioned_example("copy_onedrive_document_version_to", v8, "request.constructed.json"), &call);
+        let answer = raw_answer!(
+            client,
+            version,
+            copy_onedrive_document_version_to / copy_onedrive_document_version_to_v8,
+            |op| op
+                .restore_session_id(id)
+                .one_drive_id(ONEDRIVE)
+                .document_id(BUDGET)
+                .version_id(512)
+                .body(serde_json::from_value::<CopyToOneDrive>(call.json()).unwrap())
+        );
+        server.clear();
+        let name = versioned_example("copy_onedrive_document_version_to", v8, "response.200.constructed.json");
+        assert_decoded(name, &answer.unwrap());
+
+        if !v8 {
+            let outcome = session.wait(restored, |_| {}).await.unwrap();
+            assert_eq!((outcome.counts.restored, outcome.counts.skipped), (1, 1));
+            let outcome = session.wait(copied, |_| {}).await.unwrap();
+            assert_eq!((outcome.counts.restored, outcome.status), (2, RestoreStatus::Success));
+            for action in [version_back, version_copied] {
+                let outcome = session.wait(action, |_| {}).await.unwrap();
+                assert_eq!((outcome.counts.restored, outcome.status), (1, RestoreStatus::Success));
+            }
+            server.clear();
+        }
+        session.stop().await.unwrap();
+    }
+}
+
+/// The one POST among the calls since the last clear (a v8 action also
+/// reads the session), which are cleared.
+fn post_of(server: &common::TestServer) -> common::Captured {
+    let calls = server.calls();
+    server.clear();
+    calls.into_iter().find(|c| c.method == "POST").unwrap()
+}

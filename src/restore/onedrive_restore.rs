@@ -5,8 +5,8 @@ use super::{RestoreCredentials, RestoreSession};
 use crate::Error;
 use crate::api::versioned;
 use crate::types::{
-    CopyToOneDrive, OfficeRegion, OneDriveDocumentAction, OneDriveDocumentVersion, OneDriveLastVersionAction,
-    RestoreOneDrive,
+    CopyToOneDrive, OfficeRegion, OneDriveDocument, OneDriveDocumentAction, OneDriveDocumentVersion,
+    OneDriveLastVersionAction, RestoreOneDrive,
 };
 
 /// Where copied OneDrive data goes: a OneDrive of the session (another
@@ -77,6 +77,12 @@ impl ToOneDrive {
     /// The request body, as it will be sent (secrets stay [`crate::Secret`]s).
     pub fn body(&self) -> &CopyToOneDrive {
         &self.body
+    }
+
+    /// The body of a document copy, which takes no permissions or
+    /// shared-link flags (a folder's).
+    fn document_body(&self) -> CopyToOneDrive {
+        CopyToOneDrive { restore_permissions: None, send_shared_links_notification: None, ..self.body.clone() }
     }
 }
 
@@ -155,4 +161,99 @@ impl RestoreSession {
         })
         .await
     }
+
+    /// Restores the documents `document_ids` names, of a OneDrive, into the
+    /// OneDrive they were saved from, written as `credentials`
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents/restore`);
+    /// documents there are treated as
+    /// [`restore_onedrive_folder`](Self::restore_onedrive_folder) treats them.
+    /// Follow it with [`wait`](Self::wait).
+    pub async fn restore_onedrive_documents(
+        &self,
+        onedrive_id: &str,
+        document_ids: &[&str],
+        credentials: &RestoreCredentials,
+        existing: OneDriveDocumentAction,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let mut body = credentials.to_original_onedrive();
+        body.document_action = Some(existing);
+        body.documents = documents(document_ids);
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_onedrive_documents,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).body(body.clone()))
+        })
+        .await
+    }
+
+    /// Copies the documents `document_ids` names, of a OneDrive, into the
+    /// OneDrive `to` names
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents/copyTo`);
+    /// `to`'s permissions and shared-link flags are a folder's and are not
+    /// sent. Follow it with [`wait`](Self::wait).
+    pub async fn copy_onedrive_documents_to(
+        &self,
+        onedrive_id: &str,
+        document_ids: &[&str],
+        to: &ToOneDrive,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let mut body = to.document_body();
+        body.documents = documents(document_ids);
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), copy_onedrive_documents_to,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).body(body.clone()))
+        })
+        .await
+    }
+
+    /// Restores one version of a document (`versionId` of
+    /// [`onedrive_document_versions`](Self::onedrive_document_versions)) into
+    /// the OneDrive it was saved from, written as `credentials`
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents/{documentId}/Versions/{versionId}/restore`).
+    /// Follow it with [`wait`](Self::wait).
+    pub async fn restore_onedrive_document_version(
+        &self,
+        onedrive_id: &str,
+        document_id: &str,
+        version_id: i32,
+        credentials: &RestoreCredentials,
+        existing: OneDriveDocumentAction,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let mut body = credentials.to_original_onedrive();
+        body.document_action = Some(existing);
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_onedrive_document_version,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).document_id(document_id)
+                    .version_id(version_id).body(body.clone()))
+        })
+        .await
+    }
+
+    /// Copies one version of a document into the OneDrive `to` names
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents/{documentId}/Versions/{versionId}/copyTo`),
+    /// as [`copy_onedrive_documents_to`](Self::copy_onedrive_documents_to)
+    /// copies documents.
+    pub async fn copy_onedrive_document_version_to(
+        &self,
+        onedrive_id: &str,
+        document_id: &str,
+        version_id: i32,
+        to: &ToOneDrive,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let body = to.document_body();
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), copy_onedrive_document_version_to,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).document_id(document_id)
+                    .version_id(version_id).body(body.clone()))
+        })
+        .await
+    }
+}
+
+/// Documents named by ID alone, as the documents actions take them.
+fn documents(ids: &[&str]) -> Vec<OneDriveDocument> {
+    ids.iter().map(|id| OneDriveDocument { id: Some((*id).to_owned()), ..OneDriveDocument::default() }).collect()
 }

@@ -316,8 +316,12 @@ fn document(call: &Call<'_>) -> Result<Document, Refusal> {
     let world = call.shared.world();
     let found = onedrive(&world, call)?;
     drop(world);
+    find_document(call, &found, &call.text("documentId"))
+}
+
+/// The document of `found` that `wanted` names, or not found.
+fn find_document(call: &Call<'_>, found: &RestoreOneDrive, wanted: &str) -> Result<Document, Refusal> {
     let id = found.id.clone().unwrap_or_default();
-    let wanted = call.text("documentId");
     let missing = || Refusal::not_found(format!("Document with ID {wanted} was not found."));
     let parts = wanted.strip_prefix(&format!("{id}-")).and_then(|rest| rest.rsplit_once("-doc"));
     let (suffix, n) = parts.ok_or_else(missing)?;
@@ -325,7 +329,7 @@ fn document(call: &Call<'_>) -> Result<Document, Refusal> {
     let (session, version) = (call.id("restoreSessionId")?, call.version);
     let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
     let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
-    let entry = entry.documents(suffix).into_iter().find(|d| d.id.as_deref() == Some(wanted.as_str()));
+    let entry = entry.documents(suffix).into_iter().find(|d| d.id.as_deref() == Some(wanted));
     Ok(Document { entry: entry.ok_or_else(missing)?, n, base })
 }
 
@@ -346,6 +350,18 @@ impl Document {
     }
 }
 
+impl Document {
+    /// The version the route's `versionId` names, or without one the
+    /// document itself; a version it never had is not found.
+    fn as_routed(self, call: &Call<'_>) -> Result<OneDriveDocument, Refusal> {
+        let Some(wanted) = call.params.get("versionId") else { return Ok(self.entry) };
+        let k = wanted.parse::<usize>().ok().filter(|v| v % 512 == 0).map(|v| v / 512);
+        let k = k.filter(|k| (1..=self.n).contains(k));
+        let k = k.ok_or_else(|| Refusal::not_found(format!("Version {wanted} of the document was not found.")))?;
+        Ok(self.version(k))
+    }
+}
+
 /// Every version of a document, oldest first.
 pub(super) fn document_versions(call: Call<'_>) -> Result<Response, Refusal> {
     let document = document(&call)?;
@@ -361,15 +377,7 @@ pub(super) fn document_versions(call: Call<'_>) -> Result<Response, Refusal> {
 pub(super) fn save_document(call: Call<'_>) -> Result<Response, Refusal> {
     let body: serde_json::Value = call.body()?;
     let document = document(&call)?;
-    let document = match call.params.get("versionId") {
-        None => document.entry,
-        Some(wanted) => {
-            let k = wanted.parse::<usize>().ok().filter(|v| v % 512 == 0).map(|v| v / 512);
-            let k = k.filter(|k| (1..=document.n).contains(k));
-            let k = k.ok_or_else(|| Refusal::not_found(format!("Version {wanted} of the document was not found.")))?;
-            document.version(k)
-        }
-    };
+    let document = document.as_routed(&call)?;
     let name = document.name.clone().unwrap_or_default();
     let size = u64::try_from(document.size_bytes.unwrap_or(0)).unwrap_or(0);
     let size = call.shared.config.saved_document_bytes.unwrap_or(size);
@@ -385,25 +393,31 @@ pub(super) fn save_document(call: Call<'_>) -> Result<Response, Refusal> {
 /// written as an account or an application. Into the OneDrive they came
 /// from every document exists already and is skipped with a warning.
 pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
-    let body: serde_json::Value = call.body()?;
-    let world = call.shared.world();
-    let found = onedrive(&world, &call)?;
-    let all = onedrives(&world, &call)?;
-    drop(world);
-    let wanted = body.pointer("/onedrive/id").and_then(serde_json::Value::as_str).unwrap_or_default();
-    let into = all.iter().find(|o| o.id.as_deref() == Some(wanted));
-    let into =
-        into.ok_or_else(|| Refusal::bad_request(format!("OneDrive {wanted} was not found in the organization.")))?;
-    let folder = body.get("folder").and_then(serde_json::Value::as_str);
+    let (found, into, folder) = copy_target(&call)?;
     let copy_into_itself = into.id == found.id;
-    restore_documents(call, &found, into, folder, copy_into_itself)
+    let (what, items) = folder_items(&call, &found)?;
+    run(call, &found, &into, what, folder.as_deref(), items, copy_into_itself)
 }
 
-/// Restores the documents the route covers (see [`scope`]) into the
-/// OneDrive they came from, written as an account or an application;
-/// with `documentAction: Keep` (or none) a document that is there is kept
-/// and the restored one written beside it, so every document is restored.
-pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
+/// The OneDrive the route names, the one the copy's body names (one of
+/// the session's) and the folder there.
+fn copy_target(call: &Call<'_>) -> Result<(RestoreOneDrive, RestoreOneDrive, Option<String>), Refusal> {
+    let body: serde_json::Value = call.body()?;
+    let world = call.shared.world();
+    let found = onedrive(&world, call)?;
+    let all = onedrives(&world, call)?;
+    drop(world);
+    let wanted = body.pointer("/onedrive/id").and_then(serde_json::Value::as_str).unwrap_or_default();
+    let into = all.into_iter().find(|o| o.id.as_deref() == Some(wanted));
+    let into =
+        into.ok_or_else(|| Refusal::bad_request(format!("OneDrive {wanted} was not found in the organization.")))?;
+    let folder = body.get("folder").and_then(serde_json::Value::as_str).map(str::to_owned);
+    Ok((found, into, folder))
+}
+
+/// The OneDrive the route names, for a restore where it was: refused
+/// when the body's `documentAction` is neither `Overwrite` nor `Keep`.
+fn restore_source(call: &Call<'_>) -> Result<RestoreOneDrive, Refusal> {
     let body: serde_json::Value = call.body()?;
     if let Some(action) = body.get("documentAction").filter(|a| !a.is_null())
         && !matches!(action.as_str(), Some("Overwrite" | "Keep"))
@@ -411,33 +425,85 @@ pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
         return Err(Refusal::bad_request(format!("Unknown document action {action}.")));
     }
     let world = call.shared.world();
-    let found = onedrive(&world, &call)?;
+    let found = onedrive(&world, call)?;
     drop(world);
-    restore_documents(call, &found, &found, None, false)
+    Ok(found)
 }
 
-/// Runs a restore of the documents under the folder the route names, from
-/// `from` into `into` (under `into_folder`, or a folder of the same name),
-/// as the restore machinery does (see `restore_sessions::run`): v8 answers
-/// at once and restores over the simulator's job duration, v6 restores
-/// before it answers, with the counts. `exists` skips every document.
-fn restore_documents(
-    call: Call<'_>,
-    from: &RestoreOneDrive,
-    into: &RestoreOneDrive,
-    into_folder: Option<&str>,
-    exists: bool,
-) -> Result<Response, Refusal> {
-    use crate::simulator::restores::{Fate, Item, Request};
+/// Copies the documents the body names (see [`chosen_items`]) as
+/// [`copy_folder_to`] copies a folder's.
+pub(super) fn copy_documents_to(call: Call<'_>) -> Result<Response, Refusal> {
+    let (found, into, folder) = copy_target(&call)?;
+    let items = chosen_items(&call, &found)?;
+    let copy_into_itself = into.id == found.id;
+    run(call, &found, &into, "", folder.as_deref(), items, copy_into_itself)
+}
+
+/// Restores the documents the body names (see [`chosen_items`]) as
+/// [`restore_folder`] restores a folder's.
+pub(super) fn restore_chosen_documents(call: Call<'_>) -> Result<Response, Refusal> {
+    let found = restore_source(&call)?;
+    let items = chosen_items(&call, &found)?;
+    run(call, &found, &found, "", None, items, false)
+}
+
+/// Restores the version the route names, where the document was.
+pub(super) fn restore_version(call: Call<'_>) -> Result<Response, Refusal> {
+    let found = restore_source(&call)?;
+    let version = document(&call)?.as_routed(&call)?;
+    run(call, &found, &found, "", None, vec![document_item(version)], false)
+}
+
+/// Copies the version the route names into the OneDrive the body names.
+pub(super) fn copy_version_to(call: Call<'_>) -> Result<Response, Refusal> {
+    let (found, into, folder) = copy_target(&call)?;
+    let version = document(&call)?.as_routed(&call)?;
+    let copy_into_itself = into.id == found.id;
+    run(call, &found, &into, "", folder.as_deref(), vec![document_item(version)], copy_into_itself)
+}
+
+/// The documents the body's `documents` names by ID, in order; none, or
+/// one the OneDrive does not have, is refused.
+fn chosen_items(call: &Call<'_>, found: &RestoreOneDrive) -> Result<Vec<crate::simulator::restores::Item>, Refusal> {
     let body: serde_json::Value = call.body()?;
-    super::restore_sessions::credentials_given(&body)?;
+    let wanted = body.get("documents").and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
+    if wanted.is_empty() {
+        return Err(Refusal::bad_request(String::from("Specify the documents.")));
+    }
+    wanted
+        .iter()
+        .map(|d| {
+            let id = d.get("id").and_then(serde_json::Value::as_str).unwrap_or_default();
+            Ok(document_item(find_document(call, found, id)?.entry))
+        })
+        .collect()
+}
+
+/// A document as a restore counts it.
+fn document_item(document: OneDriveDocument) -> crate::simulator::restores::Item {
+    let name = document.name.unwrap_or_default();
+    crate::simulator::restores::Item { name, size: document.size_bytes.unwrap_or(0) }
+}
+
+/// Restores the documents the route covers (see [`scope`]) into the
+/// OneDrive they came from, written as an account or an application;
+/// with `documentAction: Keep` (or none) a document that is there is kept
+/// and the restored one written beside it, so every document is restored.
+pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
+    let found = restore_source(&call)?;
+    let (what, items) = folder_items(&call, &found)?;
+    run(call, &found, &found, what, None, items, false)
+}
+
+/// The documents under the folder the route names (see [`scope`]), each
+/// named by its path, and the folder's name.
+fn folder_items(
+    call: &Call<'_>,
+    from: &RestoreOneDrive,
+) -> Result<(&'static str, Vec<crate::simulator::restores::Item>), Refusal> {
+    use crate::simulator::restores::Item;
     let id = from.id.clone().unwrap_or_default();
-    let (tree, what) = scope(&call, &id)?;
-    let fate = match call.shared.config.restore_fails_after {
-        _ if exists => Fate::Exists,
-        Some(limit) => Fate::FailAfter(limit),
-        None => Fate::Restore,
-    };
+    let (tree, what) = scope(call, &id)?;
     let (session, version) = (call.id("restoreSessionId")?, call.version);
     let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
     let entry = Entry { onedrive: &id, base: &base, v8: false };
@@ -450,6 +516,33 @@ fn restore_documents(
                 .map(move |d| Item { name: under(&path, &d.name.unwrap_or_default()), size: d.size_bytes.unwrap_or(0) })
         })
         .collect();
+    Ok((what, items))
+}
+
+/// Runs a restore of `items` (under `what`, a folder's name or `""` for
+/// the OneDrive's top) from `from` into `into` (under `into_folder`, or
+/// where they were), written as an account or an application, as the
+/// restore machinery does (see `restore_sessions::run`): v8 answers at
+/// once and restores over the simulator's job duration, v6 restores before
+/// it answers, with the counts. `exists` skips every document.
+fn run(
+    call: Call<'_>,
+    from: &RestoreOneDrive,
+    into: &RestoreOneDrive,
+    what: &str,
+    into_folder: Option<&str>,
+    items: Vec<crate::simulator::restores::Item>,
+    exists: bool,
+) -> Result<Response, Refusal> {
+    use crate::simulator::restores::{Fate, Request};
+    let body: serde_json::Value = call.body()?;
+    super::restore_sessions::credentials_given(&body)?;
+    let fate = match call.shared.config.restore_fails_after {
+        _ if exists => Fate::Exists,
+        Some(limit) => Fate::FailAfter(limit),
+        None => Fate::Restore,
+    };
+    let session = call.id("restoreSessionId")?;
     let request = Request {
         session,
         what: if what.is_empty() { from.name.clone().unwrap_or_default() } else { what.to_owned() },
