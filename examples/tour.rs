@@ -421,7 +421,8 @@ async fn browse(
 /// Finds documents in a OneDrive restore session: the first OneDrive, its
 /// Documents folder by path, the documents in it on every page, a
 /// document's versions; saves the folder and the first version; with
-/// `restorer`, restores the folder where it was (keeping what is there).
+/// `restorer`, restores the folder and then that version where they were
+/// (keeping what is there).
 async fn browse_onedrive(
     steps: &mut Steps,
     session: &RestoreSession,
@@ -443,6 +444,7 @@ async fn browse_onedrive(
     let documents = documents.await?;
     let found = session.search_onedrive(&id, None, "report").try_collect::<Vec<_>>();
     steps.run("search it for reports", found, |all| format!("{} found", all.len())).await?;
+    let mut first_version = None;
     if let Some(document) = documents.iter().rev().find(|d| d.is_folder != Some(true)).and_then(|d| d.id.clone()) {
         let versions = session.onedrive_document_versions(&id, &document).try_collect::<Vec<_>>();
         let versions = steps.run("a document's versions", versions, |all| format!("{} versions", all.len())).await?;
@@ -450,6 +452,7 @@ async fn browse_onedrive(
         let mut sink = tokio::io::sink();
         let saved = session.save_onedrive_document(&id, &document, first, false, &mut sink);
         steps.run("save its first version", saved, |s| format!("{} bytes", s.bytes)).await?;
+        first_version = first.map(|first| (document, first));
     }
     let Some(folder) = folder else { return Ok(()) };
     // Written as it arrives; a program would pass a file.
@@ -469,6 +472,12 @@ async fn browse_onedrive(
             format!("{:?}: {} restored, {} skipped", o.status, o.counts.restored, o.counts.skipped)
         })
         .await?;
+    let Some((document, first)) = first_version else { return Ok(()) };
+    let keep = OneDriveDocumentAction::Keep;
+    let action = session.restore_onedrive_document_version(&id, &document, first, restorer, keep);
+    let action = steps.run("restore that version in place", action, |_| String::from("beside the last")).await?;
+    let outcome = session.wait(action.poll_every(Duration::from_millis(250)), |_| {});
+    steps.run("wait for it", outcome, |o| format!("{:?}: {} restored", o.status, o.counts.restored)).await?;
     Ok(())
 }
 

@@ -618,3 +618,62 @@ async fn a_whole_mailbox_and_chosen_mails_restored_where_they_were_in_both_versi
         session.stop().await.unwrap();
     }
 }
+
+/// Chosen documents and one version of a document, restored where they
+/// were and copied into another OneDrive: each counts what it names, the
+/// copy into the OneDrive they came from skips them, and an unknown
+/// document or version is not found, in both versions.
+#[tokio::test]
+async fn onedrive_documents_and_a_version_are_restored_and_copied_in_both_versions() {
+    use vb365::restore::ToOneDrive;
+    use vb365::types::OneDriveDocumentAction::Keep;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+        let session = client.explore(from).await.unwrap();
+        let alice = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap();
+        let bob = session.find_onedrive("bob@contoso.com").await.unwrap().unwrap();
+        let id = alice.id.clone().unwrap();
+        let folder = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap().id.unwrap();
+        let listed: Vec<_> = session.onedrive_documents(&id, Some(&folder)).try_collect().await.unwrap();
+        let chosen: Vec<&str> = listed.iter().take(3).filter_map(|d| d.id.as_deref()).collect();
+        let done = async |action: vb365::restore::RestoreAction| {
+            session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap()
+        };
+
+        let outcome = done(session.restore_onedrive_documents(&id, &chosen, &operator(), Keep).await.unwrap()).await;
+        assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 3), "{version}: {outcome:?}");
+        let sent = simulator.requests().into_iter().rev().find_map(|r| r.body.filter(|b| b.get("documents").is_some()));
+        assert_eq!(sent.unwrap()["documents"][2], serde_json::json!({ "id": chosen[2] }), "{version}: by ID alone");
+
+        let to = ToOneDrive::new(bob, &operator()).folder("From Alice").restore_permissions(true);
+        let outcome = done(session.copy_onedrive_documents_to(&id, &chosen[..2], &to).await.unwrap()).await;
+        assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 2), "{version}: {outcome:?}");
+        let sent = simulator.requests().into_iter().rev().find_map(|r| r.body.filter(|b| b.get("documents").is_some()));
+        assert!(sent.unwrap().get("restorePermissions").is_none(), "{version}: a folder's flag, not a document's");
+        let itself = ToOneDrive::new(alice, &operator());
+        let outcome = done(session.copy_onedrive_documents_to(&id, &chosen[..1], &itself).await.unwrap()).await;
+        assert_eq!((outcome.status, outcome.counts.skipped), (RestoreStatus::Warning, 1), "{version}: {outcome:?}");
+
+        let versions: Vec<_> = session.onedrive_document_versions(&id, chosen[1]).try_collect().await.unwrap();
+        let first = versions[0].version_id.unwrap();
+        let outcome =
+            done(session.restore_onedrive_document_version(&id, chosen[1], first, &operator(), Keep).await.unwrap())
+                .await;
+        assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 1), "{version}: {outcome:?}");
+        if version == ApiVersion::V8 {
+            // v6's counts carry no bytes; v8's statistics do.
+            assert_eq!(outcome.bytes, versions[0].size_bytes.unwrap() as u64, "that version's size");
+        }
+        let outcome = done(session.copy_onedrive_document_version_to(&id, chosen[1], first, &to).await.unwrap()).await;
+        assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 1), "{version}: {outcome:?}");
+
+        let unknown = session.restore_onedrive_documents(&id, &["no-such-document"], &operator(), Keep).await;
+        assert_eq!(unknown.unwrap_err().status(), Some(http::StatusCode::NOT_FOUND), "{version}");
+        let never = session.restore_onedrive_document_version(&id, chosen[1], 512 * 99, &operator(), Keep).await;
+        assert_eq!(never.unwrap_err().status(), Some(http::StatusCode::NOT_FOUND), "{version}");
+        let none = session.copy_onedrive_documents_to(&id, &[], &to).await.unwrap_err();
+        assert_eq!(none.status(), Some(http::StatusCode::BAD_REQUEST), "{version}: {none}");
+        session.stop().await.unwrap();
+    }
+}

@@ -796,12 +796,14 @@ pub enum RestoreCommand {
         #[arg(long)]
         strict: bool,
     },
-    /// Restore a OneDrive, or a folder of it, where it was
-    /// (restore_onedrive, restore_onedrive_folder, which ask first on a
-    /// terminal; elsewhere give --yes), save it as a ZIP file (save_onedrive,
-    /// save_onedrive_folder; a document, or one of its versions, as itself:
-    /// save_onedrive_document), or copy it into another OneDrive
-    /// (copy_onedrive_to, copy_onedrive_folder_to); restores with progress
+    /// Restore a OneDrive, a folder, a document or one of its versions where
+    /// it was (restore_onedrive, restore_onedrive_folder,
+    /// restore_onedrive_documents, restore_onedrive_document_version, which
+    /// ask first on a terminal; elsewhere give --yes), save it (a ZIP file:
+    /// save_onedrive, save_onedrive_folder; a document as itself:
+    /// save_onedrive_document, save_onedrive_document_version), or copy it
+    /// into another OneDrive (copy_onedrive_to, copy_onedrive_folder_to,
+    /// copy_onedrive_documents_to, copy_onedrive_document_version_to); restores with progress
     /// as for mailboxes, in a restore session opened for the command and
     /// stopped when it ends (Ctrl-C included).
     Onedrive {
@@ -814,20 +816,19 @@ pub enum RestoreCommand {
         /// 7d) [default: the latest].
         #[arg(long, value_name = "TIME", value_parser = crate::time::point)]
         at: Option<vb365::DateTime>,
-        /// The folder, or with --save a document too, by name from the
-        /// top (/Documents/2026, /Documents/2026/Plan.xlsx) [default: the
-        /// whole OneDrive].
+        /// The folder or document, by name from the top (/Documents/2026,
+        /// /Documents/2026/Plan.xlsx) [default: the whole OneDrive].
         #[arg(long, value_name = "PATH")]
         path: Option<String>,
-        /// With --save, this version of the document (a VERSIONID of
-        /// `restore browse ORG versions USER --path PATH`) [default: the last].
-        #[arg(long, value_name = "VERSIONID", requires = "save")]
+        /// This version of the document (a VERSIONID of `restore browse ORG
+        /// versions USER --path PATH`) [default: the last].
+        #[arg(long, value_name = "VERSIONID")]
         version: Option<i32>,
         /// Write the file here; - for standard output (the report then goes
         /// to standard error). An existing file is replaced.
         #[arg(long, value_name = "FILE", conflicts_with = "to")]
         save: Option<PathBuf>,
-        /// Copy the folder into this OneDrive: its owner's address or name, or its ID.
+        /// Copy it into this OneDrive: its owner's address or name, or its ID.
         #[arg(long, value_name = "USER")]
         to: Option<String>,
         /// The folder of that OneDrive to copy into [default: the server's choice].
@@ -839,7 +840,7 @@ pub enum RestoreCommand {
         /// Also copy documents deleted since the backup (with --to).
         #[arg(long, requires = "to")]
         deleted_items: bool,
-        /// Restore where the folder was without asking.
+        /// Restore where it was without asking.
         #[arg(long, conflicts_with_all = ["to", "save"])]
         yes: bool,
         /// Where it was, replace the documents there [default: keep them

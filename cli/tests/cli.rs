@@ -1189,6 +1189,53 @@ async fn restore_mailbox_exports_to_pst_in_both_versions() {
     }
 }
 
+/// `restore onedrive --path DOC` restores a document where it was (with
+/// --yes) or copies it into another OneDrive, and with --version one of its
+/// versions, in both versions; --dry-run counts the one document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_onedrive_restores_and_copies_a_document_or_a_version_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+        let document = ["--path", "/Documents/Report 04.docx"];
+        let onedrive = ["restore", "onedrive", "contoso.onmicrosoft.com", "alice@contoso.com", "-o", "json"];
+        let who = ["--restore-user", "operator@contoso.com"];
+        let asked = [&onedrive[..], &document, &who].concat();
+
+        let dry = vb365_with(sim.url(), &[&asked[..], &["--dry-run"]].concat(), None, &env).await;
+        assert_eq!(dry.status, 0, "{version}: {}", dry.stderr);
+        let plan: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+        assert_eq!(plan["items"].as_u64(), Some(1), "{version}: {plan}");
+        let run = vb365_with(sim.url(), &[&asked[..], &["--yes"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!((report["status"].as_str(), report["restored"].as_u64()), (Some("Success"), Some(1)), "{report}");
+        assert_eq!(sim.count("restore_onedrive_documents"), 1, "{version}: the documents route");
+        let sent = sim.requests().into_iter().rev().find(|r| r.path.ends_with("/Documents/restore")).unwrap();
+        assert_eq!(sent.body.unwrap()["documents"].as_array().map(Vec::len), Some(1), "{version}");
+
+        let run = vb365_with(sim.url(), &[&asked[..], &["--version", "512", "--yes"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert!(report["source"].as_str().unwrap().ends_with("version 512"), "{report}");
+        assert_eq!(sim.count("restore_onedrive_document_version"), 1, "{version}");
+
+        let to = ["--to", "bob@contoso.com", "--to-folder", "From Alice"];
+        let run = vb365_with(sim.url(), &[&asked[..], &to].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        assert_eq!(sim.count("copy_onedrive_documents_to"), 1, "{version}");
+        let run = vb365_with(sim.url(), &[&asked[..], &to, &["--version", "1024"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["restored"].as_u64(), Some(1), "{report}");
+        assert_eq!(sim.count("copy_onedrive_document_version_to"), 1, "{version}");
+
+        let never = vb365_with(sim.url(), &[&asked[..], &to, &["--version", "99999"]].concat(), None, &env).await;
+        assert_eq!(never.status, 1, "{version}: the server's refusal: {}", never.stderr);
+        assert_eq!(sim.count("stop_restore_session"), 6, "{version}: every session stopped");
+    }
+}
+
 /// Without --path, `restore onedrive` acts on the whole OneDrive: saves
 /// every document (16), copies them into another OneDrive, restores them
 /// where they were; --version needs a document's path.

@@ -37,20 +37,65 @@ pub(super) struct OnedriveCopy {
     pub(super) strict: bool,
 }
 
-/// The OneDrive `who` names and the ID of its folder at `path` (none
-/// without a path: the whole OneDrive), or usage errors.
-async fn onedrive_folder(
+/// What a `--path` names in a OneDrive.
+enum Place {
+    /// No path: the whole OneDrive.
+    Whole,
+    /// A folder, by its ID.
+    Folder(String),
+    /// A document (by its ID, and as listed), or one of its versions.
+    Document(String, Box<vb365::types::OneDriveDocument>, Option<i32>),
+}
+
+/// The OneDrive `who` names and what `path` names in it: the whole
+/// OneDrive, a folder by that path, or else a document (of which
+/// `version` may pick one); usage errors otherwise.
+async fn locate(
     session: &RestoreSession,
     who: &str,
     path: Option<&str>,
-) -> Result<(vb365::types::RestoreOneDrive, Option<String>), Failure> {
+    version: Option<i32>,
+) -> Result<(String, Place), Failure> {
     let found = session.find_onedrive(who).await?;
     let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{who}`")))?;
-    let Some(path) = path else { return Ok((found, None)) };
-    let id = found.id.clone().unwrap_or_default();
-    let folder = session.find_onedrive_folder(&id, path).await?;
-    let folder = folder.ok_or_else(|| Failure::usage(format!("the OneDrive of `{who}` has no folder `{path}`")))?;
-    Ok((found, Some(folder.id.unwrap_or_default())))
+    let id = found.id.unwrap_or_default();
+    let Some(path) = path else {
+        if version.is_some() {
+            return Err(Failure::usage("--version is for a document: give --path"));
+        }
+        return Ok((id, Place::Whole));
+    };
+    if let Some(folder) = session.find_onedrive_folder(&id, path).await?.and_then(|f| f.id) {
+        if version.is_some() {
+            return Err(Failure::usage(format!("`{path}` is a folder: --version is for a document")));
+        }
+        return Ok((id, Place::Folder(folder)));
+    }
+    let document = session.find_onedrive_document(&id, path).await?;
+    let document = document
+        .ok_or_else(|| Failure::usage(format!("the OneDrive of `{who}` has no folder or document `{path}`")))?;
+    // A document listed without its ID cannot be asked for: never the
+    // whole OneDrive in its place.
+    let document_id = document.id.clone().ok_or_else(|| Failure {
+        exit: crate::failure::Exit::Refused,
+        message: format!("the server listed `{path}` without its ID"),
+    })?;
+    Ok((id, Place::Document(document_id, Box::new(document), version)))
+}
+
+/// How many documents `place` holds and their bytes, as listed.
+async fn count(session: &RestoreSession, onedrive: &str, place: &Place) -> Result<(u64, u64), Failure> {
+    match place {
+        Place::Whole => documents_under(session, onedrive, None).await,
+        Place::Folder(folder) => documents_under(session, onedrive, Some(folder)).await,
+        Place::Document(_, document, version) => Ok((1, document_size(session, onedrive, document, *version).await?)),
+    }
+}
+
+/// How a report names what was asked for (a version after the path).
+fn source_of(who: &str, path: Option<&str>, version: Option<i32>) -> String {
+    let source = onedrive_source(who, path);
+    version.map_or_else(|| source.clone(), |version| format!("{source} version {version}"))
 }
 
 /// How a report names a OneDrive's folder, or the whole OneDrive.
@@ -68,14 +113,13 @@ pub(super) async fn onedrive_copy(
     let organization = client.find_organization(&ask.organization).await?;
     let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
     let report = in_session(client, from, async |session: &RestoreSession| {
-        let (found, folder_id) = onedrive_folder(session, &ask.onedrive, ask.path.as_deref()).await?;
-        let id = found.id.clone().unwrap_or_default();
+        let (id, place) = locate(session, &ask.onedrive, ask.path.as_deref(), ask.version).await?;
         let into = session.find_onedrive(&copy.to).await?;
         let into = into.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{}`", copy.to)))?;
-        let source = onedrive_source(&ask.onedrive, ask.path.as_deref());
+        let source = source_of(&ask.onedrive, ask.path.as_deref(), ask.version);
         let target = format!("{}:/{}", copy.to, copy.to_folder.as_deref().unwrap_or(""));
         let Some(who) = &who else {
-            let (items, bytes) = documents_under(session, &id, folder_id.as_deref()).await?;
+            let (items, bytes) = count(session, &id, &place).await?;
             output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) })?;
             return Ok(None);
         };
@@ -83,9 +127,13 @@ pub(super) async fn onedrive_copy(
         if let Some(name) = &copy.to_folder {
             to = to.folder(name);
         }
-        let action = match &folder_id {
-            Some(folder) => session.copy_onedrive_folder_to(&id, folder, &to).await?,
-            None => session.copy_onedrive_to(&id, &to).await?,
+        let action = match &place {
+            Place::Whole => session.copy_onedrive_to(&id, &to).await?,
+            Place::Folder(folder) => session.copy_onedrive_folder_to(&id, folder, &to).await?,
+            Place::Document(document, _, None) => session.copy_onedrive_documents_to(&id, &[document], &to).await?,
+            Place::Document(document, _, Some(version)) => {
+                session.copy_onedrive_document_version_to(&id, document, *version, &to).await?
+            }
         };
         let outcome = follow(session, action, output).await?;
         Ok(Some(report_of(session.id(), source, target, outcome)))
@@ -103,51 +151,19 @@ pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Ou
     let organization = client.find_organization(&organization).await?;
     let from = explore(organization.id, RestoreSessionType::Veod, at);
     in_session(client, from, async |session: &RestoreSession| {
-        let found = session.find_onedrive(&onedrive).await?;
-        let found = found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
-        let id = found.id.unwrap_or_default();
-        // The whole OneDrive, a folder by that path, or else a document.
-        let (folder, document) = match &path {
-            None if version.is_some() => return Err(Failure::usage("--version is for a document: give --path")),
-            None => (None, None),
-            Some(path) => match session.find_onedrive_folder(&id, path).await?.and_then(|f| f.id) {
-                Some(_) if version.is_some() => {
-                    return Err(Failure::usage(format!("`{path}` is a folder: --version is for a document")));
-                }
-                Some(folder) => (Some(folder), None),
-                None => (
-                    None,
-                    Some(session.find_onedrive_document(&id, path).await?.ok_or_else(|| {
-                        Failure::usage(format!("the OneDrive of `{onedrive}` has no folder or document `{path}`"))
-                    })?),
-                ),
-            },
-        };
-        let mut source = onedrive_source(&onedrive, path.as_deref());
-        if let Some(version) = version {
-            source.push_str(&format!(" version {version}"));
-        }
+        let (id, place) = locate(session, &onedrive, path.as_deref(), version).await?;
+        let source = source_of(&onedrive, path.as_deref(), version);
         if dry_run {
-            let (items, bytes) = match &document {
-                Some(document) => (1, document_size(session, &id, document, version).await?),
-                None => documents_under(session, &id, folder.as_deref()).await?,
-            };
+            let (items, bytes) = count(session, &id, &place).await?;
             let target = save.display().to_string();
             return output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) });
         }
-        // A document listed without its ID cannot be asked for: never the
-        // whole OneDrive in its place.
-        let document_id = match document {
-            Some(document) => Some(document.id.ok_or_else(|| Failure {
-                exit: crate::failure::Exit::Refused,
-                message: format!("the server listed `{}` without its ID", path.as_deref().unwrap_or_default()),
-            })?),
-            None => None,
-        };
-        let download = async |to: &mut (dyn AsyncWrite + Unpin)| match (&folder, &document_id) {
-            (Some(folder), _) => session.save_onedrive_folder(&id, folder, to).await,
-            (None, Some(document)) => session.save_onedrive_document(&id, document, version, false, to).await,
-            (None, None) => session.save_onedrive(&id, to).await,
+        let download = async |to: &mut (dyn AsyncWrite + Unpin)| match &place {
+            Place::Whole => session.save_onedrive(&id, to).await,
+            Place::Folder(folder) => session.save_onedrive_folder(&id, folder, to).await,
+            Place::Document(document, _, version) => {
+                session.save_onedrive_document(&id, document, *version, false, to).await
+            }
         };
         save_to(session.id(), source, &save, download, output).await
     })
@@ -182,8 +198,9 @@ pub(super) struct OnedriveInPlace {
     pub(super) strict: bool,
 }
 
-/// Restores a OneDrive folder where it was, asking first: documents there
-/// are kept (the restored one written beside) unless `--overwrite`.
+/// Restores a whole OneDrive, a folder, a document or one of its versions
+/// where it was, asking first: documents there are kept (the restored one
+/// written beside) unless `--overwrite`.
 pub(super) async fn onedrive_in_place(
     client: &Client,
     ask: OnedriveSave,
@@ -200,19 +217,24 @@ pub(super) async fn onedrive_in_place(
     let organization = client.find_organization(&ask.organization).await?;
     let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
     let report = in_session(client, from, async |session: &RestoreSession| {
-        let (found, folder_id) = onedrive_folder(session, &ask.onedrive, ask.path.as_deref()).await?;
-        let id = found.id.clone().unwrap_or_default();
-        let source = onedrive_source(&ask.onedrive, ask.path.as_deref());
-        let target = source.clone();
+        let (id, place) = locate(session, &ask.onedrive, ask.path.as_deref(), ask.version).await?;
+        let source = source_of(&ask.onedrive, ask.path.as_deref(), ask.version);
+        let target = onedrive_source(&ask.onedrive, ask.path.as_deref());
         let Some(who) = &who else {
-            let (items, bytes) = documents_under(session, &id, folder_id.as_deref()).await?;
+            let (items, bytes) = count(session, &id, &place).await?;
             output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) })?;
             return Ok(None);
         };
         let existing = if how.overwrite { OneDriveDocumentAction::Overwrite } else { OneDriveDocumentAction::Keep };
-        let action = match &folder_id {
-            Some(folder) => session.restore_onedrive_folder(&id, folder, who, existing).await?,
-            None => session.restore_onedrive(&id, who, existing).await?,
+        let action = match &place {
+            Place::Whole => session.restore_onedrive(&id, who, existing).await?,
+            Place::Folder(folder) => session.restore_onedrive_folder(&id, folder, who, existing).await?,
+            Place::Document(document, _, None) => {
+                session.restore_onedrive_documents(&id, &[document], who, existing).await?
+            }
+            Place::Document(document, _, Some(version)) => {
+                session.restore_onedrive_document_version(&id, document, *version, who, existing).await?
+            }
         };
         let outcome = follow(session, action, output).await?;
         Ok(Some(report_of(session.id(), source, target, outcome)))

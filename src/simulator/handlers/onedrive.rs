@@ -353,7 +353,7 @@ impl Document {
 impl Document {
     /// The version the route's `versionId` names, or without one the
     /// document itself; a version it never had is not found.
-    fn as_routed(self, call: &Call<'_>) -> Result<OneDriveDocument, Refusal> {
+    fn into_routed(self, call: &Call<'_>) -> Result<OneDriveDocument, Refusal> {
         let Some(wanted) = call.params.get("versionId") else { return Ok(self.entry) };
         let k = wanted.parse::<usize>().ok().filter(|v| v % 512 == 0).map(|v| v / 512);
         let k = k.filter(|k| (1..=self.n).contains(k));
@@ -377,7 +377,7 @@ pub(super) fn document_versions(call: Call<'_>) -> Result<Response, Refusal> {
 pub(super) fn save_document(call: Call<'_>) -> Result<Response, Refusal> {
     let body: serde_json::Value = call.body()?;
     let document = document(&call)?;
-    let document = document.as_routed(&call)?;
+    let document = document.into_routed(&call)?;
     let name = document.name.clone().unwrap_or_default();
     let size = u64::try_from(document.size_bytes.unwrap_or(0)).unwrap_or(0);
     let size = call.shared.config.saved_document_bytes.unwrap_or(size);
@@ -450,14 +450,14 @@ pub(super) fn restore_chosen_documents(call: Call<'_>) -> Result<Response, Refus
 /// Restores the version the route names, where the document was.
 pub(super) fn restore_version(call: Call<'_>) -> Result<Response, Refusal> {
     let found = restore_source(&call)?;
-    let version = document(&call)?.as_routed(&call)?;
+    let version = document(&call)?.into_routed(&call)?;
     run(call, &found, &found, "", None, vec![document_item(version)], false)
 }
 
 /// Copies the version the route names into the OneDrive the body names.
 pub(super) fn copy_version_to(call: Call<'_>) -> Result<Response, Refusal> {
     let (found, into, folder) = copy_target(&call)?;
-    let version = document(&call)?.as_routed(&call)?;
+    let version = document(&call)?.into_routed(&call)?;
     let copy_into_itself = into.id == found.id;
     run(call, &found, &into, "", folder.as_deref(), vec![document_item(version)], copy_into_itself)
 }
