@@ -718,7 +718,7 @@ async fn a_onedrive_folder_copied_to_another_onedrive_in_both_versions() {
 /// Items mailed to another address: the documented request, and the empty
 /// answer (200 in v6, 204 in v8) read as done.
 #[tokio::test]
-async fn mailbox_items_sent_to_an_address_in_both_versions() {
+async fn mailbox_items_sent_to_an_address_and_back_in_both_versions() {
     use vb365::restore::SendItems;
     const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
     for version in [ApiVersion::V6, ApiVersion::V8] {
@@ -747,6 +747,23 @@ async fn mailbox_items_sent_to_an_address_in_both_versions() {
             .mailbox_id(MAILBOX.parse::<uuid::Uuid>().unwrap())
             .body(message.body().clone()));
         assert_decoded(versioned_example("send_mailbox_items", v8, status), &answer.unwrap());
+        server.clear();
+
+        // Back to the mailbox they came from: the items alone.
+        let back: &[&str] = if v8 { &["AAMkAGI2TG93AAA="] } else { &["AAMkAGI2TG93AAA=", "AAMkAGI2TG94AAA="] };
+        session.send_mailbox_items_to_original(MAILBOX.parse().unwrap(), back).await.unwrap();
+        let call = next_call(&server);
+        let path =
+            format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}/items/sendToDefaultAddress");
+        assert_request(&call, "POST", &path, None);
+        assert_sent(versioned_example("send_mailbox_items_to_original", v8, "request.constructed.json"), &call);
+        let body: vb365::types::SendMailboxItemsToOriginal = serde_json::from_value(call.json()).unwrap();
+        let answer =
+            raw_answer!(client, version, send_mailbox_items_to_original / send_mailbox_items_to_original_v8, |op| op
+                .restore_session_id(id)
+                .mailbox_id(MAILBOX.parse::<uuid::Uuid>().unwrap())
+                .body(body));
+        assert_decoded(versioned_example("send_mailbox_items_to_original", v8, status), &answer.unwrap());
         server.clear();
         session.stop().await.unwrap();
     }

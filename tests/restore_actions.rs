@@ -398,7 +398,7 @@ async fn a_onedrive_folder_restored_where_it_was_keeps_what_is_there_unless_told
 }
 
 #[tokio::test]
-async fn chosen_items_are_sent_to_an_address_in_both_versions() {
+async fn chosen_items_are_sent_to_an_address_or_back_in_both_versions() {
     use vb365::restore::SendItems;
     use vb365::simulator::SentMail;
     for version in [ApiVersion::V6, ApiVersion::V8] {
@@ -425,6 +425,14 @@ async fn chosen_items_are_sent_to_an_address_in_both_versions() {
             assert_eq!(refused.status(), Some(status), "{version}: {refused}");
         }
         assert_eq!(simulator.sent_mail().len(), 1, "{version}");
+
+        // Back to the mailbox they came from.
+        session.send_mailbox_items_to_original(mailbox, &ids[..1]).await.unwrap();
+        let back =
+            SentMail { to: "alice@contoso.com".into(), subject: None, items: vec![items[0].subject.clone().unwrap()] };
+        assert_eq!(simulator.sent_mail().last(), Some(&back), "{version}");
+        let none = session.send_mailbox_items_to_original(mailbox, &[]).await.unwrap_err();
+        assert_eq!(none.status(), Some(http::StatusCode::BAD_REQUEST), "{version}: {none}");
         session.stop().await.unwrap();
     }
 }

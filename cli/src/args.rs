@@ -731,7 +731,8 @@ pub enum RestoreCommand {
     /// restore_mailbox_items_to), export them to PST (export_mailbox_to_pst,
     /// export_mailbox_folder_to_pst, export_mailbox_items_to_pst), or save a
     /// folder or items as a file (save_mailbox_items) or mail them to an
-    /// address (send_mailbox_items),
+    /// address or back to the mailbox (send_mailbox_items,
+    /// send_mailbox_items_to_original),
     /// in a restore session opened for the command and stopped when it ends
     /// (Ctrl-C included); progress on a terminal, a line per event with -o
     /// ndjson. Exit 0 when done (with warnings too, unless --strict), 1 when
@@ -772,6 +773,10 @@ pub enum RestoreCommand {
         /// server's notification mail settings).
         #[arg(long, value_name = "ADDRESS")]
         send: Option<String>,
+        /// Mail the items, attached, back to the mailbox they were saved
+        /// from instead.
+        #[arg(long, conflicts_with_all = ["to", "save", "pst", "send"])]
+        send_back: bool,
         /// The subject of that mail [default: the server's].
         #[arg(long, value_name = "TEXT", requires = "send")]
         subject: Option<String>,

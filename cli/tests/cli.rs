@@ -969,7 +969,7 @@ async fn restore_onedrive_copies_a_folder_to_another_onedrive_in_both_versions()
 }
 
 /// `restore mailbox --send ADDRESS` mails a folder's items (every page of
-/// them) or chosen ones, and `--save FILE` writes them as the simulator's
+/// them) or chosen ones (`--send-back`: to the mailbox they came from), and `--save FILE` writes them as the simulator's
 /// file, in both versions; neither needs restore credentials, and a
 /// refused address is the server's refusal (exit 1).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -989,6 +989,15 @@ async fn restore_mailbox_sends_and_saves_items_in_both_versions() {
         let refused = vb365(sim.url(), &refused, None).await;
         assert_eq!(refused.status, 1, "{version}: {}", refused.stderr);
         assert_eq!(sim.sent_mail().len(), 1, "nothing more sent");
+        let back = [&mailbox[..], &["--folder", "Inbox/Invoices", "--send-back", "-o", "json"]].concat();
+        let run = vb365(sim.url(), &back, None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!((report["to"].as_str(), report["items"].as_u64()), (Some("alice@contoso.com"), Some(3)));
+        let sent = sim.sent_mail();
+        assert_eq!((sent.len(), sent[1].to.as_str()), (2, "alice@contoso.com"), "{version}: back to its mailbox");
+        let whole = vb365(sim.url(), &[&mailbox[..], &["--send-back"]].concat(), None).await;
+        assert_eq!(whole.status, 2, "{version}: a whole mailbox is not sent: {}", whole.stderr);
 
         let browse =
             ["restore", "browse", "contoso.onmicrosoft.com", "items", "alice@contoso.com", "--folder", "Inbox"];

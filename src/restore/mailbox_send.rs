@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::RestoreSession;
 use crate::Error;
 use crate::api::versioned;
-use crate::types::{ExchangeItemId, SendMailboxItems};
+use crate::types::{ExchangeItemId, SendMailboxItems, SendMailboxItemsToOriginal};
 
 /// The message that carries sent items: the address it goes to, and
 /// optionally its sender, subject and text. The server sends it through
@@ -62,6 +62,18 @@ impl RestoreSession {
         let mut body = message.body.clone();
         body.items = item_ids.iter().map(|id| ExchangeItemId { id: Some((*id).to_owned()) }).collect();
         versioned!(send self.client.api(), send_mailbox_items,
+            |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone()))
+    }
+
+    /// Mails the items `item_ids` names, of a mailbox, as attachments back
+    /// to that mailbox
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items/sendToDefaultAddress`),
+    /// as [`send_mailbox_items`](Self::send_mailbox_items) mails them elsewhere.
+    pub async fn send_mailbox_items_to_original(&self, mailbox_id: Uuid, item_ids: &[&str]) -> Result<(), Error> {
+        let session = self.id();
+        let items = item_ids.iter().map(|id| ExchangeItemId { id: Some((*id).to_owned()) }).collect();
+        let body = SendMailboxItemsToOriginal { items };
+        versioned!(send self.client.api(), send_mailbox_items_to_original,
             |op| op.restore_session_id(session).mailbox_id(mailbox_id).body(body.clone()))
     }
 }

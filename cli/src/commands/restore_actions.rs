@@ -42,6 +42,7 @@ pub(super) struct MailboxRestore {
     pub(super) pst: Option<PathBuf>,
     pub(super) pst_limit: Option<i64>,
     pub(super) send: Option<String>,
+    pub(super) send_back: bool,
     pub(super) subject: Option<String>,
     pub(super) yes: bool,
     pub(super) changed_items: bool,
@@ -155,10 +156,11 @@ fn bar() -> ProgressBar {
 
 pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut Output) -> Result<(), Failure> {
     // Only a restore writes into Microsoft 365; saving, exporting and sending do not.
-    let restores = ask.save.is_none() && ask.pst.is_none() && ask.send.is_none();
+    let sends = ask.send.is_some() || ask.send_back;
+    let restores = ask.save.is_none() && ask.pst.is_none() && !sends;
     let in_place = ask.to.is_none() && restores;
     let whole = ask.folder.is_none() && ask.items.is_empty();
-    if whole && (ask.save.is_some() || ask.send.is_some()) {
+    if whole && (ask.save.is_some() || sends) {
         // The server saves and sends items, not mailboxes.
         return Err(Failure::usage("say what to save or send: --folder PATH or --item ID"));
     }
@@ -195,6 +197,7 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
         let target = match (ask.save.as_ref().or(ask.pst.as_ref()), &ask.send) {
             (Some(file), _) => file.display().to_string(),
             (None, Some(to)) => to.clone(),
+            (None, None) if ask.send_back => address.clone(),
             (None, None) => match ask.to_folder.as_deref().or(ask.folder.as_deref()) {
                 Some(folder) => format!("{into}/{folder}"),
                 None => into.to_owned(),
@@ -225,7 +228,7 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
             save_to(session.id(), source, file, download, output).await?;
             return Ok(None);
         }
-        if ask.save.is_some() || ask.send.is_some() {
+        if ask.save.is_some() || sends {
             // Saving and sending take items: a folder's are listed first.
             let items = match &folder {
                 Some(id) => {
@@ -250,6 +253,9 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
                 let message = ask.subject.iter().fold(SendItems::to(to), |m, s| m.subject(s));
                 session.send_mailbox_items(found.id, &items, &message).await?;
                 output.one(&SendReport { session: session.id(), source, to: to.clone(), items: items.len() })?;
+            } else {
+                session.send_mailbox_items_to_original(found.id, &items).await?;
+                output.one(&SendReport { session: session.id(), source, to: target, items: items.len() })?;
             }
             return Ok(None);
         }

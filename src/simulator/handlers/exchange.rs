@@ -13,7 +13,7 @@ use crate::types::{
     ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem, ExchangeItemId,
     ExchangeItemImportance, ExchangeMailbox, ExportMailboxFolderToPst, ExportMailboxItemsToPst,
     FolderRestoreStatistics, ItemsRestoreStatistics, RestoreSessionType, RestoreToMailbox, RestoreToOriginalMailbox,
-    SaveMailboxItems, SendMailboxItems,
+    SaveMailboxItems, SendMailboxItems, SendMailboxItemsToOriginal,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -404,6 +404,18 @@ pub(super) fn send_items(call: Call<'_>) -> Result<Response, Refusal> {
     let (_, chosen) = chosen_mails(&call, &body.items, "send")?;
     let subjects = chosen.into_iter().map(|m| m.subject.unwrap_or_default()).collect();
     call.shared.world().sent_mail.push(SentMail { to, subject: body.subject.clone(), items: subjects });
+    let status = if call.version >= crate::ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
+    Ok(status.into_response())
+}
+
+/// Sends the mails the body names back to the mailbox they came from:
+/// recorded as [`send_items`] records a send, answered alike.
+pub(super) fn send_items_to_original(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: SendMailboxItemsToOriginal = call.body()?;
+    let (found, chosen) = chosen_mails(&call, &body.items, "send")?;
+    let subjects = chosen.into_iter().map(|m| m.subject.unwrap_or_default()).collect();
+    let to = found.email.unwrap_or_default();
+    call.shared.world().sent_mail.push(SentMail { to, subject: None, items: subjects });
     let status = if call.version >= crate::ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
     Ok(status.into_response())
 }
