@@ -1349,3 +1349,86 @@ fn post_of(server: &common::TestServer) -> common::Captured {
     server.clear();
     calls.into_iter().find(|c| c.method == "POST").unwrap()
 }
+
+/// A whole OneDrive, a folder and chosen documents mailed to an address:
+/// the documented requests (the documents by ID alone, the message as
+/// given) and the answers without a body, in both versions.
+#[tokio::test]
+async fn a_onedrive_a_folder_and_documents_sent_in_both_versions() {
+    use vb365::restore::SendItems;
+    use vb365::types::SendOneDriveItems;
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    const FOLDER: &str = "b!q9Jt3Pa1-alice-documents";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}");
+        let status = if v8 { "response.204.constructed.empty" } else { "response.200.constructed.empty" };
+        let (whole, documents, folder, chosen): (_, _, _, &[&str]) = if v8 {
+            (
+                SendItems::to("auditor@fabrikam.com")
+                    .subject("OneDrive of Alice Wong")
+                    .text("Every document, as requested.")
+                    .skip_item_checks(true),
+                SendItems::to("auditor@fabrikam.com")
+                    .from("backup-admin@contoso.onmicrosoft.com")
+                    .text("The budget from the backup."),
+                SendItems::to("auditor@fabrikam.com")
+                    .from("backup-admin@contoso.onmicrosoft.com")
+                    .skip_item_checks(false),
+                &["01ABCDEF-budget"],
+            )
+        } else {
+            let owner = "alice.smith@contoso.onmicrosoft.com";
+            (
+                SendItems::to(owner)
+                    .from("backup-admin@contoso.onmicrosoft.com")
+                    .subject("Your OneDrive from the backup"),
+                SendItems::to(owner).subject("The budget and the plan"),
+                SendItems::to(owner).subject("Documents from the backup").text("Attached is your Documents folder."),
+                &["01ABCDEF-budget", "01ABCDEF-plan"],
+            )
+        };
+
+        session.send_onedrive(ONEDRIVE, &whole).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/send"), None);
+        assert_sent(versioned_example("send_onedrive", v8, "request.constructed.json"), &call);
+        let body: SendOneDriveItems = serde_json::from_value(call.json()).unwrap();
+        let answer = raw_answer!(client, version, send_onedrive / send_onedrive_v8, |op| op
+            .restore_session_id(id)
+            .one_drive_id(ONEDRIVE)
+            .body(body));
+        assert_decoded(versioned_example("send_onedrive", v8, status), &answer.unwrap());
+        server.clear();
+
+        session.send_onedrive_documents(ONEDRIVE, chosen, &documents).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/Documents/send"), None);
+        assert_sent(versioned_example("send_onedrive_documents", v8, "request.constructed.json"), &call);
+        let body: SendOneDriveItems = serde_json::from_value(call.json()).unwrap();
+        let answer = raw_answer!(client, version, send_onedrive_documents / send_onedrive_documents_v8, |op| op
+            .restore_session_id(id)
+            .one_drive_id(ONEDRIVE)
+            .body(body));
+        assert_decoded(versioned_example("send_onedrive_documents", v8, status), &answer.unwrap());
+        server.clear();
+
+        session.send_onedrive_folder(ONEDRIVE, FOLDER, &folder).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/Folders/{FOLDER}/send"), None);
+        assert_sent(versioned_example("send_onedrive_folder", v8, "request.constructed.json"), &call);
+        let body: SendOneDriveItems = serde_json::from_value(call.json()).unwrap();
+        let answer = raw_answer!(client, version, send_onedrive_folder / send_onedrive_folder_v8, |op| op
+            .restore_session_id(id)
+            .one_drive_id(ONEDRIVE)
+            .folder_id(FOLDER)
+            .body(body));
+        assert_decoded(versioned_example("send_onedrive_folder", v8, status), &answer.unwrap());
+        server.clear();
+        session.stop().await.unwrap();
+    }
+}

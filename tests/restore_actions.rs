@@ -685,3 +685,38 @@ async fn onedrive_documents_and_a_version_are_restored_and_copied_in_both_versio
         session.stop().await.unwrap();
     }
 }
+
+/// A whole OneDrive (16 documents), a folder (15 with the one under it)
+/// and chosen documents mailed to an address, each recorded with what it
+/// attached; a bad address and an unknown document are refused and send
+/// nothing, in both versions.
+#[tokio::test]
+async fn onedrive_documents_are_sent_to_an_address_in_both_versions() {
+    use vb365::restore::SendItems;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+        let session = client.explore(from).await.unwrap();
+        let id = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+        let folder = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap().id.unwrap();
+        let listed: Vec<_> = session.onedrive_documents(&id, Some(&folder)).try_collect().await.unwrap();
+        let chosen: Vec<&str> = listed.iter().take(2).filter_map(|d| d.id.as_deref()).collect();
+        let message = SendItems::to("auditor@fabrikam.com").subject("From the backup");
+
+        session.send_onedrive(&id, &message).await.unwrap();
+        session.send_onedrive_folder(&id, &folder, &message).await.unwrap();
+        session.send_onedrive_documents(&id, &chosen, &message).await.unwrap();
+        let sent = simulator.sent_mail();
+        let counts: Vec<usize> = sent.iter().map(|m| m.items.len()).collect();
+        assert_eq!(counts, [16, 15, 2], "{version}: {sent:?}");
+        assert_eq!(sent[2].items, [listed[0].name.clone().unwrap(), listed[1].name.clone().unwrap()], "{version}");
+        assert!(sent.iter().all(|m| m.subject.as_deref() == Some("From the backup")), "{version}");
+
+        let refused = session.send_onedrive(&id, &SendItems::to("auditor")).await.unwrap_err();
+        assert_eq!(refused.status(), Some(http::StatusCode::BAD_REQUEST), "{version}: {refused}");
+        let unknown = session.send_onedrive_documents(&id, &["no-such-document"], &message).await.unwrap_err();
+        assert_eq!(unknown.status(), Some(http::StatusCode::NOT_FOUND), "{version}: {unknown}");
+        assert_eq!(simulator.sent_mail().len(), 3, "{version}: nothing more sent");
+        session.stop().await.unwrap();
+    }
+}

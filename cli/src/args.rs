@@ -808,7 +808,9 @@ pub enum RestoreCommand {
     /// save_onedrive, save_onedrive_folder; a document as itself:
     /// save_onedrive_document, save_onedrive_document_version), or copy it
     /// into another OneDrive (copy_onedrive_to, copy_onedrive_folder_to,
-    /// copy_onedrive_documents_to, copy_onedrive_document_version_to); restores with progress
+    /// copy_onedrive_documents_to, copy_onedrive_document_version_to), or
+    /// mail it to an address (send_onedrive, send_onedrive_folder,
+    /// send_onedrive_documents); restores with progress
     /// as for mailboxes, in a restore session opened for the command and
     /// stopped when it ends (Ctrl-C included).
     Onedrive {
@@ -845,12 +847,19 @@ pub enum RestoreCommand {
         /// Also copy documents deleted since the backup (with --to).
         #[arg(long, requires = "to")]
         deleted_items: bool,
+        /// Mail it, attached, to this address instead (through the
+        /// server's notification mail settings).
+        #[arg(long, value_name = "ADDRESS", conflicts_with_all = ["to", "save"])]
+        send: Option<String>,
+        /// The subject of that mail [default: the server's].
+        #[arg(long, value_name = "TEXT", requires = "send")]
+        subject: Option<String>,
         /// Restore where it was without asking.
-        #[arg(long, conflicts_with_all = ["to", "save"])]
+        #[arg(long, conflicts_with_all = ["to", "save", "send"])]
         yes: bool,
         /// Where it was, replace the documents there [default: keep them
         /// and write the restored ones beside].
-        #[arg(long, conflicts_with_all = ["to", "save"])]
+        #[arg(long, conflicts_with_all = ["to", "save", "send"])]
         overwrite: bool,
         #[command(flatten)]
         credentials: RestoreCredentialArgs,

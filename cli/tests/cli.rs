@@ -1245,6 +1245,46 @@ async fn restore_onedrive_restores_and_copies_a_document_or_a_version_in_both_ve
     }
 }
 
+/// `restore onedrive --send ADDRESS` mails the whole OneDrive, a folder or
+/// a document (--dry-run counts them), in both versions; no restore
+/// credentials are needed, and --version does not go with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_onedrive_sends_a_onedrive_a_folder_or_a_document_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let onedrive = ["restore", "onedrive", "contoso.onmicrosoft.com", "alice@contoso.com", "-o", "json"];
+        let send = ["--send", "helpdesk@contoso.com", "--subject", "From the backup"];
+        let asked = [&onedrive[..], &send].concat();
+        let dry = vb365(sim.url(), &[&asked[..], &["--path", "/Documents", "--dry-run"]].concat(), None).await;
+        assert_eq!(dry.status, 0, "{version}: {}", dry.stderr);
+        let plan: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+        assert_eq!((plan["items"].as_u64(), plan["target"].as_str()), (Some(15), Some("helpdesk@contoso.com")));
+        assert!(sim.sent_mail().is_empty(), "{version}: a dry run sends nothing");
+
+        for (path, count) in [(None, 16), (Some("/Documents"), 15), (Some("/Documents/Report 04.docx"), 1)] {
+            let path: Vec<&str> = path.map(|p| vec!["--path", p]).unwrap_or_default();
+            let run = vb365(sim.url(), &[&asked[..], &path].concat(), None).await;
+            assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+            let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+            assert_eq!(report["items"].as_u64(), Some(count), "{version}: {report}");
+            let last = sim.sent_mail().pop().unwrap();
+            assert_eq!((last.items.len(), last.subject.as_deref()), (count as usize, Some("From the backup")));
+        }
+        assert_eq!(
+            ["send_onedrive", "send_onedrive_folder", "send_onedrive_documents"].map(|op| sim.count(op)),
+            [1, 1, 1],
+            "{version}: each its own route"
+        );
+        let versioned = [&asked[..], &["--path", "/Documents/Report 04.docx", "--version", "512"]].concat();
+        let refused = vb365(sim.url(), &versioned, None).await;
+        assert_eq!(refused.status, 2, "{}", refused.stderr);
+        let bad = vb365(sim.url(), &[&onedrive[..], &["--send", "helpdesk"]].concat(), None).await;
+        assert_eq!(bad.status, 1, "{version}: the server's refusal: {}", bad.stderr);
+        assert_eq!(sim.sent_mail().len(), 3, "{version}: nothing more sent");
+        assert_eq!(sim.count("stop_restore_session"), 5, "{version}: every session stopped");
+    }
+}
+
 /// Without --path, `restore onedrive` acts on the whole OneDrive: saves
 /// every document (16), copies them into another OneDrive, restores them
 /// where they were; --version needs a document's path.

@@ -1,11 +1,12 @@
-//! Sending backed-up mail as attachments to an address.
+//! Sending backed-up mail as attachments to an address, and the message
+//! every send (of mail or of OneDrive documents) is carried by.
 
 use uuid::Uuid;
 
 use super::RestoreSession;
 use crate::Error;
 use crate::api::versioned;
-use crate::types::{ExchangeItemId, SendMailboxItems, SendMailboxItemsToOriginal};
+use crate::types::{ExchangeItemId, SendMailboxItems, SendMailboxItemsToOriginal, SendOneDriveItems};
 
 /// The message that carries sent items: the address it goes to, and
 /// optionally its sender, subject and text. The server sends it through
@@ -13,12 +14,28 @@ use crate::types::{ExchangeItemId, SendMailboxItems, SendMailboxItemsToOriginal}
 #[derive(Debug, Clone)]
 pub struct SendItems {
     body: SendMailboxItems,
+    skip_item_checks: Option<bool>,
 }
 
 impl SendItems {
     /// To `address`.
     pub fn to(address: impl Into<String>) -> Self {
-        Self { body: SendMailboxItems { to: Some(address.into()), ..SendMailboxItems::default() } }
+        let body = SendMailboxItems { to: Some(address.into()), ..SendMailboxItems::default() };
+        Self { body, skip_item_checks: None }
+    }
+
+    /// Of OneDrive documents: send without checking each first, leaving out
+    /// those that cannot be sent (a mail send has no such choice and does
+    /// not send it).
+    pub fn skip_item_checks(mut self, yes: bool) -> Self {
+        self.skip_item_checks = Some(yes);
+        self
+    }
+
+    /// This message as the body of a OneDrive send, without documents.
+    pub(crate) fn onedrive_body(&self) -> SendOneDriveItems {
+        let SendMailboxItems { from, to, subject, text, .. } = self.body.clone();
+        SendOneDriveItems { documents: Vec::new(), skip_item_checks: self.skip_item_checks, from, to, subject, text }
     }
 
     /// From this address (the server's own without it).

@@ -18,6 +18,7 @@ mod mailbox_restore;
 mod mailbox_send;
 mod onedrive;
 mod onedrive_restore;
+mod onedrive_send;
 mod path;
 mod pst;
 mod save;

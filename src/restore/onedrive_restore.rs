@@ -254,6 +254,6 @@ impl RestoreSession {
 }
 
 /// Documents named by ID alone, as the documents actions take them.
-fn documents(ids: &[&str]) -> Vec<OneDriveDocument> {
+pub(super) fn documents(ids: &[&str]) -> Vec<OneDriveDocument> {
     ids.iter().map(|id| OneDriveDocument { id: Some((*id).to_owned()), ..OneDriveDocument::default() }).collect()
 }

@@ -23,7 +23,8 @@ pub struct SentMail {
     pub to: String,
     /// Its subject, when the request gave one.
     pub subject: Option<String>,
-    /// The subjects of the items attached, in order.
+    /// The items attached, in order: a mail's subject, a document's name
+    /// (with its folder's path when a folder or a OneDrive was sent).
     pub items: Vec<String>,
 }
 

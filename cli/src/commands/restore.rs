@@ -101,6 +101,8 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             to_folder,
             changed_items,
             deleted_items,
+            send,
+            subject,
             yes,
             overwrite,
             credentials,
@@ -109,13 +111,14 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
         } => {
             let saves = save.is_some();
             let ask = OnedriveSave { organization, onedrive, at, path, version, save, dry_run };
-            match to {
-                None if saves => super::restore_onedrive::onedrive(client, ask, output).await,
-                None => {
+            match (to, send) {
+                (None, Some(send)) => super::restore_onedrive::onedrive_send(client, ask, send, subject, output).await,
+                (None, None) if saves => super::restore_onedrive::onedrive(client, ask, output).await,
+                (None, None) => {
                     let how = OnedriveInPlace { yes, overwrite, credentials, strict };
                     super::restore_onedrive::onedrive_in_place(client, ask, how, output).await
                 }
-                Some(to) => {
+                (Some(to), _) => {
                     let copy = OnedriveCopy { to, to_folder, changed_items, deleted_items, credentials, strict };
                     super::restore_onedrive::onedrive_copy(client, ask, copy, output).await
                 }

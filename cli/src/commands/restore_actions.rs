@@ -291,11 +291,11 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
 /// Mail sent with the items attached.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SendReport {
-    session: Uuid,
-    source: String,
-    to: String,
-    items: usize,
+pub(super) struct SendReport {
+    pub(super) session: Uuid,
+    pub(super) source: String,
+    pub(super) to: String,
+    pub(super) items: usize,
 }
 
 impl Row for SendReport {

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use futures::TryStreamExt as _;
 use tokio::io::AsyncWrite;
 use vb365::Client;
-use vb365::restore::{RestoreSession, ToOneDrive};
+use vb365::restore::{RestoreSession, SendItems, ToOneDrive};
 use vb365::types::{OneDriveDocumentAction, RestoreSessionType};
 
 use super::restore::in_session;
-use super::restore_actions::{RestorePlan, credentials, explore, finish, follow, report_of};
+use super::restore_actions::{RestorePlan, SendReport, credentials, explore, finish, follow, report_of};
 use super::restore_save::save_to;
 use crate::args::RestoreCredentialArgs;
 use crate::failure::Failure;
@@ -166,6 +166,40 @@ pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Ou
             }
         };
         save_to(session.id(), source, &save, download, output).await
+    })
+    .await
+}
+
+/// Mails a whole OneDrive, a folder or a document to `to` (no restore
+/// credentials: nothing is written into Microsoft 365).
+pub(super) async fn onedrive_send(
+    client: &Client,
+    ask: OnedriveSave,
+    to: String,
+    subject: Option<String>,
+    output: &mut Output,
+) -> Result<(), Failure> {
+    if ask.version.is_some() {
+        return Err(Failure::usage("a version is saved, restored or copied: --send takes the last"));
+    }
+    let organization = client.find_organization(&ask.organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Veod, ask.at);
+    in_session(client, from, async |session: &RestoreSession| {
+        let (id, place) = locate(session, &ask.onedrive, ask.path.as_deref(), None).await?;
+        let source = source_of(&ask.onedrive, ask.path.as_deref(), None);
+        let (items, bytes) = count(session, &id, &place).await?;
+        if ask.dry_run {
+            let target = to.clone();
+            return output.one(&RestorePlan { session: session.id(), source, target, items, bytes: Some(bytes) });
+        }
+        let message = subject.iter().fold(SendItems::to(&to), |m, s| m.subject(s));
+        match &place {
+            Place::Whole => session.send_onedrive(&id, &message).await?,
+            Place::Folder(folder) => session.send_onedrive_folder(&id, folder, &message).await?,
+            Place::Document(document, _, _) => session.send_onedrive_documents(&id, &[document], &message).await?,
+        }
+        let items = usize::try_from(items).unwrap_or(usize::MAX);
+        output.one(&SendReport { session: session.id(), source, to: to.clone(), items })
     })
     .await
 }

@@ -236,6 +236,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "restore_onedrive_document_version" => onedrive::restore_version(call),
         "copy_onedrive_document_version_to" => onedrive::copy_version_to(call),
         "send_mailbox_items" => exchange::send_items(call),
+        "send_onedrive" | "send_onedrive_folder" | "send_onedrive_documents" => onedrive::send(call),
         "send_mailbox_items_to_original" => exchange::send_items_to_original(call),
         "save_mailbox_items" => exchange::save_items(call),
         "export_mailbox_items_to_pst" => exchange::export_items_to_pst(call),

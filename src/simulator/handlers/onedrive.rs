@@ -8,7 +8,7 @@ use http::StatusCode;
 use super::restore_sessions::explored;
 use super::{Call, Refusal, links};
 use crate::ApiVersion;
-use crate::simulator::state::World;
+use crate::simulator::state::{SentMail, World};
 use crate::types::{OneDriveDocument, OneDriveFolder, RestoreOneDrive, RestoreSessionType};
 
 /// Every OneDrive's folders: (ID suffix, name, parent).
@@ -574,4 +574,30 @@ fn run(
         };
         call.answer(StatusCode::OK, &counted)
     })
+}
+
+/// Mails the documents the route covers (the whole OneDrive, a folder and
+/// those under it, or the body's `documents`) to the body's address:
+/// refused without an address (one with `@`), otherwise recorded (see
+/// `Simulator::sent_mail`) and answered with no body (200 in v6, 204 in v8).
+pub(super) fn send(call: Call<'_>) -> Result<Response, Refusal> {
+    use axum::response::IntoResponse as _;
+    let body: serde_json::Value = call.body()?;
+    let to = body.get("to").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+    if !to.contains('@') {
+        return Err(Refusal::bad_request(format!("The address to send to is not valid: '{to}'.")));
+    }
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    drop(world);
+    let items = if call.operation.starts_with("send_onedrive_documents") {
+        chosen_items(&call, &found)?
+    } else {
+        folder_items(&call, &found)?.1
+    };
+    let subject = body.get("subject").and_then(serde_json::Value::as_str).map(str::to_owned);
+    let items = items.into_iter().map(|i| i.name).collect();
+    call.shared.world().sent_mail.push(SentMail { to, subject, items });
+    let status = if call.version >= ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
+    Ok(status.into_response())
 }
