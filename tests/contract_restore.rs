@@ -1432,3 +1432,58 @@ async fn a_onedrive_a_folder_and_documents_sent_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// Several whole mailboxes restored where they were: the documented
+/// request (each mailbox by its ID alone, the account under its Microsoft
+/// 365 names), v6's per-mailbox counts summed with their warnings named,
+/// v8's start read back.
+#[tokio::test]
+async fn several_mailboxes_restored_where_they_were_in_both_versions() {
+    use vb365::restore::{RestoreCredentials, RestoreStatus};
+    use vb365::types::BulkMailboxRestore;
+    const ALICE: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    const BOB: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000001";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let (credentials, mailboxes) = if v8 {
+            let app = "6c3c7a5e-4a1f-4f0e-9a43-2f4f8e0d1b7c".parse().unwrap();
+            let app = RestoreCredentials::application(app, b"MIIExampleCertificate", "example-certificate-password")
+                .impersonating("restore.operator@contoso.onmicrosoft.com");
+            (app, vec![ALICE.parse().unwrap()])
+        } else {
+            let user =
+                RestoreCredentials::user("restore.operator@contoso.onmicrosoft.com", "example-password-not-real");
+            (user, vec![ALICE.parse().unwrap(), BOB.parse().unwrap()])
+        };
+        let action = session.restore_mailboxes(&mailboxes, &credentials).await.unwrap();
+        let calls = server.calls();
+        server.clear();
+        let call = calls.iter().find(|c| c.method == "POST").unwrap();
+        assert_request(call, "POST", &format!("/{version}/RestoreSessions/{id}/organization/mailboxes/restore"), None);
+        assert_sent(versioned_example("restore_mailboxes", v8, "request.constructed.json"), call);
+        let answer = raw_answer!(client, version, restore_mailboxes / restore_mailboxes_v8, |op| op
+            .restore_session_id(id)
+            .body(serde_json::from_value::<BulkMailboxRestore>(call.json()).unwrap()));
+        server.clear();
+        assert_decoded(versioned_example("restore_mailboxes", v8, "response.200.constructed.json"), &answer.unwrap());
+        if !v8 {
+            let outcome = session.wait(action, |_| {}).await.unwrap();
+            server.clear();
+            assert_eq!(
+                (outcome.counts.restored, outcome.counts.skipped),
+                (54, 2),
+                "both mailboxes, created and merged"
+            );
+            assert_eq!(outcome.status, RestoreStatus::Warning);
+            assert_eq!(
+                outcome.warnings,
+                ["bob.jones@contoso.onmicrosoft.com: Item 'Parking' was skipped: it has not changed since the backup"]
+            );
+        }
+        session.stop().await.unwrap();
+    }
+}

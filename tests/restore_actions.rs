@@ -720,3 +720,54 @@ async fn onedrive_documents_are_sent_to_an_address_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// Several whole mailboxes restored where they were in one restore: every
+/// mailbox's 34 mails, in both versions; an unknown mailbox is not found
+/// and no mailbox at all is refused.
+#[tokio::test]
+async fn several_mailboxes_restored_where_they_were_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (simulator, client) = serving(version, |_| {}).await;
+        let session = exchange(&client).await;
+        let all: Vec<_> = session.mailboxes().try_collect().await.unwrap();
+        let ids: Vec<uuid::Uuid> = all.iter().take(2).map(|m| m.id).collect();
+        let action = session.restore_mailboxes(&ids, &operator()).await.unwrap();
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 68), "{version}: {outcome:?}");
+        let sent = simulator.requests().into_iter().rev().find_map(|r| r.body.filter(|b| b.get("mailboxes").is_some()));
+        let sent = sent.unwrap();
+        assert_eq!(sent["office365UserPassword"], PASSWORD, "{version}: the account as the bulk body names it");
+        assert_eq!(sent["mailboxes"][1], serde_json::json!({ "id": ids[1] }), "{version}: by ID alone");
+        assert_eq!((&sent["changedItems"], &sent["deletedItems"]), (&false.into(), &false.into()));
+
+        let unknown = session.restore_mailboxes(&[uuid::Uuid::nil()], &operator()).await.unwrap_err();
+        assert_eq!(unknown.status(), Some(http::StatusCode::NOT_FOUND), "{version}: {unknown}");
+        let none = session.restore_mailboxes(&[], &operator()).await.unwrap_err();
+        assert_eq!(none.status(), Some(http::StatusCode::BAD_REQUEST), "{version}: {none}");
+        session.stop().await.unwrap();
+    }
+}
+
+/// A restore of several mailboxes that fails partway in each (v6 answers
+/// per mailbox): the counts summed, each error named by its mailbox.
+#[tokio::test]
+async fn several_mailboxes_failing_partway_are_counted_per_mailbox_in_v6() {
+    let (_simulator, client) = serving(ApiVersion::V6, |c| c.restore_fails_after = Some(10)).await;
+    let session = exchange(&client).await;
+    let all: Vec<_> = session.mailboxes().try_collect().await.unwrap();
+    let ids: Vec<uuid::Uuid> = all.iter().take(2).map(|m| m.id).collect();
+    let action = session.restore_mailboxes(&ids, &operator()).await.unwrap();
+    let outcome = session.wait(action, |_| {}).await.unwrap();
+    assert_eq!((outcome.counts.restored, outcome.counts.failed), (20, 2), "ten of each: {outcome:?}");
+    assert_eq!(outcome.status, vb365::restore::RestoreStatus::Warning);
+    let named: Vec<bool> = all
+        .iter()
+        .take(2)
+        .map(|m| {
+            let email = m.email.clone().unwrap();
+            outcome.errors.iter().any(|e| e.starts_with(&format!("{email}: ")))
+        })
+        .collect();
+    assert_eq!(named, [true, true], "{:?}", outcome.errors);
+    session.stop().await.unwrap();
+}

@@ -15,8 +15,9 @@ use super::RestoreSession;
 use crate::Error;
 use crate::api::versioned;
 use crate::types::{
-    FolderRestoreStatistics, ItemsRestoreStatistics, OneDriveRestoreStatistics, RestoreActionStarted,
-    RestoreSessionEvent, RestoreSessionEventStatus, RestoreSessionState, RestoreSessionStatistics,
+    BulkRestoreStatistics, FolderRestoreStatistics, ItemsRestoreStatistics, OneDriveRestoreStatistics,
+    RestoreActionStarted, RestoreSessionEvent, RestoreSessionEventStatus, RestoreSessionResult, RestoreSessionState,
+    RestoreSessionStatistics,
 };
 
 /// How often [`RestoreSession::wait`] asks by default.
@@ -98,6 +99,30 @@ impl From<OneDriveRestoreStatistics> for Answer {
         let skipped = i64::try_from(skipped).ok();
         let (warnings, errors) = (issues(false), issues(true));
         Self::counted([s.restored_items_count, None], s.failed_items_count, skipped, warnings, errors, None)
+    }
+}
+
+impl From<BulkRestoreStatistics> for Answer {
+    /// Every mailbox's counts summed; each warning and error (a mailbox that
+    /// stopped early too) named by its mailbox; the server's own verdict of
+    /// failure kept as the reason.
+    fn from(s: BulkRestoreStatistics) -> Self {
+        let (mut counted, mut warnings, mut errors) = ([0i64; 4], Vec::new(), Vec::new());
+        for each in s.details {
+            let who = each.mailbox.as_ref().and_then(|m| m.email.clone().or(m.name.clone())).unwrap_or_default();
+            let d = each.details.unwrap_or_default();
+            let numbers = [d.created_items_count, d.merged_items_count, d.failed_items_count, d.skipped_items_count];
+            for (sum, n) in counted.iter_mut().zip(numbers) {
+                *sum += n.unwrap_or(0).max(0);
+            }
+            warnings.extend(d.warnings.into_iter().map(|w| format!("{who}: {w}")));
+            let stopped = d.cannot_continue_error.into_iter();
+            errors.extend(d.exceptions.into_iter().chain(stopped).chain(each.error).map(|e| format!("{who}: {e}")));
+        }
+        let failed = s.status == Some(RestoreSessionResult::Failed);
+        let reason = s.error.or_else(|| failed.then(|| String::from("the server says it failed")));
+        let [created, merged, failed_items, skipped] = counted.map(Some);
+        Self::counted([created, merged], failed_items, skipped, warnings, errors, reason)
     }
 }
 

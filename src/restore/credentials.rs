@@ -5,7 +5,9 @@ use std::fmt;
 use uuid::Uuid;
 
 use crate::Secret;
-use crate::types::{CopyToOneDrive, RestoreToMailbox, RestoreToOriginalMailbox, RestoreToOriginalOneDrive};
+use crate::types::{
+    BulkMailboxRestore, CopyToOneDrive, RestoreToMailbox, RestoreToOriginalMailbox, RestoreToOriginalOneDrive,
+};
 
 /// The account or Azure AD application a restore writes with. Every secret
 /// in it is a [`Secret`]: `Debug` shows who, never the password or the
@@ -74,6 +76,21 @@ impl RestoreCredentials {
         let mut body = RestoreToOriginalOneDrive::default();
         without_impersonation!(self.to_original(), body);
         body
+    }
+
+    /// These credentials in the body of a restore of several mailboxes,
+    /// which names the account's fields for Microsoft 365.
+    pub(crate) fn to_bulk(&self) -> BulkMailboxRestore {
+        let given = self.to_original();
+        BulkMailboxRestore {
+            office365_user_name: given.user_name,
+            office365_user_password: given.user_password,
+            application_id: given.application_id,
+            application_certificate: given.application_certificate,
+            application_certificate_password: given.application_certificate_password,
+            impersonation_account_name: given.impersonation_account_name,
+            ..BulkMailboxRestore::default()
+        }
     }
 
     /// These credentials as the body of a restore to where the data was.

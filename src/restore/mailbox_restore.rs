@@ -6,7 +6,7 @@ use super::action::{Answer, RestoreAction};
 use super::{RestoreCredentials, RestoreSession};
 use crate::Error;
 use crate::api::versioned;
-use crate::types::{ExchangeItemId, OfficeRegion, RestoreToMailbox};
+use crate::types::{ExchangeItemId, ExchangeMailbox, OfficeRegion, RestoreToMailbox};
 
 /// Where restored mail goes: a mailbox (another one, or the one it came
 /// from), a folder there, and the account or application that may write
@@ -190,4 +190,32 @@ impl RestoreSession {
         })
         .await
     }
+
+    /// Restores several whole mailboxes, each into the mailbox it was saved
+    /// from, in one restore written as `credentials`
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/restore`).
+    /// Changed and deleted items are not restored (the server's defaults,
+    /// sent as such). v6 answers with each mailbox's counts, summed here;
+    /// follow it with [`wait`](Self::wait).
+    pub async fn restore_mailboxes(
+        &self,
+        mailbox_ids: &[Uuid],
+        credentials: &RestoreCredentials,
+    ) -> Result<RestoreAction, Error> {
+        let session = self.id();
+        let mut body = credentials.to_bulk();
+        body.mailboxes = mailbox_ids.iter().map(|id| mailbox_named(*id)).collect();
+        body.changed_items = Some(false);
+        body.deleted_items = Some(false);
+        self.act(async || -> Result<Answer, Error> {
+            versioned!(send_into self.client.api(), restore_mailboxes,
+                |op| op.restore_session_id(session).body(body.clone()))
+        })
+        .await
+    }
+}
+
+/// A mailbox named by its ID alone, as a restore of several takes it.
+fn mailbox_named(id: Uuid) -> ExchangeMailbox {
+    ExchangeMailbox { id, name: None, email: None, is_archive: None, is_public: None, links: None, actions: None }
 }

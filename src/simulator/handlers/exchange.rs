@@ -10,10 +10,11 @@ use crate::simulator::restores::{Fate, Item, Request};
 use crate::simulator::state::{SentMail, World};
 use crate::simulator::zip::Entry;
 use crate::types::{
-    ExchangeAttachment, ExchangeFolder, ExchangeFolderCategory, ExchangeFolderType, ExchangeItem, ExchangeItemId,
-    ExchangeItemImportance, ExchangeMailbox, ExportMailboxFolderToPst, ExportMailboxItemsToPst,
-    FolderRestoreStatistics, ItemsRestoreStatistics, RestoreSessionType, RestoreToMailbox, RestoreToOriginalMailbox,
-    SaveMailboxItems, SendMailboxItems, SendMailboxItemsToOriginal,
+    BulkMailboxRestore, BulkMailboxRestoreStatistics, BulkRestoreStatistics, ExchangeAttachment, ExchangeFolder,
+    ExchangeFolderCategory, ExchangeFolderType, ExchangeItem, ExchangeItemId, ExchangeItemImportance, ExchangeMailbox,
+    ExportMailboxFolderToPst, ExportMailboxItemsToPst, FolderRestoreStatistics, ItemsRestoreStatistics,
+    RestoreSessionResult, RestoreSessionType, RestoreToMailbox, RestoreToOriginalMailbox, SaveMailboxItems,
+    SendMailboxItems, SendMailboxItemsToOriginal,
 };
 
 /// Every mailbox's folders: (ID suffix, name, category, type, parent).
@@ -364,6 +365,92 @@ pub(super) fn restore_items(call: Call<'_>) -> Result<Response, Refusal> {
     let body: RestoreToOriginalMailbox = call.body()?;
     let (found, chosen) = chosen_mails(&call, &body.items, "restore")?;
     restore(call, &found, "Selected items", chosen, false, Target::Original)
+}
+
+/// Restores several whole mailboxes where they were, written as a
+/// Microsoft 365 account (`office365UserName` and its password) or an
+/// application; none, or a mailbox the session lacks, is refused. v8 runs
+/// them as one restore; v6 restores one mailbox after another and answers
+/// with what it did to each (a mailbox with failed items is `Warning`, one
+/// that restored nothing `Failed`).
+pub(super) fn restore_mailboxes(call: Call<'_>) -> Result<Response, Refusal> {
+    let body: BulkMailboxRestore = call.body()?;
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    let account = given(&body.office365_user_name) && body.office365_user_password.is_some();
+    let application = body.application_id.is_some() && body.application_certificate.is_some();
+    if !(account || application) {
+        return Err(Refusal::bad_request(String::from(
+            "Specify the account (office365UserName and office365UserPassword) or the application (applicationId and applicationCertificate) to restore with.",
+        )));
+    }
+    if body.mailboxes.is_empty() {
+        return Err(Refusal::bad_request(String::from("Specify the mailboxes to restore.")));
+    }
+    let session = call.id("restoreSessionId")?;
+    let world = call.shared.world();
+    let all = mailboxes(&world, &call, session)?;
+    drop(world);
+    let mut chosen = Vec::new();
+    for wanted in &body.mailboxes {
+        let found = all.iter().find(|m| m.id == wanted.id);
+        chosen.push(found.cloned().ok_or_else(|| Refusal::not_found(format!("Mailbox {} was not found.", wanted.id)))?);
+    }
+    let fate = call.shared.config.restore_fails_after.map_or(Fate::Restore, Fate::FailAfter);
+    let request = |mailboxes: &[ExchangeMailbox]| {
+        let owners: Vec<String> = mailboxes.iter().map(|m| m.email.clone().unwrap_or_default()).collect();
+        let items = mailboxes
+            .iter()
+            .flat_map(|m| every_mail(&call, m))
+            .map(|m| Item { name: m.subject.unwrap_or_default(), size: 48_000 })
+            .collect();
+        let owners = owners.join(", ");
+        Request {
+            session,
+            what: WHOLE_MAILBOX.to_owned(),
+            source: format!("{owners}/{WHOLE_MAILBOX}"),
+            target: format!("{owners}/{WHOLE_MAILBOX}"),
+            items,
+            fate,
+        }
+    };
+    if call.version >= crate::ApiVersion::V8 {
+        return super::restore_sessions::run(&call, request(&chosen), |_| StatusCode::OK.into_response());
+    }
+    let mut details = Vec::new();
+    for mailbox in chosen {
+        let mut done = None;
+        super::restore_sessions::run(&call, request(std::slice::from_ref(&mailbox)), |d| {
+            done = Some(d);
+            StatusCode::OK.into_response()
+        })?;
+        let Some(done) = done else { continue };
+        let status = match (done.restored, done.failed + done.errors.len() as i64) {
+            (0, f) if f > 0 => RestoreSessionResult::Failed,
+            (_, f) if f > 0 || !done.warnings.is_empty() => RestoreSessionResult::Warning,
+            _ => RestoreSessionResult::Success,
+        };
+        details.push(BulkMailboxRestoreStatistics {
+            mailbox: Some(mailbox),
+            status: Some(status),
+            error: done.errors.last().cloned(),
+            details: Some(ItemsRestoreStatistics {
+                created_items_count: Some(done.restored),
+                merged_items_count: Some(0),
+                failed_items_count: Some(done.failed),
+                skipped_items_count: Some(done.skipped),
+                warnings: done.warnings,
+                exceptions: Vec::new(),
+                cannot_continue_error: None,
+            }),
+        });
+    }
+    let worst = details.iter().filter_map(|d| d.status.clone()).max_by_key(|s| match s {
+        RestoreSessionResult::Failed => 2,
+        RestoreSessionResult::Warning => 1,
+        _ => 0,
+    });
+    let answer = BulkRestoreStatistics { status: worst, error: None, details };
+    Ok(call.answer(StatusCode::OK, &answer))
 }
 
 /// What the events call a whole mailbox's restore.

@@ -221,6 +221,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "restore_mailbox_items_to" => exchange::restore_items_to(call),
         "restore_mailbox_folder" => exchange::restore_folder(call),
         "restore_mailbox" => exchange::restore_mailbox(call),
+        "restore_mailboxes" => exchange::restore_mailboxes(call),
         "restore_mailbox_to" => exchange::restore_mailbox_to(call),
         "restore_mailbox_items" => exchange::restore_items(call),
         "export_mailbox_to_pst" => exchange::export_mailbox_to_pst(call),
