@@ -724,7 +724,8 @@ pub enum RestoreCommand {
         #[command(subcommand)]
         what: BrowseCommand,
     },
-    /// Restore a whole mailbox, a folder or chosen items where they were
+    /// Restore a whole mailbox (or several: restore_mailboxes), a folder or
+    /// chosen items where they were
     /// (restore_mailbox, restore_mailbox_folder, restore_mailbox_items,
     /// which ask first on a terminal; elsewhere give --yes) or into another
     /// mailbox (restore_mailbox_to, restore_mailbox_folder_to,
@@ -740,8 +741,11 @@ pub enum RestoreCommand {
     Mailbox {
         /// The organization: its ID or its name.
         organization: String,
-        /// The mailbox to restore from: its address or ID.
-        mailbox: String,
+        /// The mailbox to restore from: its address or ID; several are
+        /// restored whole, each where it was, in one restore
+        /// (restore_mailboxes).
+        #[arg(required = true, num_args = 1..)]
+        mailbox: Vec<String>,
         /// The backups made before TIME (RFC 3339, or back from now: 26h,
         /// 7d) [default: the latest].
         #[arg(long, value_name = "TIME", value_parser = crate::time::point)]

@@ -877,6 +877,40 @@ async fn restore_mailbox_where_it_was_needs_yes() {
     assert_eq!(sim.count("restore_mailbox_folder_v8"), 1);
 }
 
+/// `restore mailbox ORG A B` restores both mailboxes whole where they were
+/// in one restore (asking first; --dry-run counts their mail), and nothing
+/// but that is done with several, in both versions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_mailbox_of_several_restores_them_whole_in_both_versions() {
+    for version in [ApiVersion::V8, ApiVersion::V6] {
+        let sim = simulator(&[version]).await;
+        let env = [("VB365_RESTORE_PASSWORD", RESTORE_PASSWORD)];
+        let several = ["restore", "mailbox", "contoso.onmicrosoft.com", "alice@contoso.com", "bob@contoso.com"];
+        let asked = [&several[..], &["--restore-user", "operator@contoso.com", "-o", "json"]].concat();
+        let dry = vb365_with(sim.url(), &[&asked[..], &["--dry-run"]].concat(), None, &env).await;
+        assert_eq!(dry.status, 0, "{version}: {}", dry.stderr);
+        let plan: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+        assert_eq!(plan["items"].as_u64(), Some(68), "{version}: {plan}");
+        let unasked = vb365_with(sim.url(), &asked, None, &env).await;
+        assert_eq!(unasked.status, 2, "{}", unasked.stderr);
+        let run = vb365_with(sim.url(), &[&asked[..], &["--yes"]].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!((report["status"].as_str(), report["restored"].as_u64()), (Some("Success"), Some(68)), "{report}");
+        assert_eq!(report["target"], "alice@contoso.com, bob@contoso.com", "{report}");
+        assert_eq!(sim.count("restore_mailboxes"), 1, "{version}: one restore for both");
+        let folder = vb365_with(sim.url(), &[&asked[..], &["--folder", "Inbox", "--yes"]].concat(), None, &env).await;
+        assert_eq!(folder.status, 2, "{}", folder.stderr);
+        assert!(folder.stderr.contains("restored whole"), "{}", folder.stderr);
+        let unknown =
+            [&several[..], &["nobody@contoso.com", "--restore-user", "operator@contoso.com", "--yes"]].concat();
+        let unknown = vb365_with(sim.url(), &unknown, None, &env).await;
+        assert_eq!(unknown.status, 2, "{}", unknown.stderr);
+        assert_eq!(sim.count("restore_mailboxes"), 1, "{version}: nothing restored for an unknown name");
+        assert_eq!(sim.count("stop_restore_session"), 3, "{version}: every session stopped");
+    }
+}
+
 /// Without --folder or --item, `restore mailbox` is the whole mailbox:
 /// counted by --dry-run, restored where it was (with --yes) or into another
 /// mailbox, exported to PST; it cannot be saved or sent (the server saves

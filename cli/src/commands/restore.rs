@@ -67,9 +67,14 @@ pub(super) async fn restore(client: &Client, command: RestoreCommand, output: &m
             dry_run,
             strict,
         } => {
+            let (mailbox, more) = match mailbox.split_first() {
+                Some((first, more)) => (first.clone(), more.to_vec()),
+                None => return Err(Failure::usage("name a mailbox")),
+            };
             let ask = MailboxRestore {
                 organization,
                 mailbox,
+                more,
                 at,
                 folder,
                 items: item,

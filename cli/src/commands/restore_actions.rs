@@ -33,6 +33,8 @@ const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 pub(super) struct MailboxRestore {
     pub(super) organization: String,
     pub(super) mailbox: String,
+    /// More mailboxes: then every one is restored whole where it was.
+    pub(super) more: Vec<String>,
     pub(super) at: Option<vb365::DateTime>,
     pub(super) folder: Option<String>,
     pub(super) items: Vec<String>,
@@ -155,6 +157,9 @@ fn bar() -> ProgressBar {
 }
 
 pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut Output) -> Result<(), Failure> {
+    if !ask.more.is_empty() {
+        return mailboxes(client, ask, output).await;
+    }
     // Only a restore writes into Microsoft 365; saving, exporting and sending do not.
     let sends = ask.send.is_some() || ask.send_back;
     let restores = ask.save.is_none() && ask.pst.is_none() && !sends;
@@ -278,6 +283,50 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
                 }
             }
         };
+        let outcome = follow(session, action, output).await?;
+        Ok(Some(report_of(session.id(), source, target, outcome)))
+    })
+    .await?;
+    match report {
+        Some(report) => finish(&report, ask.strict, output),
+        None => Ok(()),
+    }
+}
+
+/// Restores several mailboxes whole, each where it was, in one restore;
+/// nothing else is done with several.
+async fn mailboxes(client: &Client, ask: MailboxRestore, output: &mut Output) -> Result<(), Failure> {
+    let elsewhere = [ask.to.is_some(), ask.save.is_some(), ask.pst.is_some(), ask.send.is_some(), ask.send_back];
+    if ask.folder.is_some() || !ask.items.is_empty() || elsewhere.contains(&true) {
+        return Err(Failure::usage("several mailboxes are restored whole, where they were: name one for the rest"));
+    }
+    let names: Vec<String> = std::iter::once(ask.mailbox.clone()).chain(ask.more.iter().cloned()).collect();
+    let who = if ask.dry_run { None } else { Some(credentials(&ask.credentials)?) };
+    if !ask.dry_run {
+        let question = format!("Restore {} whole where they were, from the backup?", names.join(", "));
+        crate::confirm::confirm(&question, ask.yes)?;
+    }
+    let organization = client.find_organization(&ask.organization).await?;
+    let from = explore(organization.id, RestoreSessionType::Vex, ask.at);
+    let report = in_session(client, from, async |session: &RestoreSession| {
+        let mut found = Vec::new();
+        for name in &names {
+            found.push(mailbox_of(session, name).await?);
+        }
+        let addresses: Vec<String> =
+            found.iter().zip(&names).map(|(m, n)| m.email.clone().unwrap_or(n.clone())).collect();
+        let source = format!("{}/{WHOLE_MAILBOX}", addresses.join(", "));
+        let target = addresses.join(", ");
+        let Some(who) = &who else {
+            let mut items = 0;
+            for mailbox in &found {
+                items += session.mailbox_items(mailbox.id, None).try_fold(0u64, async |n, _| Ok(n + 1)).await?;
+            }
+            output.one(&RestorePlan { session: session.id(), source, target, items, bytes: None })?;
+            return Ok(None);
+        };
+        let ids: Vec<Uuid> = found.iter().map(|m| m.id).collect();
+        let action = session.restore_mailboxes(&ids, who).await?;
         let outcome = follow(session, action, output).await?;
         Ok(Some(report_of(session.id(), source, target, outcome)))
     })
