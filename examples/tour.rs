@@ -324,7 +324,7 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         browsed?;
         let from = ExploreFrom::organization(organization_id, RestoreSessionType::Veod).at(at_for_onedrive);
         let session = steps.run("explore OneDrive", client.explore(from), |s| shown(&s.info().name)).await?;
-        let browsed = browse_onedrive(&mut steps, &session, restorer.as_ref()).await;
+        let browsed = browse_onedrive(&mut steps, &session, restorer.as_ref(), simulator.is_some()).await;
         steps.run("stop that session too", session.stop(), |()| String::from("stopped")).await?;
         browsed?;
         steps.run("read it again", client.get_restore_session(id), |s| format!("state {}", shown(&s.state))).await?;
@@ -349,7 +349,7 @@ async fn tour(options: Options) -> Result<(), Box<dyn std::error::Error>> {
 /// Finds a mail in an Exchange restore session: the first mailbox, its
 /// inbox by path, the inbox's mails on every page, one of them by ID.
 /// With `restorer`, restores the inbox into the second mailbox, with
-/// progress.
+/// progress, then both mailboxes where they were.
 async fn browse(
     steps: &mut Steps,
     session: &RestoreSession,
@@ -391,6 +391,8 @@ async fn browse(
             let message = SendItems::to("helpdesk@contoso.com").subject("Mail restored by the tour");
             let sent = session.send_mailbox_items(mailbox.id, &chosen, &message);
             steps.run("send them to an address", sent, |()| String::from("sent")).await?;
+            let back = session.send_mailbox_items_to_original(mailbox.id, &chosen);
+            steps.run("send them back to the mailbox", back, |()| String::from("sent")).await?;
         }
     }
     let (Some(restorer), Some(other), Some(folder)) =
@@ -415,6 +417,11 @@ async fn browse(
             )
         })
         .await?;
+    let both: Vec<Uuid> = mailboxes.iter().map(|m| m.id).collect();
+    let action = session.restore_mailboxes(&both, restorer);
+    let action = steps.run("restore both mailboxes in place", action, |_| format!("{} mailboxes", both.len())).await?;
+    let outcome = session.wait(action.poll_every(Duration::from_millis(250)), |_| {});
+    steps.run("wait for it", outcome, |o| format!("{:?}: {} restored", o.status, o.counts.restored)).await?;
     Ok(())
 }
 
@@ -427,6 +434,7 @@ async fn browse_onedrive(
     steps: &mut Steps,
     session: &RestoreSession,
     restorer: Option<&RestoreCredentials>,
+    simulated: bool,
 ) -> Result<(), Error> {
     let mut onedrives = session.onedrives();
     let first = onedrives.try_next();
@@ -452,6 +460,13 @@ async fn browse_onedrive(
         let mut sink = tokio::io::sink();
         let saved = session.save_onedrive_document(&id, &document, first, false, &mut sink);
         steps.run("save its first version", saved, |s| format!("{} bytes", s.bytes)).await?;
+        if simulated {
+            // Against a real server this mails someone: only the simulator's.
+            let message = SendItems::to("helpdesk@contoso.com").subject("A document restored by the tour");
+            let one = [document.as_str()];
+            let sent = session.send_onedrive_documents(&id, &one, &message);
+            steps.run("send it to an address", sent, |()| String::from("sent")).await?;
+        }
         first_version = first.map(|first| (document, first));
     }
     let Some(folder) = folder else { return Ok(()) };
