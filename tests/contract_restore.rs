@@ -1487,3 +1487,84 @@ async fn several_mailboxes_restored_where_they_were_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A mailbox folder, a OneDrive folder and a document read by their IDs,
+/// and every mailbox and every OneDrive of a session searched: the
+/// documented requests, and the recorded answers decoded to every value
+/// the facade returns, in both versions.
+#[tokio::test]
+async fn folders_and_documents_read_by_id_and_the_whole_session_searched_in_both_versions() {
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-2c8f0a1e7d01";
+    const FOLDER: &str = "AAMkADQ5Y2E4LWluYm94";
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    let mailbox: uuid::Uuid = MAILBOX.parse().unwrap();
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let base = format!("/{version}/RestoreSessions/{id}");
+
+        let folder = session.mailbox_folder(mailbox, FOLDER).await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "GET", &format!("{base}/organization/mailboxes/{MAILBOX}/folders/{FOLDER}"), None);
+        assert_decoded(
+            versioned_example("get_restore_session_mailbox_folder", v8, "response.200.constructed.json"),
+            &folder,
+        );
+
+        let folder = session.onedrive_folder(ONEDRIVE, "01ABCDEF-documents").await.unwrap();
+        let call = next_call(&server);
+        assert_request(
+            &call,
+            "GET",
+            &format!("{base}/Organization/OneDrives/{ONEDRIVE}/Folders/01ABCDEF-documents"),
+            None,
+        );
+        assert_decoded(
+            versioned_example("get_restore_session_onedrive_folder", v8, "response.200.constructed.json"),
+            &folder,
+        );
+
+        let document = session.onedrive_document(ONEDRIVE, "01ABCDEF-budget").await.unwrap();
+        let call = next_call(&server);
+        assert_request(
+            &call,
+            "GET",
+            &format!("{base}/Organization/OneDrives/{ONEDRIVE}/Documents/01ABCDEF-budget"),
+            None,
+        );
+        let name = versioned_example("get_restore_session_onedrive_document", v8, "response.200.constructed.json");
+        assert_decoded(name, &document);
+
+        let query = if v8 { "from:billing@fabrikam.com" } else { "invoice" };
+        let found: Vec<_> = session.search_mailboxes(query).try_collect().await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/organization/mailboxes/search"), Some("limit=1000&offset=0"));
+        assert_sent(versioned_example("search_mailboxes", v8, "request.constructed.json"), &call);
+        let body = vb365::types::SearchOptions { query: Some(query.to_owned()) };
+        let page = raw_answer!(client, version, search_mailboxes / search_mailboxes_v8, |op| op
+            .restore_session_id(id)
+            .body(body));
+        server.clear();
+        let page = page.unwrap();
+        assert_decoded(versioned_example("search_mailboxes", v8, "response.200.constructed.json"), &page);
+        assert_eq!(serde_json::to_value(&found).unwrap(), page["results"], "{version}");
+
+        let query = if v8 { "budget" } else { "budget 2024" };
+        let found: Vec<_> = session.search_onedrives(query).try_collect().await.unwrap();
+        let call = next_call(&server);
+        assert_request(&call, "POST", &format!("{base}/Organization/OneDrives/search"), Some("limit=1000&offset=0"));
+        assert_sent(versioned_example("search_onedrives", v8, "request.constructed.json"), &call);
+        let body = vb365::types::SearchOptions { query: Some(query.to_owned()) };
+        let page = raw_answer!(client, version, search_onedrives / search_onedrives_v8, |op| op
+            .restore_session_id(id)
+            .body(body));
+        server.clear();
+        let page = page.unwrap();
+        assert_decoded(versioned_example("search_onedrives", v8, "response.200.constructed.json"), &page);
+        assert_eq!(found[0].name.as_deref(), Some("Budget 2024.xlsx"), "{version}");
+        session.stop().await.unwrap();
+    }
+}

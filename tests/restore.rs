@@ -395,3 +395,43 @@ async fn search_a_onedrive_and_a_folder_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// Folders and documents read by their IDs are the entries their listings
+/// give; every mailbox and every OneDrive of a session are searched at
+/// once (each hit naming where it is); an unknown ID is not found.
+#[tokio::test]
+async fn folders_and_documents_by_id_and_the_whole_session_searched_in_both_versions() {
+    use futures::TryStreamExt;
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version).await;
+        let organization = CONTOSO.parse().unwrap();
+        let session = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Vex)).await.unwrap();
+        let mailboxes: Vec<_> = session.mailboxes().try_collect().await.unwrap();
+        let inbox = session.find_mailbox_folder(mailboxes[0].id, "Inbox").await.unwrap().unwrap();
+        let by_id = session.mailbox_folder(mailboxes[0].id, inbox.id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(serde_json::to_value(&by_id).unwrap(), serde_json::to_value(&inbox).unwrap(), "{version}");
+        let missing = session.mailbox_folder(mailboxes[0].id, "no-such-folder").await.unwrap_err();
+        assert_eq!(missing.status(), Some(http::StatusCode::NOT_FOUND), "{version}: {missing}");
+        let invoices: Vec<_> = session.search_mailboxes("subject:invoice").try_collect().await.unwrap();
+        let one: Vec<_> = session.search_mailbox(mailboxes[0].id, None, "subject:invoice").try_collect().await.unwrap();
+        assert_eq!(invoices.len(), one.len() * mailboxes.len(), "{version}: every mailbox, every page");
+        let owners: std::collections::BTreeSet<_> = invoices.iter().filter_map(|i| i.to.clone()).collect();
+        assert_eq!(owners.len(), mailboxes.len(), "{version}: {owners:?}");
+        session.stop().await.unwrap();
+
+        let session = client.explore(ExploreFrom::organization(organization, RestoreSessionType::Veod)).await.unwrap();
+        let id = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+        let folder = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap();
+        let by_id = session.onedrive_folder(&id, folder.id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(serde_json::to_value(&by_id).unwrap(), serde_json::to_value(&folder).unwrap(), "{version}");
+        let listed: Vec<_> = session.onedrive_documents(&id, folder.id.as_deref()).try_collect().await.unwrap();
+        let document = session.onedrive_document(&id, listed[3].id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(serde_json::to_value(&document).unwrap(), serde_json::to_value(&listed[3]).unwrap(), "{version}");
+        let missing = session.onedrive_document(&id, "no-such-document").await.unwrap_err();
+        assert_eq!(missing.status(), Some(http::StatusCode::NOT_FOUND), "{version}: {missing}");
+        let onedrives: Vec<_> = session.onedrives().try_collect().await.unwrap();
+        let reports: Vec<_> = session.search_onedrives("report").try_collect().await.unwrap();
+        assert_eq!(reports.len(), 12 * onedrives.len(), "{version}: every OneDrive, every page");
+        session.stop().await.unwrap();
+    }
+}

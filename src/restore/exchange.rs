@@ -98,4 +98,23 @@ impl RestoreSession {
                 |op| op.restore_session_id(session).mailbox_id(mailbox_id).folder_id(folder.clone()).body(body.clone())),
         }
     }
+
+    /// One folder of a mailbox, by its ID
+    /// (`GET /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/folders/{folderId}`).
+    pub async fn mailbox_folder(&self, mailbox_id: Uuid, folder_id: &str) -> Result<ExchangeFolder, Error> {
+        let session = self.id();
+        versioned!(send self.client.api(), get_restore_session_mailbox_folder,
+            |op| op.restore_session_id(session).mailbox_id(mailbox_id).folder_id(folder_id))
+    }
+
+    /// The items of every mailbox of the session that match `query`, as
+    /// [`search_mailbox`](Self::search_mailbox) searches one
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/search`); each
+    /// item names its mailbox (`mailboxId`, v8).
+    pub fn search_mailboxes(&self, query: &str) -> Pages<ExchangeItem> {
+        let (client, session) = (&self.client, self.id());
+        let body = SearchOptions { query: Some(query.to_owned()) };
+        versioned!(pages client, search_mailboxes, client.config().page_size, [body]
+            |op| op.restore_session_id(session).body(body.clone()))
+    }
 }

@@ -134,4 +134,30 @@ impl RestoreSession {
                     .body(body.clone())),
         }
     }
+
+    /// The documents and folders of every OneDrive of the session that
+    /// match `query`, as [`search_onedrive`](Self::search_onedrive) searches
+    /// one (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/search`).
+    pub fn search_onedrives(&self, query: &str) -> Pages<OneDriveDocument> {
+        let (client, session) = (&self.client, self.id());
+        let body = SearchOptions { query: Some(query.to_owned()) };
+        versioned!(pages client, search_onedrives, client.config().page_size, [body]
+            |op| op.restore_session_id(session).body(body.clone()))
+    }
+
+    /// One document of a OneDrive, by its ID
+    /// (`GET /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents/{documentId}`).
+    pub async fn onedrive_document(&self, onedrive_id: &str, document_id: &str) -> Result<OneDriveDocument, Error> {
+        let session = self.id();
+        versioned!(send self.client.api(), get_restore_session_onedrive_document,
+            |op| op.restore_session_id(session).one_drive_id(onedrive_id).document_id(document_id))
+    }
+
+    /// One folder of a OneDrive, by its ID
+    /// (`GET /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Folders/{folderId}`).
+    pub async fn onedrive_folder(&self, onedrive_id: &str, folder_id: &str) -> Result<OneDriveFolder, Error> {
+        let session = self.id();
+        versioned!(send self.client.api(), get_restore_session_onedrive_folder,
+            |op| op.restore_session_id(session).one_drive_id(onedrive_id).folder_id(folder_id))
+    }
 }

@@ -102,30 +102,49 @@ pub(super) fn list_folders(call: Call<'_>) -> Result<Response, Refusal> {
         None => None,
     };
     let name = call.query.get("name");
-    let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
     let folders: Vec<ExchangeFolder> = FOLDERS
         .iter()
         .filter(|(_, _, _, _, up)| *up == parent)
         .filter(|(_, folder, ..)| name.is_none_or(|n| n == folder))
-        .map(|(suffix, folder, category, type_, _)| {
-            let id = format!("{prefix}-{suffix}");
-            ExchangeFolder {
-                id: Some(id.clone()),
-                name: Some((*folder).to_owned()),
-                type_: Some(type_.clone()),
-                category: Some(category.clone()),
-                description: Some(String::new()),
-                mailbox_id: (version >= crate::ApiVersion::V8).then_some(found.id),
-                links: Some(links(&[
-                    ("self", format!("{base}/folders/{id}")),
-                    ("mailbox", base.clone()),
-                    ("items", format!("{base}/items?folderId={id}")),
-                ])),
-                actions: None,
-            }
-        })
+        .map(|entry| folder_entry(&found, session, version, entry))
         .collect();
     call.collection(&folders, &format!("RestoreSessions/{session}/organization/mailboxes/{}/folders", found.id))
+}
+
+/// One folder of the mailbox the route names, by its ID.
+pub(super) fn get_folder(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = mailbox(&world, &call)?;
+    drop(world);
+    let suffix = folder_suffix(&found, &call.text("folderId"))?;
+    let entry = FOLDERS.iter().find(|f| f.0 == suffix).ok_or_else(|| Refusal::not_found(String::from("No folder.")))?;
+    let folder = folder_entry(&found, call.id("restoreSessionId")?, call.version, entry);
+    Ok(call.answer(StatusCode::OK, &folder))
+}
+
+/// A folder of `found` as the session shows it.
+fn folder_entry(
+    found: &ExchangeMailbox,
+    session: Uuid,
+    version: crate::ApiVersion,
+    (suffix, folder, category, type_, _): &(&str, &str, ExchangeFolderCategory, ExchangeFolderType, Option<&str>),
+) -> ExchangeFolder {
+    let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
+    let id = format!("{}-{suffix}", found.id.simple());
+    ExchangeFolder {
+        id: Some(id.clone()),
+        name: Some((*folder).to_owned()),
+        type_: Some(type_.clone()),
+        category: Some(category.clone()),
+        description: Some(String::new()),
+        mailbox_id: (version >= crate::ApiVersion::V8).then_some(found.id),
+        links: Some(links(&[
+            ("self", format!("{base}/folders/{id}")),
+            ("mailbox", base.clone()),
+            ("items", format!("{base}/items?folderId={id}")),
+        ])),
+        actions: None,
+    }
 }
 
 /// The mails of a folder (`suffix`) of `mailbox`, made from their number:
@@ -204,12 +223,26 @@ pub(super) fn search(call: Call<'_>, in_folder: bool) -> Result<Response, Refusa
     let body: serde_json::Value = call.body()?;
     let query = body.get("query").and_then(serde_json::Value::as_str).unwrap_or_default();
     let terms = search_terms(query)?;
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let v8 = version >= crate::ApiVersion::V8;
     let world = call.shared.world();
+    if !call.params.contains_key("mailboxId") {
+        // Every mailbox of the session.
+        let all = mailboxes(&world, &call, session)?;
+        drop(world);
+        let items = all
+            .iter()
+            .flat_map(|found| {
+                let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
+                MAILS.iter().flat_map(move |(suffix, _)| mails(found, suffix, &base, v8)).collect::<Vec<_>>()
+            })
+            .filter(|item| matches(&terms, item))
+            .collect::<Vec<_>>();
+        return call.collection(&items, &format!("RestoreSessions/{session}/organization/mailboxes/search"));
+    }
     let found = mailbox(&world, &call)?;
     drop(world);
-    let (session, version) = (call.id("restoreSessionId")?, call.version);
     let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
-    let v8 = version >= crate::ApiVersion::V8;
     let (items, path): (Vec<ExchangeItem>, String) = if in_folder {
         let folder = call.text("folderId");
         let items = mails(&found, folder_suffix(&found, &folder)?, &base, v8);
@@ -218,19 +251,21 @@ pub(super) fn search(call: Call<'_>, in_folder: bool) -> Result<Response, Refusa
         let items = MAILS.iter().flat_map(|(suffix, _)| mails(&found, suffix, &base, v8)).collect();
         (items, format!("RestoreSessions/{session}/organization/mailboxes/{}/search", found.id))
     };
-    let matches = |item: &ExchangeItem| {
-        terms.iter().all(|(field, value)| {
-            let text = |t: &Option<String>| t.as_deref().unwrap_or_default().to_lowercase().contains(value.as_str());
-            match *field {
-                Some("subject") => text(&item.subject),
-                Some("from") => text(&item.from),
-                Some("to") => text(&item.to),
-                _ => text(&item.subject) || text(&item.from) || text(&item.to),
-            }
-        })
-    };
-    let hits: Vec<ExchangeItem> = items.into_iter().filter(matches).collect();
+    let hits: Vec<ExchangeItem> = items.into_iter().filter(|item| matches(&terms, item)).collect();
     call.collection(&hits, &path)
+}
+
+/// Whether `item` matches every term of a search.
+fn matches(terms: &[(Option<&'static str>, String)], item: &ExchangeItem) -> bool {
+    terms.iter().all(|(field, value)| {
+        let text = |t: &Option<String>| t.as_deref().unwrap_or_default().to_lowercase().contains(value.as_str());
+        match *field {
+            Some("subject") => text(&item.subject),
+            Some("from") => text(&item.from),
+            Some("to") => text(&item.to),
+            _ => text(&item.subject) || text(&item.from) || text(&item.to),
+        }
+    })
 }
 
 /// The terms of a search query, lowercased: `(Some(field), value)` or

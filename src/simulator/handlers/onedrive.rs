@@ -264,11 +264,36 @@ pub(super) fn search(call: Call<'_>) -> Result<Response, Refusal> {
     if !matches!(kind, "All" | "Folders" | "Documents") {
         return Err(Refusal::bad_request(format!("Unknown item type `{kind}`.")));
     }
+    let session = call.id("restoreSessionId")?;
     let world = call.shared.world();
+    if !call.params.contains_key("oneDriveId") {
+        // Every OneDrive of the session.
+        let all = onedrives(&world, &call)?;
+        drop(world);
+        let mut hits = Vec::new();
+        for found in &all {
+            hits.extend(hits_in(&call, found, kind, &words)?);
+        }
+        return call.collection(&hits, &format!("RestoreSessions/{session}/Organization/OneDrives/search"));
+    }
     let found = onedrive(&world, &call)?;
     drop(world);
     let id = found.id.clone().unwrap_or_default();
-    let (tree, _) = scope(&call, &id)?;
+    let hits = hits_in(&call, &found, kind, &words)?;
+    let path = call.params.get("folderId").map_or(String::from("search"), |f| format!("Folders/{f}/search"));
+    call.collection(&hits, &format!("RestoreSessions/{session}/Organization/OneDrives/{id}/{path}"))
+}
+
+/// What a search of `kind` for `words` finds in `found` (in the folder
+/// the route names, or everywhere in it).
+fn hits_in(
+    call: &Call<'_>,
+    found: &RestoreOneDrive,
+    kind: &str,
+    words: &[&str],
+) -> Result<Vec<OneDriveDocument>, Refusal> {
+    let id = found.id.clone().unwrap_or_default();
+    let (tree, _) = scope(call, &id)?;
     let (session, version) = (call.id("restoreSessionId")?, call.version);
     let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
     let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
@@ -297,8 +322,27 @@ pub(super) fn search(call: Call<'_>) -> Result<Response, Refusal> {
         let name = d.name.as_deref().unwrap_or_default().to_lowercase();
         words.iter().all(|w| name.contains(w))
     });
-    let path = call.params.get("folderId").map_or(String::from("search"), |f| format!("Folders/{f}/search"));
-    call.collection(&hits, &format!("RestoreSessions/{session}/Organization/OneDrives/{id}/{path}"))
+    Ok(hits)
+}
+
+/// One folder of the OneDrive the route names, by its ID.
+pub(super) fn get_folder(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    drop(world);
+    let id = found.id.clone().unwrap_or_default();
+    let suffix = folder_suffix(&id, &call.text("folderId"))?;
+    let name = FOLDERS.iter().find(|f| f.0 == suffix).map_or(suffix, |f| f.1);
+    let (session, version) = (call.id("restoreSessionId")?, call.version);
+    let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
+    let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
+    Ok(call.answer(StatusCode::OK, &entry.folder(suffix, name)))
+}
+
+/// One document of the OneDrive the route names, by its ID.
+pub(super) fn get_document(call: Call<'_>) -> Result<Response, Refusal> {
+    let document = document(&call)?;
+    Ok(call.answer(StatusCode::OK, &document.entry))
 }
 
 /// A document a route names, with what its versions are made from.
