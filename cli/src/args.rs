@@ -918,14 +918,16 @@ pub enum BrowseCommand {
     },
     /// A OneDrive's documents (onedrive_documents): at its top, or in --path.
     Documents {
-        /// The OneDrive: its owner's address or name, or its ID.
-        #[arg(value_name = "USER")]
-        onedrive: String,
+        /// The OneDrive: its owner's address or name, or its ID (with
+        /// --search, every OneDrive without it).
+        #[arg(value_name = "USER", required_unless_present = "search")]
+        onedrive: Option<String>,
         /// The folder, by name from the top (/Documents/2026).
-        #[arg(long, value_name = "PATH")]
+        #[arg(long, value_name = "PATH", requires = "onedrive")]
         path: Option<String>,
-        /// Instead, what the server finds for this query in the OneDrive or
-        /// under --path, folders too (search_onedrive, search_onedrive_folder).
+        /// Instead, what the server finds for this query in the OneDrive,
+        /// under --path, or in every OneDrive, folders too (search_onedrive,
+        /// search_onedrive_folder, search_onedrives).
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         #[command(flatten)]
@@ -946,14 +948,16 @@ pub enum BrowseCommand {
     },
     /// A mailbox's items (mailbox_items): of one folder, or of all.
     Items {
-        /// The mailbox: its address or ID.
-        mailbox: String,
+        /// The mailbox: its address or ID (with --search, every mailbox
+        /// without it).
+        #[arg(required_unless_present = "search")]
+        mailbox: Option<String>,
         /// The folder, by name from the top (Inbox/Invoices) [default: every folder].
-        #[arg(long, value_name = "PATH")]
+        #[arg(long, value_name = "PATH", requires = "mailbox")]
         folder: Option<String>,
         /// Only the items the server finds for this query (search_mailbox,
-        /// search_mailbox_folder): free words, or field:value pairs
-        /// (subject:invoice from:billing).
+        /// search_mailbox_folder, or without a mailbox search_mailboxes):
+        /// free words, or field:value pairs (subject:invoice from:billing).
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         #[command(flatten)]

@@ -1134,6 +1134,18 @@ async fn restore_browse_items_searches_in_both_versions() {
         assert_eq!(refused.status, 1, "{}", refused.stderr);
         assert!(refused.stderr.contains("Unknown search field"), "{}", refused.stderr);
         assert_eq!(sim.count("stop_restore_session"), 3, "{version}");
+
+        // Without a mailbox, every mailbox: three invoices each.
+        let every =
+            ["restore", "browse", "contoso.onmicrosoft.com", "items", "--search", "subject:invoice", "-o", "json"];
+        let run = vb365(sim.url(), &every, None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let found: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        let owners: std::collections::BTreeSet<&str> = found.iter().filter_map(|i| i["to"].as_str()).collect();
+        assert!(owners.len() > 1 && found.len() == 3 * owners.len(), "{version}: {owners:?}");
+        assert!(sim.count("search_mailboxes") > 0, "{version}");
+        let neither = vb365(sim.url(), &every[..4], None).await;
+        assert_eq!(neither.status, 2, "a mailbox or a query: {}", neither.stderr);
     }
 }
 
@@ -1377,5 +1389,13 @@ async fn restore_browse_documents_searches_in_both_versions() {
         assert_eq!(run.stdout.trim(), "[]", "{version}: nothing under Desktop");
         assert_eq!((sim.count("search_onedrive"), sim.count("search_onedrive_folder")), (1, 1), "{version}");
         assert_eq!(sim.count("stop_restore_session"), 2, "{version}");
+        // Without a OneDrive, every OneDrive: twelve reports each.
+        let every = ["restore", "browse", "contoso.onmicrosoft.com", "documents", "--search", "report", "-o", "json"];
+        let run = vb365(sim.url(), &every, None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let found: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        assert!(found.len() > 12 && found.len().is_multiple_of(12), "{version}: {}", found.len());
+        assert!(sim.count("search_onedrives") > 0, "{version}: page after page");
+        assert_eq!(sim.count("search_onedrive"), 1, "{version}: no one OneDrive's search");
     }
 }

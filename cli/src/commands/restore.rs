@@ -168,6 +168,11 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
             many(output, session.onedrives(), limit).await
         }
         BrowseCommand::Documents { onedrive, path, search, collection: Collection { limit, .. } } => {
+            let Some(onedrive) = onedrive else {
+                // Clap asks for a OneDrive unless there is a query.
+                let query = search.as_deref().unwrap_or_default();
+                return many(output, session.search_onedrives(query), limit).await;
+            };
             let found = session.find_onedrive(&onedrive).await?;
             let found =
                 found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
@@ -199,6 +204,11 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
             many(output, session.onedrive_document_versions(&id, &document), limit).await
         }
         BrowseCommand::Items { mailbox, folder, search, collection: Collection { limit, .. } } => {
+            let Some(mailbox) = mailbox else {
+                // Clap asks for a mailbox unless there is a query.
+                let query = search.as_deref().unwrap_or_default();
+                return many(output, session.search_mailboxes(query), limit).await;
+            };
             let found = mailbox_of(session, &mailbox).await?;
             let folder = match folder.as_deref() {
                 Some(path) => folder_of(session, &found, &mailbox, path).await?.id,
