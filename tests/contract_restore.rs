@@ -1568,3 +1568,28 @@ async fn folders_and_documents_read_by_id_and_the_whole_session_searched_in_both
         session.stop().await.unwrap();
     }
 }
+
+/// Chosen documents saved as one file: the documented request (each
+/// document by its ID alone) and the recorded bytes written as sent.
+#[tokio::test]
+async fn onedrive_documents_saved_in_both_versions() {
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let documents: &[&str] = if v8 { &["01ABCDEF-plan"] } else { &["01ABCDEF-budget", "01ABCDEF-plan"] };
+        let mut file = Vec::new();
+        let saved = session.save_onedrive_documents(ONEDRIVE, documents, &mut file).await.unwrap();
+        let call = next_call(&server);
+        let path = format!("/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}/Documents/save");
+        assert_request(&call, "POST", &path, None);
+        assert_sent(versioned_example("save_onedrive_documents", v8, "request.constructed.json"), &call);
+        let name = versioned_example("save_onedrive_documents", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        assert_eq!(saved.bytes, file.len() as u64);
+        session.stop().await.unwrap();
+    }
+}

@@ -771,3 +771,28 @@ async fn several_mailboxes_failing_partway_are_counted_per_mailbox_in_v6() {
     assert_eq!(named, [true, true], "{:?}", outcome.errors);
     session.stop().await.unwrap();
 }
+
+/// Chosen documents saved as one ZIP archive: each by its name, in the
+/// order asked; none, or an unknown one, is refused, in both versions.
+#[tokio::test]
+async fn chosen_onedrive_documents_are_saved_as_one_archive_in_both_versions() {
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let (_simulator, client) = serving(version, |_| {}).await;
+        let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
+        let session = client.explore(from).await.unwrap();
+        let id = session.find_onedrive("alice@contoso.com").await.unwrap().unwrap().id.unwrap();
+        let folder = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap().id.unwrap();
+        let listed: Vec<_> = session.onedrive_documents(&id, Some(&folder)).try_collect().await.unwrap();
+        let chosen: Vec<&str> = [4, 1].iter().filter_map(|&n| listed[n].id.as_deref()).collect();
+        let mut archive = Vec::new();
+        let saved = session.save_onedrive_documents(&id, &chosen, &mut archive).await.unwrap();
+        assert_eq!(saved.bytes, archive.len() as u64, "{version}");
+        let names = [listed[4].name.clone().unwrap(), listed[1].name.clone().unwrap()];
+        assert_eq!(zip_names(&archive), names, "{version}");
+        let none = session.save_onedrive_documents(&id, &[], &mut Vec::new()).await.unwrap_err();
+        assert_eq!(none.status(), Some(http::StatusCode::BAD_REQUEST), "{version}: {none}");
+        let unknown = session.save_onedrive_documents(&id, &["no-such-document"], &mut Vec::new()).await.unwrap_err();
+        assert_eq!(unknown.status(), Some(http::StatusCode::NOT_FOUND), "{version}: {unknown}");
+        session.stop().await.unwrap();
+    }
+}

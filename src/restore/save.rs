@@ -10,7 +10,7 @@ use crate::Error;
 use crate::api::versioned;
 use crate::error::TransportKind;
 use crate::request::call::Download;
-use crate::types::{ExchangeItemId, SaveMailboxItems, SaveOneDriveDocument};
+use crate::types::{ExchangeItemId, SaveMailboxItems, SaveOneDriveDocument, SaveOneDriveDocuments};
 
 /// A file written by a save.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +86,28 @@ impl RestoreSession {
         };
         let operation = if version.is_some() { "save_onedrive_document_version" } else { "save_onedrive_document" };
         self.write_download(operation, answer, to).await
+    }
+
+    /// Saves the documents `document_ids` names, of a OneDrive, as one ZIP
+    /// file written to `to` as it arrives
+    /// (`POST /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Documents/save`).
+    /// Timeouts as [`save_onedrive_folder`](Self::save_onedrive_folder).
+    pub async fn save_onedrive_documents<W>(
+        &self,
+        onedrive_id: &str,
+        document_ids: &[&str],
+        to: &mut W,
+    ) -> Result<Saved, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let session = self.id();
+        let body = SaveOneDriveDocuments { documents: super::onedrive_restore::documents(document_ids) };
+        let answer = async {
+            versioned!(send self.client.api(), save_onedrive_documents,
+                |op| op.restore_session_id(session).one_drive_id(onedrive_id).body(body.clone()))
+        };
+        self.write_download("save_onedrive_documents", answer, to).await
     }
 
     /// Saves the items `item_ids` names, of a mailbox, as one file (an MSG

@@ -233,6 +233,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "get_restore_session_onedrive_folder" => onedrive::get_folder(call),
         "get_restore_session_onedrive_document" => onedrive::get_document(call),
         "save_onedrive_document" | "save_onedrive_document_version" => onedrive::save_document(call),
+        "save_onedrive_documents" => onedrive::save_documents(call),
         "copy_onedrive_folder_to" | "copy_onedrive_to" => onedrive::copy_folder_to(call),
         "restore_onedrive_folder" | "restore_onedrive" => onedrive::restore_folder(call),
         "restore_onedrive_documents" => onedrive::restore_chosen_documents(call),

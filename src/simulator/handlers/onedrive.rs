@@ -325,6 +325,22 @@ fn hits_in(
     Ok(hits)
 }
 
+/// The documents the body names as one ZIP archive, each as large as its
+/// listing says (or `SimulatorConfig::saved_document_bytes`).
+pub(super) fn save_documents(call: Call<'_>) -> Result<Response, Refusal> {
+    let world = call.shared.world();
+    let found = onedrive(&world, &call)?;
+    drop(world);
+    let chosen = chosen_items(&call, &found)?;
+    let size = |s: u64| call.shared.config.saved_document_bytes.unwrap_or(s);
+    let entries = chosen
+        .into_iter()
+        .map(|d| crate::simulator::zip::Entry { path: d.name, size: size(u64::try_from(d.size).unwrap_or(0)) })
+        .collect();
+    let name = found.name.unwrap_or_default();
+    Ok(crate::simulator::zip::download(entries, &format!("{name}.zip")))
+}
+
 /// One folder of the OneDrive the route names, by its ID.
 pub(super) fn get_folder(call: Call<'_>) -> Result<Response, Refusal> {
     let world = call.shared.world();
