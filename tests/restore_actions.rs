@@ -606,6 +606,12 @@ async fn a_whole_mailbox_and_chosen_mails_restored_where_they_were_in_both_versi
         let action = session.restore_mailbox_to(mailbox, &to).await.unwrap();
         let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
         assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 34), "{version}: {outcome:?}");
+        // Without the Deleted Items folder: its two mails stay out.
+        let action = session.restore_mailbox_to(mailbox, &to.exclude_deleted_items_folder(true)).await.unwrap();
+        let sent = simulator.requests().into_iter().rev().find_map(|r| r.body.filter(|b| b.get("mailbox").is_some()));
+        assert_eq!(sent.unwrap()["excludeDeletedItems"], true, "{version}");
+        let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!(outcome.counts.restored, 32, "{version}: {outcome:?}");
 
         let mails: Vec<_> = session.mailbox_items(mailbox, Some(&inbox)).try_collect().await.unwrap();
         let chosen: Vec<&str> = mails.iter().take(2).filter_map(|m| m.id.as_deref()).collect();

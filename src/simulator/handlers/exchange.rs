@@ -388,9 +388,15 @@ pub(super) fn restore_mailbox(call: Call<'_>) -> Result<Response, Refusal> {
 }
 
 /// Restores a whole mailbox into the one the body names (see [`restore`]).
+/// The Deleted Items folder's mails are left out when the body says so.
 pub(super) fn restore_mailbox_to(call: Call<'_>) -> Result<Response, Refusal> {
-    let (found, all) = mailbox_mails(&call)?;
+    let (found, mut all) = mailbox_mails(&call)?;
     let body: RestoreToMailbox = call.body()?;
+    if body.exclude_deleted_items == Some(true) {
+        // A mail's ID names its folder (see `mails`).
+        let deleted = format!("{}-deleted-", found.id.simple());
+        all.retain(|m| !m.id.as_deref().unwrap_or_default().starts_with(&deleted));
+    }
     restore(call, &found, WHOLE_MAILBOX, all, true, Target::Other(body.mailbox.unwrap_or_default(), body.folder))
 }
 
