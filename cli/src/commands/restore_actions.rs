@@ -287,10 +287,7 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
         Ok(Some(report_of(session.id(), source, target, outcome)))
     })
     .await?;
-    match report {
-        Some(report) => finish(&report, ask.strict, output),
-        None => Ok(()),
-    }
+    finish(report, ask.strict, output)
 }
 
 /// Restores several mailboxes whole, each where it was, in one restore;
@@ -331,10 +328,7 @@ async fn mailboxes(client: &Client, ask: MailboxRestore, output: &mut Output) ->
         Ok(Some(report_of(session.id(), source, target, outcome)))
     })
     .await?;
-    match report {
-        Some(report) => finish(&report, ask.strict, output),
-        None => Ok(()),
-    }
+    finish(report, ask.strict, output)
 }
 
 /// Mail sent with the items attached.
@@ -381,9 +375,10 @@ pub(super) async fn follow(
 }
 
 /// Prints how a restore ended; a failure (and with `strict` a warning) is
-/// the command's failure.
-pub(super) fn finish(report: &RestoreReport, strict: bool, output: &mut Output) -> Result<(), Failure> {
-    output.one(report)?;
+/// the command's failure. No report (a dry run printed its plan) is done.
+pub(super) fn finish(report: Option<RestoreReport>, strict: bool, output: &mut Output) -> Result<(), Failure> {
+    let Some(report) = report else { return Ok(()) };
+    output.one(&report)?;
     match report.status {
         "Failed" => Err(Failure {
             exit: Exit::Refused,

@@ -139,10 +139,7 @@ pub(super) async fn onedrive_copy(
         Ok(Some(report_of(session.id(), source, target, outcome)))
     })
     .await?;
-    match report {
-        Some(report) => finish(&report, copy.strict, output),
-        None => Ok(()),
-    }
+    finish(report, copy.strict, output)
 }
 
 pub(super) async fn onedrive(client: &Client, ask: OnedriveSave, output: &mut Output) -> Result<(), Failure> {
@@ -274,10 +271,7 @@ pub(super) async fn onedrive_in_place(
         Ok(Some(report_of(session.id(), source, target, outcome)))
     })
     .await?;
-    match report {
-        Some(report) => finish(&report, how.strict, output),
-        None => Ok(()),
-    }
+    finish(report, how.strict, output)
 }
 
 /// How many documents a folder (or the whole OneDrive) and the folders

@@ -531,9 +531,7 @@ pub(super) fn send_items(call: Call<'_>) -> Result<Response, Refusal> {
     }
     let (_, chosen) = chosen_mails(&call, &body.items, "send")?;
     let subjects = chosen.into_iter().map(|m| m.subject.unwrap_or_default()).collect();
-    call.shared.world().sent_mail.push(SentMail { to, subject: body.subject.clone(), items: subjects });
-    let status = if call.version >= crate::ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
-    Ok(status.into_response())
+    Ok(call.sent(SentMail { to, subject: body.subject.clone(), items: subjects }))
 }
 
 /// Sends the mails the body names back to the mailbox they came from:
@@ -543,9 +541,7 @@ pub(super) fn send_items_to_original(call: Call<'_>) -> Result<Response, Refusal
     let (found, chosen) = chosen_mails(&call, &body.items, "send")?;
     let subjects = chosen.into_iter().map(|m| m.subject.unwrap_or_default()).collect();
     let to = found.email.unwrap_or_default();
-    call.shared.world().sent_mail.push(SentMail { to, subject: None, items: subjects });
-    let status = if call.version >= crate::ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
-    Ok(status.into_response())
+    Ok(call.sent(SentMail { to, subject: None, items: subjects }))
 }
 
 /// The mails the body names as one file: a ZIP archive of MSG files, each

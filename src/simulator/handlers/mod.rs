@@ -360,6 +360,15 @@ impl Call<'_> {
         if self.version >= ApiVersion::V8 { StatusCode::CREATED } else { StatusCode::OK }
     }
 
+    /// Records `mail` as sent (see `Simulator::sent_mail`) and answers as a
+    /// send does: no body, 200 in v6 and 204 in v8.
+    pub(super) fn sent(&self, mail: super::state::SentMail) -> Response {
+        use axum::response::IntoResponse as _;
+        self.shared.world().sent_mail.push(mail);
+        let status = if self.version >= ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
+        status.into_response()
+    }
+
     /// A value as this version answers it: its links under `/vN/`, and
     /// without the members the document says this version lacks.
     pub(super) fn answer<T: Serialize>(&self, status: StatusCode, value: &T) -> Response {

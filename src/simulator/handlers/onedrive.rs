@@ -641,7 +641,6 @@ fn run(
 /// refused without an address (one with `@`), otherwise recorded (see
 /// `Simulator::sent_mail`) and answered with no body (200 in v6, 204 in v8).
 pub(super) fn send(call: Call<'_>) -> Result<Response, Refusal> {
-    use axum::response::IntoResponse as _;
     let body: serde_json::Value = call.body()?;
     let to = body.get("to").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
     if !to.contains('@') {
@@ -657,7 +656,5 @@ pub(super) fn send(call: Call<'_>) -> Result<Response, Refusal> {
     };
     let subject = body.get("subject").and_then(serde_json::Value::as_str).map(str::to_owned);
     let items = items.into_iter().map(|i| i.name).collect();
-    call.shared.world().sent_mail.push(SentMail { to, subject, items });
-    let status = if call.version >= ApiVersion::V8 { StatusCode::NO_CONTENT } else { StatusCode::OK };
-    Ok(status.into_response())
+    Ok(call.sent(SentMail { to, subject, items }))
 }
