@@ -606,8 +606,16 @@ async fn a_whole_mailbox_and_chosen_mails_restored_where_they_were_in_both_versi
         let action = session.restore_mailbox_to(mailbox, &to).await.unwrap();
         let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
         assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 34), "{version}: {outcome:?}");
-        // Without the Deleted Items folder: its two mails stay out.
-        let action = session.restore_mailbox_to(mailbox, &to.exclude_deleted_items_folder(true)).await.unwrap();
+        // Restored again into the same folder: what the first wrote is
+        // there, so each mail is skipped with a warning.
+        let action = session.restore_mailbox_to(mailbox, &to).await.unwrap();
+        let again = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
+        assert_eq!((again.status, again.counts.restored, again.counts.skipped), (RestoreStatus::Warning, 0, 34));
+        assert!(again.warnings[0].ends_with("already exists in bob@contoso.com/Alice"), "{version}: {again:?}");
+        // Into a new folder without the Deleted Items folder: its two mails
+        // stay out.
+        let to = to.folder("Alice, kept").exclude_deleted_items_folder(true);
+        let action = session.restore_mailbox_to(mailbox, &to).await.unwrap();
         let sent = simulator.requests().into_iter().rev().find_map(|r| r.body.filter(|b| b.get("mailbox").is_some()));
         assert_eq!(sent.unwrap()["excludeDeletedItems"], true, "{version}");
         let outcome = session.wait(action.poll_every(Duration::from_millis(100)), |_| {}).await.unwrap();
@@ -640,7 +648,7 @@ async fn a_whole_mailbox_and_chosen_mails_restored_where_they_were_in_both_versi
 #[tokio::test]
 async fn onedrive_documents_and_a_version_are_restored_and_copied_in_both_versions() {
     use vb365::restore::ToOneDrive;
-    use vb365::types::OneDriveDocumentAction::Keep;
+    use vb365::types::OneDriveDocumentAction::{Keep, Overwrite};
     for version in [ApiVersion::V6, ApiVersion::V8] {
         let (simulator, client) = serving(version, |_| {}).await;
         let from = ExploreFrom::organization(CONTOSO.parse().unwrap(), RestoreSessionType::Veod);
@@ -671,6 +679,14 @@ async fn onedrive_documents_and_a_version_are_restored_and_copied_in_both_versio
 
         let versions: Vec<_> = session.onedrive_document_versions(&id, chosen[1]).try_collect().await.unwrap();
         let first = versions[0].version_id.unwrap();
+        // Where it was, a document an earlier restore wrote back is written
+        // again, beside it (kept) or over it.
+        for existing in [Keep, Overwrite] {
+            let who = operator();
+            let again = session.restore_onedrive_document_version(&id, chosen[1], first, &who, existing);
+            let again = done(again.await.unwrap()).await;
+            assert_eq!((again.status, again.counts.restored), (RestoreStatus::Success, 1), "{version}: {again:?}");
+        }
         let outcome =
             done(session.restore_onedrive_document_version(&id, chosen[1], first, &operator(), Keep).await.unwrap())
                 .await;
@@ -679,6 +695,12 @@ async fn onedrive_documents_and_a_version_are_restored_and_copied_in_both_versio
             // v6's counts carry no bytes; v8's statistics do.
             assert_eq!(outcome.bytes, versions[0].size_bytes.unwrap() as u64, "that version's size");
         }
+        // The copy above wrote that document into the folder: unchanged, it
+        // is skipped there; into another folder it is copied.
+        let outcome = done(session.copy_onedrive_document_version_to(&id, chosen[1], first, &to).await.unwrap()).await;
+        assert_eq!((outcome.status, outcome.counts.skipped), (RestoreStatus::Warning, 1), "{version}: {outcome:?}");
+        assert!(outcome.warnings[0].ends_with("bob_contoso_com/From Alice"), "{version}: {outcome:?}");
+        let to = to.folder("Versions");
         let outcome = done(session.copy_onedrive_document_version_to(&id, chosen[1], first, &to).await.unwrap()).await;
         assert_eq!((outcome.status, outcome.counts.restored), (RestoreStatus::Success, 1), "{version}: {outcome:?}");
 

@@ -629,8 +629,10 @@ async fn restore_mailbox_folder_to_another_mailbox_in_both_versions() {
         assert_eq!(sent["userPassword"], RESTORE_PASSWORD, "{name}: the password reaches the server");
         assert!(!format!("{}{}", run.stdout, run.stderr).contains(RESTORE_PASSWORD), "{name}");
 
-        // A line per event, then the result, with -o ndjson.
-        let run = vb365_with(sim.url(), &[&restore[..], &["-o", "ndjson"]].concat(), None, &env).await;
+        // A line per event, then the result, with -o ndjson (into another
+        // folder: the mails the first restore wrote would be skipped).
+        let ndjson = ["-o", "ndjson", "--to-folder", "Alice"];
+        let run = vb365_with(sim.url(), &[&restore[..], &ndjson].concat(), None, &env).await;
         assert_eq!(run.status, 0, "{name}: {}", run.stderr);
         let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert!(lines.len() >= 26, "{name}: an event an item and the result: {}", lines.len());
@@ -1279,15 +1281,23 @@ async fn restore_onedrive_restores_and_copies_a_document_or_a_version_in_both_ve
         let run = vb365_with(sim.url(), &[&asked[..], &to].concat(), None, &env).await;
         assert_eq!(run.status, 0, "{version}: {}", run.stderr);
         assert_eq!(sim.count("copy_onedrive_documents_to"), 1, "{version}");
+        // That copy wrote the document there: a version of it copied into
+        // the same folder is skipped as unchanged (a warning, exit 0),
+        // into another folder it is copied.
         let run = vb365_with(sim.url(), &[&asked[..], &to, &["--version", "1024"]].concat(), None, &env).await;
         assert_eq!(run.status, 0, "{version}: {}", run.stderr);
         let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!((report["status"].as_str(), report["skipped"].as_u64()), (Some("Warning"), Some(1)), "{report}");
+        let elsewhere = ["--to", "bob@contoso.com", "--to-folder", "Versions", "--version", "1024"];
+        let run = vb365_with(sim.url(), &[&asked[..], &elsewhere].concat(), None, &env).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(report["restored"].as_u64(), Some(1), "{report}");
-        assert_eq!(sim.count("copy_onedrive_document_version_to"), 1, "{version}");
+        assert_eq!(sim.count("copy_onedrive_document_version_to"), 2, "{version}");
 
         let never = vb365_with(sim.url(), &[&asked[..], &to, &["--version", "99999"]].concat(), None, &env).await;
         assert_eq!(never.status, 1, "{version}: the server's refusal: {}", never.stderr);
-        assert_eq!(sim.count("stop_restore_session"), 6, "{version}: every session stopped");
+        assert_eq!(sim.count("stop_restore_session"), 7, "{version}: every session stopped");
     }
 }
 

@@ -1,7 +1,10 @@
 //! Restores the simulator runs: each takes a while, writes an event per
-//! item as it goes, and counts into its session's statistics.
+//! item as it goes, and counts into its session's statistics. What a
+//! restore writes is there afterwards: restoring it to the same place again
+//! finds it unchanged and skips it, with a warning, unless the request
+//! writes over or beside what is there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use uuid::Uuid;
@@ -19,7 +22,8 @@ pub(crate) struct Item {
 /// What happens to the items of a restore.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fate {
-    /// Each is restored.
+    /// Each is restored, but for what an earlier restore wrote to the
+    /// same place (see [`Request::rewrite`]).
     Restore,
     /// Each exists already where it would go: skipped, with a warning.
     Exists,
@@ -39,6 +43,11 @@ pub(crate) struct Run {
     event: Uuid,
     source: String,
     target: String,
+    /// For each item, whether an earlier restore wrote it where this one
+    /// writes (and this one does not write it again).
+    there: Vec<bool>,
+    /// Items skipped so far.
+    skipped: usize,
 }
 
 /// Every session's restores and statistics.
@@ -46,6 +55,8 @@ pub(crate) struct Run {
 pub(crate) struct Restores {
     runs: HashMap<Uuid, Vec<Run>>,
     pub(crate) statistics: HashMap<Uuid, RestoreSessionStatistics>,
+    /// The items restores wrote, by name, under each target.
+    written: HashMap<String, HashSet<String>>,
 }
 
 /// What a restore of `what` from `source` into `target` is.
@@ -56,6 +67,9 @@ pub(crate) struct Request {
     pub(crate) target: String,
     pub(crate) items: Vec<Item>,
     pub(crate) fate: Fate,
+    /// Whether items an earlier restore wrote to `target` are written
+    /// again (over or beside what is there) or skipped as unchanged.
+    pub(crate) rewrite: bool,
 }
 
 impl Restores {
@@ -69,7 +83,9 @@ impl Restores {
         now: &DateTime,
         events: &mut Vec<RestoreSessionEvent>,
     ) {
-        let Request { session, what, source, target, items, fate } = request;
+        let Request { session, what, source, target, items, fate, rewrite } = request;
+        let written = self.written.get(&target);
+        let there = items.iter().map(|i| !rewrite && written.is_some_and(|w| w.contains(&i.name))).collect();
         let statistics = self.statistics.entry(session).or_default();
         statistics.total_items_count = Some(statistics.total_items_count.unwrap_or(0) + items.len() as i64);
         events.push(RestoreSessionEvent {
@@ -84,7 +100,8 @@ impl Restores {
             message: Some(format!("Restoring {} items", items.len())),
             ..blank(event)
         });
-        let run = Run { started: Instant::now(), takes, items, done: 0, fate, event, source, target };
+        let run =
+            Run { started: Instant::now(), takes, items, done: 0, fate, event, source, target, there, skipped: 0 };
         self.runs.entry(session).or_default().push(run);
     }
 
@@ -99,6 +116,7 @@ impl Restores {
         events: &mut HashMap<Uuid, Vec<RestoreSessionEvent>>,
         mut new_id: impl FnMut() -> Uuid,
     ) {
+        let written = &mut self.written;
         for (session, runs) in &mut self.runs {
             let statistics = self.statistics.entry(*session).or_default();
             let log = events.entry(*session).or_default();
@@ -110,8 +128,10 @@ impl Restores {
                 let mut stopped = None;
                 while run.done < due && stopped.is_none() {
                     let item = &run.items[run.done];
+                    let there = run.fate == Fate::Exists || run.there[run.done];
                     let (status, message) = match run.fate {
-                        Fate::Exists => {
+                        _ if there => {
+                            run.skipped += 1;
                             add(&mut statistics.skipped_items_count);
                             let warning =
                                 format!("Item '{}' was skipped: it already exists in {}", item.name, run.target);
@@ -127,6 +147,7 @@ impl Restores {
                         }
                         _ => {
                             add(&mut statistics.restored_items_count);
+                            written.entry(run.target.clone()).or_default().insert(item.name.clone());
                             (RestoreSessionEventStatus::Success, format!("Item '{}' restored", item.name))
                         }
                     };
@@ -150,10 +171,10 @@ impl Restores {
                 if stopped.is_none() && run.done < run.items.len() {
                     return true;
                 }
-                let status = match (&stopped, run.fate) {
+                let status = match (&stopped, run.skipped) {
                     (Some(_), _) => RestoreSessionEventStatus::Failed,
-                    (None, Fate::Exists) => RestoreSessionEventStatus::Warning,
-                    (None, _) => RestoreSessionEventStatus::Success,
+                    (None, 0) => RestoreSessionEventStatus::Success,
+                    (None, _) => RestoreSessionEventStatus::Warning,
                 };
                 if let Some(event) = log.iter_mut().find(|e| e.id == run.event) {
                     event.status = Some(status);

@@ -452,6 +452,7 @@ pub(super) fn restore_mailboxes(call: Call<'_>) -> Result<Response, Refusal> {
             target: format!("{owners}/{WHOLE_MAILBOX}"),
             items,
             fate,
+            rewrite: false,
         }
     };
     if call.version >= crate::ApiVersion::V8 {
@@ -626,9 +627,11 @@ fn pst(mailbox: &ExchangeMailbox, count: usize) -> Response {
 /// mailbox the body names, which must be one of the explored
 /// organization's; written as an account (name and password) or an
 /// application (ID and certificate). Copied into the mailbox they came
-/// from, every mail exists already and is skipped with a warning. v8 answers at once and restores over the simulator's job
-/// duration; v6 restores before it answers, with the counts (of folders
-/// when `folders`).
+/// from, every mail exists already and is skipped with a warning, as is
+/// a mail an earlier restore wrote there (unchanged since). v8
+/// answers at once and restores over the simulator's job duration; v6
+/// restores before it answers, with the counts (of folders when
+/// `folders`).
 fn restore(
     call: Call<'_>,
     from: &ExchangeMailbox,
@@ -663,6 +666,7 @@ fn restore(
         target: format!("{target}/{into_folder}"),
         items,
         fate,
+        rewrite: false,
     };
     drop(world);
     super::restore_sessions::run(&call, request, |done| {

@@ -454,9 +454,9 @@ pub(super) fn save_document(call: Call<'_>) -> Result<Response, Refusal> {
 /// from every document exists already and is skipped with a warning.
 pub(super) fn copy_folder_to(call: Call<'_>) -> Result<Response, Refusal> {
     let (found, into, folder) = copy_target(&call)?;
-    let copy_into_itself = into.id == found.id;
     let (what, items) = folder_items(&call, &found)?;
-    run(call, &found, &into, what, folder.as_deref(), items, copy_into_itself)
+    let destination = Destination::copy(&found, &into);
+    run(call, &found, &into, what, folder.as_deref(), items, destination)
 }
 
 /// The OneDrive the route names, the one the copy's body names (one of
@@ -495,8 +495,8 @@ fn restore_source(call: &Call<'_>) -> Result<RestoreOneDrive, Refusal> {
 pub(super) fn copy_documents_to(call: Call<'_>) -> Result<Response, Refusal> {
     let (found, into, folder) = copy_target(&call)?;
     let items = chosen_items(&call, &found)?;
-    let copy_into_itself = into.id == found.id;
-    run(call, &found, &into, "", folder.as_deref(), items, copy_into_itself)
+    let destination = Destination::copy(&found, &into);
+    run(call, &found, &into, "", folder.as_deref(), items, destination)
 }
 
 /// Restores the documents the body names (see [`chosen_items`]) as
@@ -504,22 +504,22 @@ pub(super) fn copy_documents_to(call: Call<'_>) -> Result<Response, Refusal> {
 pub(super) fn restore_chosen_documents(call: Call<'_>) -> Result<Response, Refusal> {
     let found = restore_source(&call)?;
     let items = chosen_items(&call, &found)?;
-    run(call, &found, &found, "", None, items, false)
+    run(call, &found, &found, "", None, items, Destination::Back)
 }
 
 /// Restores the version the route names, where the document was.
 pub(super) fn restore_version(call: Call<'_>) -> Result<Response, Refusal> {
     let found = restore_source(&call)?;
     let version = document(&call)?.into_routed(&call)?;
-    run(call, &found, &found, "", None, vec![document_item(version)], false)
+    run(call, &found, &found, "", None, vec![document_item(version)], Destination::Back)
 }
 
 /// Copies the version the route names into the OneDrive the body names.
 pub(super) fn copy_version_to(call: Call<'_>) -> Result<Response, Refusal> {
     let (found, into, folder) = copy_target(&call)?;
     let version = document(&call)?.into_routed(&call)?;
-    let copy_into_itself = into.id == found.id;
-    run(call, &found, &into, "", folder.as_deref(), vec![document_item(version)], copy_into_itself)
+    let destination = Destination::copy(&found, &into);
+    run(call, &found, &into, "", folder.as_deref(), vec![document_item(version)], destination)
 }
 
 /// The documents the body's `documents` names by ID, in order; none, or
@@ -552,7 +552,7 @@ fn document_item(document: OneDriveDocument) -> crate::simulator::restores::Item
 pub(super) fn restore_folder(call: Call<'_>) -> Result<Response, Refusal> {
     let found = restore_source(&call)?;
     let (what, items) = folder_items(&call, &found)?;
-    run(call, &found, &found, what, None, items, false)
+    run(call, &found, &found, what, None, items, Destination::Back)
 }
 
 /// The documents under the folder the route names (see [`scope`]), each
@@ -579,12 +579,34 @@ fn folder_items(
     Ok((what, items))
 }
 
+/// Where a OneDrive restore writes, which decides what happens to a
+/// document that is there already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Destination {
+    /// Where the documents were: each is written, over what is there or
+    /// beside it (`documentAction`), even one an earlier restore wrote.
+    Back,
+    /// Into another OneDrive (or a folder): a document an earlier restore
+    /// wrote there is unchanged, so it is skipped.
+    Copy,
+    /// Into the OneDrive the documents came from: every one exists already
+    /// and is skipped.
+    CopyIntoItself,
+}
+
+impl Destination {
+    /// A copy from `from` into `into`.
+    fn copy(from: &RestoreOneDrive, into: &RestoreOneDrive) -> Self {
+        if into.id == from.id { Self::CopyIntoItself } else { Self::Copy }
+    }
+}
+
 /// Runs a restore of `items` (under `what`, a folder's name or `""` for
 /// the OneDrive's top) from `from` into `into` (under `into_folder`, or
 /// where they were), written as an account or an application, as the
 /// restore machinery does (see `restore_sessions::run`): v8 answers at
 /// once and restores over the simulator's job duration, v6 restores before
-/// it answers, with the counts. `exists` skips every document.
+/// it answers, with the counts, writing as `destination` says.
 fn run(
     call: Call<'_>,
     from: &RestoreOneDrive,
@@ -592,13 +614,13 @@ fn run(
     what: &str,
     into_folder: Option<&str>,
     items: Vec<crate::simulator::restores::Item>,
-    exists: bool,
+    destination: Destination,
 ) -> Result<Response, Refusal> {
     use crate::simulator::restores::{Fate, Request};
     let body: serde_json::Value = call.body()?;
     super::restore_sessions::credentials_given(&body)?;
     let fate = match call.shared.config.restore_fails_after {
-        _ if exists => Fate::Exists,
+        _ if destination == Destination::CopyIntoItself => Fate::Exists,
         Some(limit) => Fate::FailAfter(limit),
         None => Fate::Restore,
     };
@@ -610,6 +632,7 @@ fn run(
         target: under(into.url.as_deref().unwrap_or_default(), into_folder.unwrap_or(what)),
         items,
         fate,
+        rewrite: destination == Destination::Back,
     };
     super::restore_sessions::run(&call, request, |done| {
         let counted = crate::types::OneDriveRestoreStatistics {
