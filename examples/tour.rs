@@ -380,6 +380,8 @@ async fn browse(
         let mut sink = tokio::io::sink();
         let saved = session.save_mailbox_items(mailbox.id, &chosen, &mut sink);
         steps.run("save two mails as one file", saved, |s| format!("{} bytes", s.bytes)).await?;
+        let saved = session.save_mailbox_item(mailbox.id, chosen[0], &mut sink);
+        steps.run("save one mail as its MSG file", saved, |s| format!("{} bytes", s.bytes)).await?;
         let (plain, mut sink) = (ToPst::new(), tokio::io::sink());
         let exported = session.export_mailbox_items_to_pst(mailbox.id, &chosen, &plain, &mut sink);
         steps.run("export them to PST", exported, |s| format!("{} bytes", s.bytes)).await?;

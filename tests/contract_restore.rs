@@ -794,6 +794,31 @@ async fn mailbox_items_saved_in_both_versions() {
     }
 }
 
+/// One item saved as its file: the documented route, no body, and the
+/// recorded bytes written as sent.
+#[tokio::test]
+async fn one_mailbox_item_saved_in_both_versions() {
+    const MAILBOX: &str = "b7a9a1c2-4f3e-4e6b-9d41-000000000000";
+    const ITEM: &str = "AAMkAGI2TG93AAA=";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let mut file = Vec::new();
+        let saved = session.save_mailbox_item(MAILBOX.parse().unwrap(), ITEM, &mut file).await.unwrap();
+        let call = next_call(&server);
+        let path = format!("/{version}/RestoreSessions/{id}/organization/mailboxes/{MAILBOX}/items/{ITEM}/save");
+        assert_request(&call, "POST", &path, None);
+        assert!(call.body.is_empty(), "{version}: no body");
+        let name = versioned_example("save_mailbox_item", v8, "response.200.constructed.bin");
+        assert!(file == example_file(name), "{name}: the bytes as sent");
+        assert_eq!(saved.bytes, file.len() as u64);
+        session.stop().await.unwrap();
+    }
+}
+
 /// A OneDrive folder restored where it was: the documented request (what
 /// to do with documents that are there, the account or application), and
 /// v6's counts or v8's start read back.

@@ -438,7 +438,7 @@ async fn chosen_items_are_sent_to_an_address_or_back_in_both_versions() {
 }
 
 #[tokio::test]
-async fn chosen_items_are_saved_as_one_archive_in_both_versions() {
+async fn chosen_items_are_saved_as_one_archive_and_one_as_its_file_in_both_versions() {
     for version in [ApiVersion::V6, ApiVersion::V8] {
         let (_simulator, client) = serving(version, |_| {}).await;
         let session = exchange(&client).await;
@@ -458,6 +458,15 @@ async fn chosen_items_are_saved_as_one_archive_in_both_versions() {
         assert_eq!(names, expected, "{version}");
         assert!(saved.bytes > 3 * 48_000, "{version}: {} bytes", saved.bytes);
         let missing = session.save_mailbox_items(mailbox, &["no-such-item"], &mut Vec::new()).await.unwrap_err();
+        assert_eq!(missing.status(), Some(http::StatusCode::NOT_FOUND), "{missing}");
+
+        // One item alone: its MSG file, bare, named after its subject.
+        let mut one = Vec::new();
+        let saved = session.save_mailbox_item(mailbox, ids[1], &mut one).await.unwrap();
+        assert_eq!((saved.bytes, saved.size, one.len()), (48_000, Some(48_000), 48_000), "{version}");
+        let name = format!("{}.msg\n", items[1].subject.as_deref().unwrap());
+        assert!(one.starts_with(name.as_bytes()), "{version}: {:?}", String::from_utf8_lossy(&one[..40]));
+        let missing = session.save_mailbox_item(mailbox, "no-such-item", &mut Vec::new()).await.unwrap_err();
         assert_eq!(missing.status(), Some(http::StatusCode::NOT_FOUND), "{missing}");
         session.stop().await.unwrap();
     }

@@ -731,7 +731,8 @@ pub enum RestoreCommand {
     /// mailbox (restore_mailbox_to, restore_mailbox_folder_to,
     /// restore_mailbox_items_to), export them to PST (export_mailbox_to_pst,
     /// export_mailbox_folder_to_pst, export_mailbox_items_to_pst), or save a
-    /// folder or items as a file (save_mailbox_items) or mail them to an
+    /// folder or items as a file (save_mailbox_items; one item as its MSG
+    /// file: save_mailbox_item) or mail them to an
     /// address or back to the mailbox (send_mailbox_items,
     /// send_mailbox_items_to_original),
     /// in a restore session opened for the command and stopped when it ends

@@ -1057,8 +1057,16 @@ async fn restore_mailbox_sends_and_saves_items_in_both_versions() {
         let found = session.find_mailbox("alice@contoso.com").await.unwrap().unwrap();
         let mut expected = Vec::new();
         session.save_mailbox_items(found.id, &[first, second], &mut expected).await.unwrap();
-        session.stop().await.unwrap();
         assert!(!expected.is_empty() && written == expected, "{version}: the file holds the simulator's bytes");
+        // One item: its own MSG file, through the one-item route.
+        let save = ["--item", second, "--save", file.to_str().unwrap(), "-o", "json"];
+        let run = vb365(sim.url(), &[&mailbox[..], &save].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let mut expected = Vec::new();
+        session.save_mailbox_item(found.id, second, &mut expected).await.unwrap();
+        assert!(!expected.is_empty() && std::fs::read(&file).unwrap() == expected, "{version}: its MSG file");
+        assert_eq!(sim.count("save_mailbox_item"), 2, "{version}: the CLI's and this one");
+        session.stop().await.unwrap();
 
         let both = [&mailbox[..], &["--folder", "Inbox", "--send", "a@b.c", "--to", "bob"]].concat();
         let both = vb365(sim.url(), &both, None).await;

@@ -129,6 +129,22 @@ impl RestoreSession {
         self.write_download("save_mailbox_items", answer, to).await
     }
 
+    /// Saves one item of a mailbox as an MSG file, written to `to` as it
+    /// arrives
+    /// (`POST /vN/RestoreSessions/{id}/organization/mailboxes/{mailboxId}/items/{itemId}/save`).
+    /// Timeouts as [`save_onedrive_folder`](Self::save_onedrive_folder).
+    pub async fn save_mailbox_item<W>(&self, mailbox_id: Uuid, item_id: &str, to: &mut W) -> Result<Saved, Error>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let session = self.id();
+        let answer = async {
+            versioned!(send self.client.api(), save_mailbox_item,
+                |op| op.restore_session_id(session).mailbox_id(mailbox_id).item_id(item_id))
+        };
+        self.write_download("save_mailbox_item", answer, to).await
+    }
+
     /// Waits (within the request timeout) for `answer`, then copies its
     /// bytes to `to`, each chunk within the request timeout too.
     pub(super) async fn write_download<W>(

@@ -251,8 +251,11 @@ pub(super) async fn mailbox(client: &Client, ask: MailboxRestore, output: &mut O
             }
             let items: Vec<&str> = items.iter().map(String::as_str).collect();
             if let Some(file) = &ask.save {
-                let download =
-                    async |to: &mut (dyn AsyncWrite + Unpin)| session.save_mailbox_items(found.id, &items, to).await;
+                // One item is saved as its own file, several as one archive.
+                let download = async |to: &mut (dyn AsyncWrite + Unpin)| match items[..] {
+                    [one] => session.save_mailbox_item(found.id, one, to).await,
+                    _ => session.save_mailbox_items(found.id, &items, to).await,
+                };
                 save_to(session.id(), source, file, download, output).await?;
             } else if let Some(to) = &ask.send {
                 let message = ask.subject.iter().fold(SendItems::to(to), |m, s| m.subject(s));

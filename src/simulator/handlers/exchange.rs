@@ -301,8 +301,15 @@ fn search_terms(query: &str) -> Result<Vec<(Option<&'static str>, String)>, Refu
 }
 
 pub(super) fn get_item(call: Call<'_>) -> Result<Response, Refusal> {
+    let item = mail(&call)?;
+    Ok(call.answer(StatusCode::OK, &item))
+}
+
+/// The mail the route's `itemId` names, in the route's mailbox.
+fn mail(call: &Call<'_>) -> Result<ExchangeItem, Refusal> {
     let world = call.shared.world();
-    let found = mailbox(&world, &call)?;
+    let found = mailbox(&world, call)?;
+    drop(world);
     let (session, version) = (call.id("restoreSessionId")?, call.version);
     let id = call.text("itemId");
     let base = format!("/{version}/RestoreSessions/{session}/organization/mailboxes/{}", found.id);
@@ -311,8 +318,15 @@ pub(super) fn get_item(call: Call<'_>) -> Result<Response, Refusal> {
         .iter()
         .flat_map(|(suffix, _)| mails(&found, suffix, &base, v8))
         .find(|i| i.id.as_deref() == Some(id.as_str()));
-    let item = item.ok_or_else(|| Refusal::not_found(format!("Item with ID {id} was not found.")))?;
-    Ok(call.answer(StatusCode::OK, &item))
+    item.ok_or_else(|| Refusal::not_found(format!("Item with ID {id} was not found.")))
+}
+
+/// The mail the route names as one MSG file (48,000 bytes, named after its
+/// subject).
+pub(super) fn save_item(call: Call<'_>) -> Result<Response, Refusal> {
+    let item = mail(&call)?;
+    let path = format!("{}.msg", item.subject.unwrap_or_default());
+    Ok(crate::simulator::zip::bare(Entry { path, size: 48_000 }))
 }
 
 /// Restores a folder's mails into the mailbox the body names (see [`restore`]).

@@ -244,6 +244,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "send_onedrive" | "send_onedrive_folder" | "send_onedrive_documents" => onedrive::send(call),
         "send_mailbox_items_to_original" => exchange::send_items_to_original(call),
         "save_mailbox_items" => exchange::save_items(call),
+        "save_mailbox_item" => exchange::save_item(call),
         "export_mailbox_items_to_pst" => exchange::export_items_to_pst(call),
         "export_mailbox_folder_to_pst" => exchange::export_folder_to_pst(call),
         "get_restore_session" => restore_sessions::get(call),
