@@ -472,6 +472,8 @@ async fn browse_onedrive(
         first_version = first.map(|first| (document, first));
     }
     let Some(folder) = folder else { return Ok(()) };
+    let versions = session.onedrive_folder_versions(&id, &folder).try_collect::<Vec<_>>();
+    steps.run("the folder's versions", versions, |all| format!("{} versions", all.len())).await?;
     // Written as it arrives; a program would pass a file.
     let mut sink = tokio::io::sink();
     let saved = session.save_onedrive_folder(&id, &folder, &mut sink);

@@ -794,6 +794,35 @@ async fn mailbox_items_saved_in_both_versions() {
     }
 }
 
+/// A folder's versions: the documented route, every page read as the
+/// recorded answer decodes.
+#[tokio::test]
+async fn onedrive_folder_versions_in_both_versions() {
+    const ONEDRIVE: &str = "b!q9Jt3Pa1-alice";
+    const FOLDER: &str = "01ABCDEF-documents";
+    for version in [ApiVersion::V6, ApiVersion::V8] {
+        let v8 = version == ApiVersion::V8;
+        let (server, client) = pinned(version).await;
+        let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Veod).at(at())).await.unwrap();
+        let id = session.id();
+        server.clear();
+        let versions: Vec<_> = session.onedrive_folder_versions(ONEDRIVE, FOLDER).try_collect().await.unwrap();
+        let path =
+            format!("/{version}/RestoreSessions/{id}/Organization/OneDrives/{ONEDRIVE}/Folders/{FOLDER}/Versions");
+        assert_request(&next_call(&server), "GET", &path, Some("limit=1000&offset=0"));
+        let page =
+            raw_answer!(client, version, list_onedrive_folder_versions / list_onedrive_folder_versions_v8, |op| op
+                .restore_session_id(id)
+                .one_drive_id(ONEDRIVE)
+                .folder_id(FOLDER));
+        let page = page.unwrap();
+        assert_decoded(versioned_example("list_onedrive_folder_versions", v8, "response.200.constructed.json"), &page);
+        assert_eq!(serde_json::to_value(&versions).unwrap(), page["results"], "{version}");
+        assert_eq!(versions.iter().map(|v| v.version_id).collect::<Vec<_>>(), [Some(512), Some(1024)]);
+        session.stop().await.unwrap();
+    }
+}
+
 /// One item saved as its file: the documented route, no body, and the
 /// recorded bytes written as sent.
 #[tokio::test]

@@ -424,6 +424,15 @@ async fn folders_and_documents_by_id_and_the_whole_session_searched_in_both_vers
         let folder = session.find_onedrive_folder(&id, "/Documents").await.unwrap().unwrap();
         let by_id = session.onedrive_folder(&id, folder.id.as_deref().unwrap()).await.unwrap();
         assert_eq!(serde_json::to_value(&by_id).unwrap(), serde_json::to_value(&folder).unwrap(), "{version}");
+        // The simulator's folders have one version: the folder as it is.
+        let versions: Vec<_> =
+            session.onedrive_folder_versions(&id, folder.id.as_deref().unwrap()).try_collect().await.unwrap();
+        assert_eq!(versions.len(), 1, "{version}");
+        assert_eq!((&versions[0].name, versions[0].version_id), (&folder.name, folder.version_id), "{version}");
+        let href = &versions[0].links.as_ref().unwrap()["self"].href;
+        assert!(href.ends_with(&format!("/Folders/{}/Versions/512", folder.id.as_deref().unwrap())), "{href}");
+        let missing = session.onedrive_folder_versions(&id, "no-such-folder").try_collect::<Vec<_>>().await;
+        assert_eq!(missing.unwrap_err().status(), Some(http::StatusCode::NOT_FOUND), "{version}");
         let listed: Vec<_> = session.onedrive_documents(&id, folder.id.as_deref()).try_collect().await.unwrap();
         let document = session.onedrive_document(&id, listed[3].id.as_deref().unwrap()).await.unwrap();
         assert_eq!(serde_json::to_value(&document).unwrap(), serde_json::to_value(&listed[3]).unwrap(), "{version}");

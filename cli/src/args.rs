@@ -934,14 +934,15 @@ pub enum BrowseCommand {
         #[command(flatten)]
         collection: Collection,
     },
-    /// The versions the backup holds of a OneDrive document, oldest first
-    /// (onedrive_document_versions); a VERSIONID is what `restore onedrive
-    /// --version` takes.
+    /// The versions the backup holds of a OneDrive document or folder,
+    /// oldest first (onedrive_document_versions, onedrive_folder_versions);
+    /// a document's VERSIONID is what `restore onedrive --version` takes.
     Versions {
         /// The OneDrive: its owner's address or name, or its ID.
         #[arg(value_name = "USER")]
         onedrive: String,
-        /// The document, by name from the top (/Documents/2026/Plan.xlsx).
+        /// The document or folder, by name from the top
+        /// (/Documents/2026/Plan.xlsx, /Documents/2026).
         #[arg(long, value_name = "PATH")]
         path: String,
         #[command(flatten)]

@@ -3,8 +3,8 @@
 use vb365::ServerInfo;
 use vb365::types::{
     BackupAccount, BackupRepository, ExchangeFolder, ExchangeItem, ExchangeMailbox, Group, GroupMember, HealthReport,
-    Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser, OneDrive, OneDriveDocument, Organization,
-    OrganizationLicensing, OrganizationSyncState, Proxy, RestoreOneDrive, RestorePoint, RestoreSession,
+    Job, JobItem, JobSession, JobSessionLogItem, License, LicensedUser, OneDrive, OneDriveDocument, OneDriveFolder,
+    Organization, OrganizationLicensing, OrganizationSyncState, Proxy, RestoreOneDrive, RestorePoint, RestoreSession,
     RestoreSessionEvent, SelectedMailbox, Site, Team, UsedRepository, User,
 };
 
@@ -305,6 +305,14 @@ impl Row for OneDriveDocument {
             text(&self.version),
             text(&self.modification_time),
         ]
+    }
+}
+
+impl Row for OneDriveFolder {
+    const HEADER: &'static [&'static str] = &["ID", "NAME", "VERSION", "MODIFIED"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![text(&self.id), text(&self.name), text(&self.version), text(&self.modification_time)]
     }
 }
 

@@ -1160,7 +1160,7 @@ async fn restore_browse_items_searches_in_both_versions() {
 }
 
 /// `restore browse ORG versions USER --path DOC` lists a document's
-/// versions; `restore onedrive ... --path DOC --save FILE [--version ID]`
+/// versions (a folder's with a folder's path); `restore onedrive ... --path DOC --save FILE [--version ID]`
 /// writes that document or version, bare, with the size the listing gives
 /// (and --dry-run tells it without writing); --version on a folder is a
 /// usage error.
@@ -1175,6 +1175,16 @@ async fn restore_onedrive_saves_a_document_or_one_of_its_versions_in_both_versio
         let versions: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(versions.len(), 4, "{version}: {}", run.stdout);
         let (first, first_size) = (versions[0]["versionId"].as_i64().unwrap(), versions[0]["sizeBytes"].as_u64());
+        // A folder's versions, as a table.
+        let run = vb365(sim.url(), &[&browse[..], &["--path", "/Documents/2026", "-o", "table"]].concat(), None).await;
+        assert_eq!(run.status, 0, "{version}: {}", run.stderr);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines.len(), 2, "{version}: a header and the one version: {}", run.stdout);
+        assert!(lines[0].starts_with("ID") && lines[0].contains("VERSION"), "{}", lines[0]);
+        assert!(lines[1].contains("2026") && lines[1].contains("1.0"), "{version}: {}", lines[1]);
+        assert_eq!(sim.count("list_onedrive_folder_versions"), 1, "{version}");
+        let none = vb365(sim.url(), &[&browse[..], &["--path", "/Documents/Nothing"]].concat(), None).await;
+        assert!(none.stderr.contains("no document or folder `/Documents/Nothing`"), "{version}: {}", none.stderr);
 
         let file = std::env::temp_dir().join(format!("vb365-cli-report-{}-{version}.docx", std::process::id()));
         let save = [
@@ -1212,7 +1222,7 @@ async fn restore_onedrive_saves_a_document_or_one_of_its_versions_in_both_versio
         let missing = vb365(sim.url(), &missing, None).await;
         assert_eq!(missing.status, 2, "{}", missing.stderr);
         assert_eq!(sim.count("save_onedrive_document_version"), 1, "{version}: no save but the asked version's");
-        assert_eq!(sim.count("stop_restore_session"), 6, "{version}: every session stopped");
+        assert_eq!(sim.count("stop_restore_session"), 8, "{version}: every session stopped");
         let _ = std::fs::remove_file(file);
     }
 }

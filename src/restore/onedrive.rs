@@ -88,6 +88,17 @@ impl RestoreSession {
             |op| op.restore_session_id(session).one_drive_id(onedrive.clone()).document_id(document.clone()))
     }
 
+    /// The versions the session holds of a folder
+    /// (`GET /vN/RestoreSessions/{id}/Organization/OneDrives/{oneDriveId}/Folders/{folderId}/Versions`),
+    /// each a folder entry with its `version_id`, as a stream over every
+    /// page.
+    pub fn onedrive_folder_versions(&self, onedrive_id: &str, folder_id: &str) -> Pages<OneDriveFolder> {
+        let (client, session) = (&self.client, self.id());
+        let (onedrive, folder) = (onedrive_id.to_owned(), folder_id.to_owned());
+        versioned!(pages client, list_onedrive_folder_versions, client.config().page_size, [onedrive, folder]
+            |op| op.restore_session_id(session).one_drive_id(onedrive.clone()).folder_id(folder.clone()))
+    }
+
     /// The document at `path`, by name from the top
     /// (`/Documents/2026/Plan.xlsx`): its folder as
     /// [`find_onedrive_folder`](Self::find_onedrive_folder) finds it, then

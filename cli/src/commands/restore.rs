@@ -197,11 +197,14 @@ async fn browse(session: &RestoreSession, what: BrowseCommand, output: &mut Outp
             let found =
                 found.ok_or_else(|| Failure::usage(format!("the session shows no OneDrive of `{onedrive}`")))?;
             let id = found.id.unwrap_or_default();
-            let document = session.find_onedrive_document(&id, &path).await?;
-            let document = document
-                .and_then(|d| d.id)
-                .ok_or_else(|| Failure::usage(format!("the OneDrive of `{onedrive}` has no document `{path}`")))?;
-            many(output, session.onedrive_document_versions(&id, &document), limit).await
+            if let Some(document) = session.find_onedrive_document(&id, &path).await?.and_then(|d| d.id) {
+                return many(output, session.onedrive_document_versions(&id, &document), limit).await;
+            }
+            let folder = session.find_onedrive_folder(&id, &path).await?.and_then(|f| f.id);
+            let folder = folder.ok_or_else(|| {
+                Failure::usage(format!("the OneDrive of `{onedrive}` has no document or folder `{path}`"))
+            })?;
+            many(output, session.onedrive_folder_versions(&id, &folder), limit).await
         }
         BrowseCommand::Items { mailbox, folder, search, collection: Collection { limit, .. } } => {
             let Some(mailbox) = mailbox else {

@@ -229,6 +229,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
         "get_restore_session_statistics" => restore_sessions::statistics(call),
         "save_onedrive_folder" | "save_onedrive" => onedrive::save_folder(call),
         "list_onedrive_document_versions" => onedrive::document_versions(call),
+        "list_onedrive_folder_versions" => onedrive::folder_versions(call),
         "search_onedrive" | "search_onedrive_folder" | "search_onedrives" => onedrive::search(call),
         "get_restore_session_onedrive_folder" => onedrive::get_folder(call),
         "get_restore_session_onedrive_document" => onedrive::get_document(call),

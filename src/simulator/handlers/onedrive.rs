@@ -343,8 +343,15 @@ pub(super) fn save_documents(call: Call<'_>) -> Result<Response, Refusal> {
 
 /// One folder of the OneDrive the route names, by its ID.
 pub(super) fn get_folder(call: Call<'_>) -> Result<Response, Refusal> {
+    let (folder, _) = folder(&call)?;
+    Ok(call.answer(StatusCode::OK, &folder))
+}
+
+/// The folder the route's `folderId` names, in the route's OneDrive, and
+/// the path of that OneDrive's routes.
+fn folder(call: &Call<'_>) -> Result<(OneDriveFolder, String), Refusal> {
     let world = call.shared.world();
-    let found = onedrive(&world, &call)?;
+    let found = onedrive(&world, call)?;
     drop(world);
     let id = found.id.clone().unwrap_or_default();
     let suffix = folder_suffix(&id, &call.text("folderId"))?;
@@ -352,7 +359,18 @@ pub(super) fn get_folder(call: Call<'_>) -> Result<Response, Refusal> {
     let (session, version) = (call.id("restoreSessionId")?, call.version);
     let base = format!("/{version}/RestoreSessions/{session}/Organization/OneDrives/{id}");
     let entry = Entry { onedrive: &id, base: &base, v8: version >= ApiVersion::V8 };
-    Ok(call.answer(StatusCode::OK, &entry.folder(suffix, name)))
+    Ok((entry.folder(suffix, name), base))
+}
+
+/// Every version of a folder, oldest first: the simulator's folders have
+/// one, the folder as it is.
+pub(super) fn folder_versions(call: Call<'_>) -> Result<Response, Refusal> {
+    let (mut folder, base) = folder(&call)?;
+    let id = folder.id.clone().unwrap_or_default();
+    let version = folder.version_id.unwrap_or_default();
+    folder.links = Some(links(&[("self", format!("{base}/Folders/{id}/Versions/{version}"))]));
+    let path = format!("{base}/Folders/{id}/Versions");
+    call.collection(&[folder], path.trim_start_matches(&format!("/{}/", call.version)))
 }
 
 /// One document of the OneDrive the route names, by its ID.
