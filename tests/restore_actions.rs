@@ -833,3 +833,57 @@ async fn chosen_onedrive_documents_are_saved_as_one_archive_in_both_versions() {
         session.stop().await.unwrap();
     }
 }
+
+/// A server that stops the session while the restore's event still says
+/// it runs, and writes no event that ends it: `wait` reads the session's
+/// state, and the restore ends as failed with that reason instead of being
+/// waited for ever.
+#[tokio::test]
+async fn a_session_stopped_without_an_ending_event_ends_the_wait_failed() {
+    use common::{Reply, TestServer, example_json};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let explored = example_json("explore_tenant_organization_v8.response.201.constructed.json");
+    let id = explored["id"].as_str().unwrap().to_owned();
+    let mut stopped = example_json("get_restore_session_v8.response.200.constructed.json");
+    stopped["id"] = id.clone().into();
+    assert_eq!(stopped["state"], "Stopped");
+    let mut events = example_json("list_restore_session_events_v8.response.200.constructed.json");
+    let mut running = events["results"][0].clone();
+    running["type"] = "Restore".into();
+    running["status"] = "Running".into();
+    let none = serde_json::json!({ "offset": 0, "limit": 30, "results": [] });
+    events["results"] = serde_json::json!([running]);
+    let counts = serde_json::json!({ "totalItemsCount": 0, "restoredItemsCount": 0, "failedItemsCount": 0 });
+    let started = Arc::new(AtomicBool::new(false));
+    let json = |status, value: &serde_json::Value| Reply::json(status, serde_json::to_vec(value).unwrap());
+    let sent = Arc::clone(&started);
+    let server = TestServer::start(move |request| match (request.method.as_str(), request.path.as_str()) {
+        _ if request.is_token_request() => Reply::token(),
+        ("POST", path) if path.ends_with("/Organization/Explore") => json(201, &explored),
+        ("POST", path) if path.ends_with("/restoreTo") => {
+            sent.store(true, Ordering::SeqCst);
+            json(200, &serde_json::json!({ "sessionId": explored["id"] }))
+        }
+        ("POST", path) if path.ends_with("/Stop") => Reply::empty(204),
+        ("GET", path) if path.ends_with("/Statistics") => json(200, &counts),
+        ("GET", path) if path.ends_with("/Events") && sent.load(Ordering::SeqCst) => json(200, &events),
+        ("GET", path) if path.ends_with("/Events") => json(200, &none),
+        ("GET", path) if path.ends_with(&id) => json(200, &stopped),
+        _ => Reply::empty(404),
+    })
+    .await;
+    let client = Client::builder(&server.url).api_versions([ApiVersion::V8]).build().unwrap();
+    client.login(vb365::Credentials::password("administrator", "XXXXXXXX")).await.unwrap();
+    let session = client.explore(ExploreFrom::tenant(RestoreSessionType::Vex)).await.unwrap();
+    let to = ToMailbox::new("bob@contoso.com", &operator());
+    let action = session.restore_mailbox_folder_to(uuid::Uuid::nil(), "inbox", &to).await.unwrap();
+    let waited = session.wait(action.poll_every(Duration::from_millis(50)), |_| {});
+    // A guard against the hang this test is about, not a timing.
+    let outcome = tokio::time::timeout(Duration::from_secs(60), waited).await.expect("wait ended").unwrap();
+    assert!(started.load(Ordering::SeqCst));
+    assert_eq!(outcome.status, RestoreStatus::Failed, "{outcome:?}");
+    let reason = outcome.reason.unwrap_or_default();
+    assert!(reason.contains("stopped the restore session"), "{reason}");
+    session.stop().await.unwrap();
+}
