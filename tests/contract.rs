@@ -230,6 +230,66 @@ async fn the_recorded_error_body_becomes_the_error_message() {
     }
 }
 
+/// The generated client's own answers, as the shared tail of every
+/// `send()` reads them (`vb365::request::exchange`): the documented success
+/// status decoded, a status in the document's error ranges (4XX, 5XX) as the
+/// typed error body, any other status as unexpected, and a success status the
+/// operation does not document as unexpected too.
+#[tokio::test]
+async fn the_generated_client_reads_success_error_and_unexpected_statuses() {
+    use vb365::api::Error as ApiError;
+    let name = "list_backup_accounts.response.404.constructed.json";
+    let replies = std::sync::Mutex::new(vec![
+        Reply::json(200, example_bytes("list_backup_accounts.response.200.json")),
+        Reply::json(404, example_bytes(name)),
+        Reply::json(503, r#"{"message": "busy"}"#),
+        Reply::json(302, "{}"),
+        Reply::json(201, "[]"),
+        Reply::empty(204),
+        Reply::empty(200),
+    ]);
+    let server =
+        TestServer::start(
+            move |r| {
+                if r.is_token_request() { Reply::token() } else { replies.lock().unwrap().remove(0) }
+            },
+        )
+        .await;
+    let client = server.builder().retry(vb365::RetryConfig::disabled()).build().unwrap();
+    client.login(vb365::Credentials::password("administrator@abc.onmicrosoft.com", "XXXXXXXX")).await.unwrap();
+    let organization: Uuid = ORGANIZATION.parse().unwrap();
+    let accounts = || client.api().list_backup_accounts().organization_id(organization).send();
+    let ok = accounts().await.unwrap();
+    assert_eq!((ok.status().as_u16(), ok.len()), (200, 4));
+    match accounts().await.unwrap_err() {
+        ApiError::ErrorResponse(body) => {
+            assert_eq!(body.status().as_u16(), 404);
+            assert_eq!(body.message, example_json(name)["message"].as_str().unwrap());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    match accounts().await.unwrap_err() {
+        ApiError::ErrorResponse(body) => assert_eq!((body.status().as_u16(), body.message.as_str()), (503, "busy")),
+        other => panic!("unexpected {other:?}"),
+    }
+    match accounts().await.unwrap_err() {
+        ApiError::UnexpectedResponse(response) => assert_eq!(response.status().as_u16(), 302),
+        other => panic!("unexpected {other:?}"),
+    }
+    match accounts().await.unwrap_err() {
+        ApiError::UnexpectedResponse(response) => assert_eq!(response.status().as_u16(), 201),
+        other => panic!("unexpected {other:?}"),
+    }
+    // remove_job answers 204 with no body; a 200 is not what it documents.
+    let job: Uuid = JOB.parse().unwrap();
+    let removed = client.api().remove_job().job_id(job).send().await.unwrap();
+    assert_eq!(removed.status().as_u16(), 204);
+    match client.api().remove_job().job_id(job).send().await.unwrap_err() {
+        ApiError::UnexpectedResponse(response) => assert_eq!(response.status().as_u16(), 200),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn server_info_reads_the_service_instance() {
     let server = replay().await;

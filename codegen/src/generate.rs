@@ -78,6 +78,7 @@ pub fn generate(doc: &Document) -> Result<String, Error> {
     crate::prune::unused_type_builders(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
     crate::headers::no_api_version_header(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
     crate::paths::uuid_path_parameters(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
+    crate::sends::shared_sends(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
     let types = types_module(&mut file).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
     crate::lenient::make_lenient(types);
     add_items(types, quote! { #(#enums)* }).map_err(|e| Error::new(&doc.path, ErrorKind::Generator(e)))?;
@@ -214,5 +215,17 @@ mod tests {
         .unwrap();
         let err = generate(&doc).unwrap_err().to_string();
         assert!(err.starts_with("openapi/broken.yaml: /paths/~1a/get: has no operationId"), "{err}");
+    }
+
+    /// Every operation of the project's document has a `send()` of a shape
+    /// `sends` knows: none is left compiled on its own.
+    #[test]
+    fn every_send_is_shared() {
+        let doc = Document::load(std::path::Path::new("../openapi/vb365.yaml")).unwrap();
+        let code = generate(&doc).unwrap();
+        let operations = code.matches("pub fn send(").count();
+        assert!(operations > 200, "{operations}");
+        assert_eq!(code.matches("async fn send").count(), 0);
+        assert_eq!(code.matches("crate::request::exchange::").count(), operations);
     }
 }

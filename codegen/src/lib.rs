@@ -15,6 +15,7 @@ mod headers;
 mod lenient;
 mod paths;
 mod prune;
+mod sends;
 mod structure;
 
 pub use capabilities::{CAPABILITIES, enabled_in_build};

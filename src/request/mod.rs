@@ -1,6 +1,7 @@
 //! The request path: what happens between a facade method and the wire.
 //!
 //! `call` wraps one generated `send()` (span, error mapping, decoding);
+//! `exchange` is what every `send()` does once its request is built;
 //! `hooks` run inside it (bearer token, renewal, retries, size limit);
 //! `auth` keeps the token; `decode` reads bodies the generated types refuse
 //! and `repair` records what it had to set aside; `versions` finds out
@@ -12,6 +13,7 @@ pub(crate) mod auth;
 pub(crate) mod call;
 pub(crate) mod capture;
 pub(crate) mod decode;
+pub(crate) mod exchange;
 pub(crate) mod hooks;
 pub(crate) mod redact;
 pub(crate) mod repair;
