@@ -26,11 +26,7 @@ pub(crate) async fn json<T: DeserializeOwned, E: DeserializeOwned>(
     success: u16,
     errors: ErrorRanges,
 ) -> Result<ResponseValue<T>, Error<E>> {
-    let response = respond(client, request, operation_id).await?;
-    if response.status().as_u16() == success {
-        return ResponseValue::from_response(response).await;
-    }
-    Err(failure(response, errors).await)
+    ResponseValue::from_response(answered(client, request, operation_id, success, errors).await?).await
 }
 
 /// An operation whose success answer has no body.
@@ -43,11 +39,7 @@ pub(crate) async fn empty<E: DeserializeOwned>(
     success: u16,
     errors: ErrorRanges,
 ) -> Result<ResponseValue<()>, Error<E>> {
-    let response = respond(client, request, operation_id).await?;
-    if response.status().as_u16() == success {
-        return Ok(ResponseValue::empty(response));
-    }
-    Err(failure(response, errors).await)
+    Ok(ResponseValue::empty(answered(client, request, operation_id, success, errors).await?))
 }
 
 /// An operation whose success answer is a file, handed on as a stream.
@@ -60,25 +52,30 @@ pub(crate) async fn stream<E: DeserializeOwned>(
     success: u16,
     errors: ErrorRanges,
 ) -> Result<ResponseValue<ByteStream>, Error<E>> {
-    let response = respond(client, request, operation_id).await?;
-    if response.status().as_u16() == success {
-        return Ok(ResponseValue::stream(response));
-    }
-    Err(failure(response, errors).await)
+    Ok(ResponseValue::stream(answered(client, request, operation_id, success, errors).await?))
 }
 
-/// Runs the hooks around sending the request.
-async fn respond<E>(
+/// Runs the hooks around sending the request and hands back the response
+/// if it has the success status; any other status is the error it stands
+/// for. Generic only over the error type, so its body is compiled once
+/// whatever the operations answer.
+async fn answered<E: DeserializeOwned>(
     client: &Client,
     request: Result<reqwest::Request, Error<E>>,
     operation_id: &'static str,
+    success: u16,
+    errors: ErrorRanges,
 ) -> Result<reqwest::Response, Error<E>> {
     let mut request = request?;
     let info = OperationInfo { operation_id };
     client.pre(&mut request, &info).await?;
     let result = client.exec(request, &info).await;
     client.post(&result, &info).await?;
-    Ok(result?)
+    let response = result?;
+    if response.status().as_u16() == success {
+        return Ok(response);
+    }
+    Err(failure(response, errors).await)
 }
 
 /// A response with any status but the success one.
