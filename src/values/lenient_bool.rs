@@ -3,7 +3,7 @@
 use std::fmt;
 use std::ops::Deref;
 
-use serde::de::{self, Visitor};
+use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A boolean that a server may write as `true` or as the string `"true"`.
@@ -65,7 +65,7 @@ impl<'de> Deserialize<'de> for LenientBoolean {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Lenient;
 
-        impl Visitor<'_> for Lenient {
+        impl<'de> Visitor<'de> for Lenient {
             type Value = LenientBoolean;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -84,6 +84,10 @@ impl<'de> Deserialize<'de> for LenientBoolean {
                 } else {
                     Err(E::invalid_value(de::Unexpected::Str(value), &self))
                 }
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                super::refuse::list(seq, &self)
             }
         }
 

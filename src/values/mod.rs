@@ -9,6 +9,7 @@ pub(crate) mod lenient_bool;
 pub mod null;
 pub mod number;
 pub(crate) mod open_enum;
+mod refuse;
 pub(crate) mod secret;
 
 pub(crate) use open_enum::open_enum;

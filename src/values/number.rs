@@ -11,7 +11,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserializer;
-use serde::de::{self, Visitor};
+use serde::de::{self, SeqAccess, Visitor};
 
 /// A number type a field can have.
 pub trait Number: Sized {
@@ -76,7 +76,7 @@ float!(f32, f64);
 
 struct Lenient<T>(PhantomData<T>);
 
-impl<T: Number> Visitor<'_> for Lenient<T> {
+impl<'de, T: Number> Visitor<'de> for Lenient<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -110,6 +110,10 @@ impl<T: Number> Visitor<'_> for Lenient<T> {
             Ok(value) if decimal => T::from_f64(value).ok_or_else(refused),
             _ => Err(refused()),
         }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        super::refuse::list(seq, &self)
     }
 }
 

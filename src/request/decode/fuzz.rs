@@ -146,6 +146,129 @@ fn decode<T: DeserializeOwned>(operation: &'static str, input: &[u8]) -> Option<
     }
 }
 
+/// The lenient decoder finds the value a decoding error is about from the
+/// error's position (`position`); before, it decoded each pass again with
+/// `serde_path_to_error`, which tracks the path but is a second decoder per
+/// response type. Over the mutated examples, both must decode the same
+/// values, set aside the same members and fail with the same errors.
+#[test]
+fn finding_the_failing_value_by_its_position_matches_tracking_its_path() {
+    let inputs = env_number("VB365_FUZZ_INPUTS").unwrap_or(SHORT_RUN);
+    let seed = env_number("VB365_FUZZ_SEED").unwrap_or(0x05ee_d0f7_b365);
+    let seeds: Vec<Value> = SEEDS.iter().map(|s| serde_json::from_str(&s.replace('\u{a0}', " ")).unwrap()).collect();
+    let mut rng = Rng(seed);
+    let mut tally = Tally::default();
+    for n in 0..inputs {
+        let input = mutated_example(&mut rng, &seeds);
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut t = Tally::default();
+            t.add(alike::<Token>("create_token", &input));
+            t.add(alike::<Vec<Organization>>("list_organizations", &input));
+            t.add(alike::<Organization>("get_organization", &input));
+            t.add(alike::<Vec<BackupAccount>>("list_backup_accounts", &input));
+            t.add(alike::<ResourceLinks>("set_backup_accounts", &input));
+            t.add(alike::<SelectedMailboxPage>("list_job_selected_mailboxes", &input));
+            t.add(alike::<RestoreSession>("get_restore_session", &input));
+            t.add(alike::<ExceptionInfo>("list_backup_accounts", &input));
+            t.add(alike::<ServiceInstance>("get_service_instance", &input));
+            t.add(alike::<Vec<JobItem>>("list_job_selected_items", &input));
+            t.add(alike::<JobItemPage>("list_job_selected_items_v8", &input));
+            t.add(alike::<OrganizationPage>("list_organizations_v8", &input));
+            t
+        }));
+        match outcome {
+            Ok(t) => tally.sum(&t),
+            Err(_) => panic!("seed {seed:#x}, input {n}: the two decoders differ on {}", show(&input)),
+        }
+    }
+    println!("position against path: {inputs} inputs (seed {seed:#x}), {tally:?}");
+    assert!(tally.repaired > 0 && tally.refused > 0, "the inputs should need repairs and fail: {tally:?}");
+}
+
+/// How the two decoders' answers ended, counted over all inputs.
+#[derive(Debug, Default)]
+struct Tally {
+    clean: u64,
+    repaired: u64,
+    refused: u64,
+}
+
+impl Tally {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Clean => self.clean += 1,
+            Outcome::Repaired => self.repaired += 1,
+            Outcome::Refused => self.refused += 1,
+        }
+    }
+
+    fn sum(&mut self, other: &Tally) {
+        self.clean += other.clean;
+        self.repaired += other.repaired;
+        self.refused += other.refused;
+    }
+}
+
+enum Outcome {
+    Clean,
+    Repaired,
+    Refused,
+}
+
+/// Both decoders on `input`, lenient and strict; panics where they differ.
+fn alike<T: DeserializeOwned + PartialEq + std::fmt::Debug>(operation: &'static str, input: &[u8]) -> Outcome {
+    let mut outcome = Outcome::Clean;
+    for strict in [false, true] {
+        match (super::leniently::<T>(operation, input, strict), by_path::<T>(operation, input, strict)) {
+            (Ok(new), Ok(old)) => {
+                assert_eq!(new, old, "strict: {strict}");
+                if !new.1.is_empty() {
+                    outcome = Outcome::Repaired;
+                }
+            }
+            (Err(new), Err(old)) => {
+                assert_eq!(new.to_string(), old.to_string(), "strict: {strict}");
+                if !strict {
+                    outcome = Outcome::Refused;
+                }
+            }
+            (new, old) => panic!("strict: {strict}: by position {new:?}, by path {old:?}"),
+        }
+    }
+    outcome
+}
+
+/// The lenient decoder as it was: each pass decodes the value again with
+/// `serde_path_to_error`, and the path it tracked names the member.
+fn by_path<T: DeserializeOwned>(
+    operation: &'static str,
+    bytes: &[u8],
+    strict: bool,
+) -> Result<(T, Vec<crate::Repair>), crate::Error> {
+    let mut pass = super::Passes::new(operation, bytes, strict)?;
+    loop {
+        match serde_path_to_error::deserialize::<_, T>(&pass.value) {
+            Ok(decoded) => return Ok((decoded, pass.repairs)),
+            Err(error) => {
+                let pointer = path_pointer(error.path());
+                pass.set_aside(Some(pointer), &error.inner().to_string())?;
+            }
+        }
+    }
+}
+
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => format!("/{index}"),
+            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => format!("/{variant}"),
+            Segment::Unknown => String::from("/?"),
+        })
+        .collect()
+}
+
 /// `input` as a `Retry-After` and the body of a response: what the hooks
 /// read from every response.
 fn every_header_reader(input: &[u8]) {
@@ -319,7 +442,7 @@ fn pointers(value: &Value) -> Vec<String> {
         match value {
             Value::Object(map) => {
                 for (key, child) in map {
-                    walk(child, format!("{at}/{}", super::escape(key)), out);
+                    walk(child, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
                 }
             }
             Value::Array(items) => {

@@ -37,6 +37,8 @@ use crate::api::SECRET_PROPERTIES;
 use crate::request::redact;
 use crate::request::repair::Repair;
 
+mod position;
+
 #[cfg(test)]
 mod fuzz;
 
@@ -46,57 +48,98 @@ pub(crate) const MAX_REPAIRS: usize = 16;
 
 /// Decodes a success body that the generated type refused, setting aside
 /// optional members that do not fit unless `strict` (see the module docs).
+///
+/// Each pass decodes with `serde_json::from_slice::<T>`, the function the
+/// generated client decoded with, so a response type's `Deserialize` is
+/// compiled once; where it stopped is found from the error's position
+/// (`position`). Everything else here does not depend on `T`.
 pub(crate) fn leniently<T: DeserializeOwned>(
     operation: &'static str,
     bytes: &[u8],
     strict: bool,
 ) -> Result<(T, Vec<Repair>), Error> {
-    let fail = |path: String, message: String| Error::Decode {
-        operation,
-        path,
-        message,
-        snippet: redact::snippet(operation, bytes),
-    };
-    let mut value: Value = serde_json::from_slice(bytes).map_err(|e| fail(String::new(), e.to_string()))?;
-    let mut repairs: Vec<Repair> = Vec::new();
-    let mut problems: Vec<String> = Vec::new();
+    let mut pass = Passes::new(operation, bytes, strict)?;
     loop {
-        let error = match serde_path_to_error::deserialize::<_, T>(&value) {
-            Ok(decoded) => return Ok((decoded, repairs)),
-            Err(error) => error,
-        };
-        let pointer = pointer_of(error.path());
-        let message = describe(&pointer, error.inner());
+        let text = pass.text()?;
+        match serde_json::from_slice::<T>(&text) {
+            Ok(decoded) => return Ok((decoded, pass.repairs)),
+            Err(error) => {
+                let (pointer, message) = position::locate(&text, &error, &pass.value);
+                pass.set_aside(pointer, &message)?;
+            }
+        }
+    }
+}
+
+/// The body as it is being repaired, and what was set aside so far.
+struct Passes<'a> {
+    operation: &'static str,
+    bytes: &'a [u8],
+    strict: bool,
+    value: Value,
+    repairs: Vec<Repair>,
+    /// The distinct problems (pointers with `*` for list indices).
+    problems: Vec<String>,
+}
+
+impl<'a> Passes<'a> {
+    fn new(operation: &'static str, bytes: &'a [u8], strict: bool) -> Result<Self, Error> {
+        let mut pass =
+            Passes { operation, bytes, strict, value: Value::Null, repairs: Vec::new(), problems: Vec::new() };
+        pass.value = serde_json::from_slice(bytes).map_err(|e| pass.fail(String::new(), e.to_string()))?;
+        Ok(pass)
+    }
+
+    fn fail(&self, path: String, message: String) -> Error {
+        Error::Decode { operation: self.operation, path, message, snippet: redact::snippet(self.operation, self.bytes) }
+    }
+
+    /// The body with what was set aside so far, as `serde_json` writes it
+    /// (on one line, members in key order).
+    fn text(&self) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(&self.value).map_err(|e| self.fail(String::new(), e.to_string()))
+    }
+
+    /// Sets aside the member at `pointer`, which does not fit because of
+    /// `message`, with the same member of the other items where it must
+    /// fail alike; or fails with why it may not.
+    fn set_aside(&mut self, pointer: Option<String>, message: &str) -> Result<(), Error> {
+        let Some(pointer) = pointer else { return Err(self.fail(String::new(), message.to_owned())) };
+        let message = describe(&pointer, message);
         // Set aside already and still failing there: the member is required.
-        if let Some(earlier) = repairs.iter().find(|r| r.pointer == pointer) {
-            return Err(fail(pointer, earlier.problem.clone()));
+        if let Some(earlier) = self.repairs.iter().find(|r| r.pointer == pointer) {
+            return Err(self.fail(pointer, earlier.problem.clone()));
         }
         let pattern = pattern_of(&pointer);
-        let new_problem = !problems.contains(&pattern);
-        if strict || (new_problem && problems.len() >= MAX_REPAIRS) || !may_set_aside(&value, &pointer, &message) {
-            return Err(fail(pointer, message));
+        let new_problem = !self.problems.contains(&pattern);
+        if self.strict
+            || (new_problem && self.problems.len() >= MAX_REPAIRS)
+            || !may_set_aside(&self.value, &pointer, &message)
+        {
+            return Err(self.fail(pointer, message));
         }
         if new_problem {
-            problems.push(pattern.clone());
+            self.problems.push(pattern.clone());
         }
-        let Some(member) = value.pointer_mut(&pointer) else { return Err(fail(pointer, message)) };
+        let Some(member) = self.value.pointer_mut(&pointer) else { return Err(self.fail(pointer, message)) };
         let original = std::mem::replace(member, Value::Null);
         // The same member of the other items, where it must fail alike.
         let kind_refused = message.starts_with("invalid type:") && !original.is_string();
         let alike = without_value(&message);
-        for other in matching(&value, &pattern) {
-            if other == pointer || !may_set_aside(&value, &other, &message) {
+        for other in matching(&self.value, &pattern) {
+            if other == pointer || !may_set_aside(&self.value, &other, &message) {
                 continue;
             }
-            let Some(candidate) = value.pointer(&other) else { continue };
+            let Some(candidate) = self.value.pointer(&other) else { continue };
             let same = *candidate == original || (kind_refused && kind(candidate) == kind(&original));
-            if same && let Some(member) = value.pointer_mut(&other) {
+            if same && let Some(member) = self.value.pointer_mut(&other) {
                 let sent = std::mem::replace(member, Value::Null);
                 let problem = if sent == original { message.clone() } else { alike.clone() };
-                repairs.push(Repair::new(operation, other, problem, sent));
+                self.repairs.push(Repair::new(self.operation, other, problem, sent));
             }
         }
-        repairs.push(Repair::new(operation, pointer, message, original));
+        self.repairs.push(Repair::new(self.operation, pointer, message, original));
+        Ok(())
     }
 }
 
@@ -158,12 +201,12 @@ fn without_value(message: &str) -> String {
 
 /// serde's message, unless the value is a secret: serde quotes the value it
 /// refused (`invalid type: integer `12345``), which must not reach a log.
-fn describe(pointer: &str, error: &serde_json::Error) -> String {
+fn describe(pointer: &str, message: &str) -> String {
     let secret = pointer.split('/').any(|segment| SECRET_PROPERTIES.iter().any(|s| s.eq_ignore_ascii_case(segment)));
     if secret {
         String::from("the value does not have the documented shape (not shown: it is a secret)")
     } else {
-        error.to_string()
+        message.to_owned()
     }
 }
 
@@ -193,23 +236,6 @@ fn under_page_links(root: &Value, pointer: &str) -> bool {
         at.push_str(segment);
     }
     false
-}
-
-/// Escapes one JSON pointer segment (RFC 6901).
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .map(|segment| match segment {
-            Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } => format!("/{}", escape(key)),
-            Segment::Enum { variant } => format!("/{variant}"),
-            Segment::Unknown => String::from("/?"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
