@@ -4,8 +4,8 @@
 //! was reading. Finding the value from the position lets the lenient decoder
 //! decode with the very function the generated client already uses
 //! (`serde_json::from_slice::<T>`), instead of a second decoder per response
-//! type that tracks the path (which doubled the machine code of every
-//! type's `Deserialize`).
+//! type that tracks the path (`serde_path_to_error` over a `Value`: a second
+//! copy of every response type's `Deserialize` in the library).
 //!
 //! When `serde_json` refuses a value, it has just read it (a string, a
 //! number, `true`), or stands at its first byte (an array or object where
@@ -47,7 +47,7 @@ pub(crate) fn locate(text: &[u8], error: &serde_json::Error, value: &Value) -> (
 }
 
 /// The message of `error` without the position `serde_json` appends to it.
-pub(crate) fn message_of(error: &serde_json::Error) -> String {
+fn message_of(error: &serde_json::Error) -> String {
     let text = error.to_string();
     let position = format!(" at line {} column {}", error.line(), error.column());
     match text.strip_suffix(&position) {
@@ -58,7 +58,7 @@ pub(crate) fn message_of(error: &serde_json::Error) -> String {
 
 /// The pointer of the innermost value of `text` that spans byte `at`, or
 /// `None` if `text` is not JSON or no value spans it.
-pub(crate) fn pointer_at(text: &[u8], at: usize) -> Option<String> {
+fn pointer_at(text: &[u8], at: usize) -> Option<String> {
     let mut scan = Scan { text, index: 0, at, containers: false, path: Vec::new(), found: None };
     scan.value().ok()?;
     scan.found
