@@ -104,7 +104,9 @@ impl<'a> Passes<'a> {
     /// `message`, with the same member of the other items where it must
     /// fail alike; or fails with why it may not.
     fn set_aside(&mut self, pointer: Option<String>, message: &str) -> Result<(), Error> {
-        let Some(pointer) = pointer else { return Err(self.fail(String::new(), message.to_owned())) };
+        // Nowhere to point at, so no telling whether the value is a secret:
+        // the message goes without the value it quotes.
+        let Some(pointer) = pointer else { return Err(self.fail(String::new(), without_value(message))) };
         let message = describe(&pointer, message);
         // Set aside already and still failing there: the member is required.
         if let Some(earlier) = self.repairs.iter().find(|r| r.pointer == pointer) {
@@ -335,6 +337,17 @@ mod tests {
             br#"[{"groupMember": {"login": "a", "type": "User"}, "password": 12345}, 7]"#,
         );
         assert!(!message.contains("12345"), "{message}");
+    }
+
+    #[test]
+    fn a_problem_without_a_place_does_not_quote_the_value() {
+        let body = br#"[{"groupMember": {"login": "a", "type": "User"}, "password": 12345}]"#;
+        let mut pass = Passes::new("op", body, false).unwrap();
+        let err = pass.set_aside(None, "invalid type: integer `12345`, expected a string").unwrap_err();
+        assert!(
+            matches!(&err, Error::Decode { path, message, .. } if path.is_empty() && !message.contains("12345")),
+            "{err:?}"
+        );
     }
 
     #[test]
