@@ -61,11 +61,7 @@ const PER_INPUT_BUDGET: Duration = Duration::from_secs(5);
 
 #[test]
 fn no_input_panics_or_hangs_any_decoder() {
-    let inputs = env_number("VB365_FUZZ_INPUTS").unwrap_or(SHORT_RUN);
-    let seed = env_number("VB365_FUZZ_SEED").unwrap_or(0x05ee_d0f7_b365);
-    // The archived examples indent with U+00A0, which JSON does not allow;
-    // none appears inside a string.
-    let seeds: Vec<Value> = SEEDS.iter().map(|s| serde_json::from_str(&s.replace('\u{a0}', " ")).unwrap()).collect();
+    let (inputs, seed, seeds) = run();
     let mut rng = Rng(seed);
     let started = Instant::now();
     let (mut slowest, mut decoded, mut refused) = (Duration::ZERO, 0u64, 0u64);
@@ -95,6 +91,38 @@ fn no_input_panics_or_hangs_any_decoder() {
     assert!(decoded > 0 && refused > 0, "the fuzzer should produce both kinds");
 }
 
+/// How many inputs, from which seed, and the examples the mutations start
+/// from.
+fn run() -> (u64, u64, Vec<Value>) {
+    let inputs = env_number("VB365_FUZZ_INPUTS").unwrap_or(SHORT_RUN);
+    let seed = env_number("VB365_FUZZ_SEED").unwrap_or(0x05ee_d0f7_b365);
+    // The archived examples indent with U+00A0, which JSON does not allow;
+    // none appears inside a string.
+    let seeds = SEEDS.iter().map(|s| serde_json::from_str(&s.replace('\u{a0}', " ")).unwrap()).collect();
+    (inputs, seed, seeds)
+}
+
+/// Something the fuzzers do with each response type.
+trait EachType {
+    fn with<T: DeserializeOwned + PartialEq + std::fmt::Debug>(&mut self, operation: &'static str);
+}
+
+/// The response types the fuzzers decode (the token aside, which the
+/// decoder fuzzer also puts to use), each with an operation that answers it.
+fn each_response_type(each: &mut impl EachType) {
+    each.with::<Vec<Organization>>("list_organizations");
+    each.with::<Organization>("get_organization");
+    each.with::<Vec<BackupAccount>>("list_backup_accounts");
+    each.with::<ResourceLinks>("set_backup_accounts");
+    each.with::<SelectedMailboxPage>("list_job_selected_mailboxes");
+    each.with::<RestoreSession>("get_restore_session");
+    each.with::<ExceptionInfo>("list_backup_accounts");
+    each.with::<ServiceInstance>("get_service_instance");
+    each.with::<Vec<JobItem>>("list_job_selected_items");
+    each.with::<JobItemPage>("list_job_selected_items_v8");
+    each.with::<OrganizationPage>("list_organizations_v8");
+}
+
 /// Runs every decoder on `input`; counts values and typed errors.
 fn every_decoder(input: &[u8]) -> (u64, u64) {
     let mut counts = (0, 0);
@@ -107,17 +135,13 @@ fn every_decoder(input: &[u8]) -> (u64, u64) {
             tally(Current::from_token(&token, Instant::now(), margin).is_ok());
         }
     }
-    tally(decode::<Vec<Organization>>("list_organizations", input).is_some());
-    tally(decode::<Organization>("get_organization", input).is_some());
-    tally(decode::<Vec<BackupAccount>>("list_backup_accounts", input).is_some());
-    tally(decode::<ResourceLinks>("set_backup_accounts", input).is_some());
-    tally(decode::<SelectedMailboxPage>("list_job_selected_mailboxes", input).is_some());
-    tally(decode::<RestoreSession>("get_restore_session", input).is_some());
-    tally(decode::<ExceptionInfo>("list_backup_accounts", input).is_some());
-    tally(decode::<ServiceInstance>("get_service_instance", input).is_some());
-    tally(decode::<Vec<JobItem>>("list_job_selected_items", input).is_some());
-    tally(decode::<JobItemPage>("list_job_selected_items_v8", input).is_some());
-    tally(decode::<OrganizationPage>("list_organizations_v8", input).is_some());
+    struct Decode<'a, F>(&'a [u8], F);
+    impl<F: FnMut(bool)> EachType for Decode<'_, F> {
+        fn with<T: DeserializeOwned + PartialEq + std::fmt::Debug>(&mut self, operation: &'static str) {
+            (self.1)(decode::<T>(operation, self.0).is_some());
+        }
+    }
+    each_response_type(&mut Decode(input, &mut tally));
     let _ = redact::message_of("list_backup_accounts", input);
     let _ = redact::snippet("add_organization", input);
     every_header_reader(input);
@@ -153,28 +177,22 @@ fn decode<T: DeserializeOwned>(operation: &'static str, input: &[u8]) -> Option<
 /// values, set aside the same members and fail with the same errors.
 #[test]
 fn finding_the_failing_value_by_its_position_matches_tracking_its_path() {
-    let inputs = env_number("VB365_FUZZ_INPUTS").unwrap_or(SHORT_RUN);
-    let seed = env_number("VB365_FUZZ_SEED").unwrap_or(0x05ee_d0f7_b365);
-    let seeds: Vec<Value> = SEEDS.iter().map(|s| serde_json::from_str(&s.replace('\u{a0}', " ")).unwrap()).collect();
+    let (inputs, seed, seeds) = run();
     let mut rng = Rng(seed);
     let mut tally = Tally::default();
     for n in 0..inputs {
         let input = mutated_example(&mut rng, &seeds);
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-            let mut t = Tally::default();
-            t.add(alike::<Token>("create_token", &input));
-            t.add(alike::<Vec<Organization>>("list_organizations", &input));
-            t.add(alike::<Organization>("get_organization", &input));
-            t.add(alike::<Vec<BackupAccount>>("list_backup_accounts", &input));
-            t.add(alike::<ResourceLinks>("set_backup_accounts", &input));
-            t.add(alike::<SelectedMailboxPage>("list_job_selected_mailboxes", &input));
-            t.add(alike::<RestoreSession>("get_restore_session", &input));
-            t.add(alike::<ExceptionInfo>("list_backup_accounts", &input));
-            t.add(alike::<ServiceInstance>("get_service_instance", &input));
-            t.add(alike::<Vec<JobItem>>("list_job_selected_items", &input));
-            t.add(alike::<JobItemPage>("list_job_selected_items_v8", &input));
-            t.add(alike::<OrganizationPage>("list_organizations_v8", &input));
-            t
+            struct Alike<'a>(&'a [u8], Tally);
+            impl EachType for Alike<'_> {
+                fn with<T: DeserializeOwned + PartialEq + std::fmt::Debug>(&mut self, operation: &'static str) {
+                    self.1.add(alike::<T>(operation, self.0));
+                }
+            }
+            let mut both = Alike(&input, Tally::default());
+            both.with::<Token>("create_token");
+            each_response_type(&mut both);
+            both.1
         }));
         match outcome {
             Ok(t) => tally.sum(&t),
