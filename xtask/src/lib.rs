@@ -6,10 +6,14 @@
 //!   the same settings, for review.
 //! - `drift --against <file or URL> [--json] [--ca-cert FILE] [--insecure]`:
 //!   compares the document with a server's published one.
+//! - `build-cost [--rounds N]`: what a clean build of a small program costs
+//!   with vb365, against the floor and progenitor's own output of the same
+//!   document (a report).
 //!
 //! The checks also run inside `cargo test` (see `tests/`).
 #![forbid(unsafe_code)]
 
+pub mod build_cost;
 pub mod drift;
 pub mod fetch;
 pub mod roundtrip;

@@ -10,7 +10,11 @@ tasks:
   generate [--out FILE] print the generated client (the code build.rs compiles)
   drift --against <FILE | URL> [--json] [--ca-cert FILE] [--insecure]
                         compare openapi/vb365.yaml with a server's published document;
-                        exit status 1 when any difference is not recorded in an x-departure";
+                        exit status 1 when any difference is not recorded in an x-departure
+  build-cost [--rounds N]
+                        clean debug builds of one small program: with vb365 (default features
+                        and none), with progenitor's own output of the same document, and the
+                        floor (no code); prints the seconds and the ratios (a report: minutes)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +25,14 @@ fn main() -> ExitCode {
         ["generate"] => run_generate(None),
         ["generate", "--out", file] => run_generate(Some(file)),
         ["drift", rest @ ..] => run_drift(rest),
+        ["build-cost"] => run_build_cost(2),
+        ["build-cost", "--rounds", n] => match n.parse() {
+            Ok(rounds) if rounds > 0 => run_build_cost(rounds),
+            _ => {
+                eprintln!("--rounds takes a positive number, not `{n}`");
+                ExitCode::from(2)
+            }
+        },
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -60,6 +72,36 @@ fn run_generate(out: Option<&str>) -> ExitCode {
             }
         },
         (Err(e), _) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_build_cost(rounds: usize) -> ExitCode {
+    let root = workspace_root();
+    let report = (|| {
+        let doc = vb365_codegen::Document::load(root.join(DOCUMENT)).map_err(|e| e.to_string())?;
+        let metadata = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .current_dir(&root)
+            .output()
+            .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+        let metadata: serde_json::Value =
+            serde_json::from_slice(&metadata.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+        let all = doc.only(vb365_codegen::CAPABILITIES).to_json_string();
+        let projects = xtask::build_cost::projects(&metadata, &root, &all, &doc.only(&[]).to_json_string())?;
+        let dir = std::env::temp_dir().join(format!("vb365-build-cost-{}", std::process::id()));
+        let report = xtask::build_cost::run(&projects, &root.join("Cargo.lock"), &dir, rounds);
+        let _ = std::fs::remove_dir_all(&dir);
+        report
+    })();
+    match report {
+        Ok(report) => {
+            print!("{}", report.to_text());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
