@@ -74,7 +74,7 @@ pub fn projects(metadata: &Value, root: &Path, all: &str, core: &str) -> Result<
             ("src/main.rs".into(), program("vb365::Client::builder(\"https://127.0.0.1:1\").build().unwrap()", "id")),
         ],
     };
-    // vb365's own `tokio` gains `rt` and `macros` for `main`.
+    // `runtime` has vb365's tokio with `rt` and `macros` added, which `main` needs.
     let plain = |name: &'static str, document: &str| Project {
         name,
         files: vec![

@@ -87,6 +87,9 @@ fn run_build_cost(rounds: usize) -> ExitCode {
             .current_dir(&root)
             .output()
             .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+        if !metadata.status.success() {
+            return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&metadata.stderr).trim()));
+        }
         let metadata: serde_json::Value =
             serde_json::from_slice(&metadata.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
         let all = doc.only(vb365_codegen::CAPABILITIES).to_json_string();
