@@ -5,7 +5,7 @@
 //!
 //! - **the floor**: vb365's run-time dependencies and progenitor as a build
 //!   dependency, an empty build script, no code (as
-//!   `../shared/bench/downstream-build.sh` builds it);
+//!   the downstream-build benchmark of the project's harness builds it);
 //! - **progenitor's own output** for the same document: a build script that
 //!   runs progenitor with its default settings and formats with
 //!   prettyplease, nothing added, for every capability and for `core` alone.
